@@ -1,0 +1,336 @@
+"""Intake's HTTP API (a chalice app): the public forms and endpoints, and the ops routes.
+
+Thin by design: parse the request, call a use case, shape the response. Refusals are
+{"errors": [{"field", "message"}]} with 422 (413 for an oversized body, 401/403 for ops routes
+without a valid x-api-key). Form posts get the form back with messages beside the fields.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from typing import Any
+
+from chalice import Chalice, Response
+from pydantic import ValidationError
+
+from services.intake import forms
+from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
+from services.intake.formdata import (
+    CAMPAIGN_FIELDS,
+    VOLUNTEER_FIELDS,
+    FormError,
+    form_values,
+    parse_form,
+    to_contract,
+)
+from services.intake.usecases import (
+    InvalidTransition,
+    NotFound,
+    approve_project,
+    campaign_view,
+    set_lead_trained,
+    sign_up,
+    submit_campaign,
+)
+from shared.catalog import CATEGORY_LABELS, catalog
+from shared.models import utcnow
+from shared.observability import correlation, get_logger, new_correlation_id
+from shared.publisher import publish
+from shared.secrets import MissingSecret, get_secret
+from shared.settings import get_settings
+from shared.storage import main_store
+
+app = Chalice(app_name="tfc-intake")
+logger = get_logger("intake")
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+# Accepted so that a wrong body gets our own clear 415/422 rather than a bare gateway error.
+_CONTENT_TYPES = [
+    JSON,
+    FORM,
+    "text/plain",
+    "multipart/form-data",
+    "application/xml",
+    "text/xml",
+    "application/octet-stream",
+]
+_CORRELATION = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+# --- response helpers -------------------------------------------------------------------------
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(
+        body=json.dumps(body), status_code=status, headers={"Content-Type": JSON, "Cache-Control": "no-store"}
+    )
+
+
+def _html(status: int, body: str) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+def _refuse(status: int, errors: list[dict[str, str]]) -> Response:
+    return _json(status, {"errors": errors})
+
+
+def _correlation_id() -> str:
+    header = (app.current_request.headers or {}).get("x-correlation-id", "")
+    if _CORRELATION.match(header):
+        return header
+    context = app.current_request.context or {}
+    return context.get("requestId") or new_correlation_id()
+
+
+def _content_type() -> str:
+    return (app.current_request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+class _Refused(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _body() -> bytes:
+    raw = app.current_request.raw_body or b""
+    limit = get_settings().max_body_bytes
+    if len(raw) > limit:
+        raise _Refused(_refuse(413, [{"field": "body", "message": f"is larger than {limit} bytes"}]))
+    return raw
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (ValueError, RecursionError) as exc:
+        raise _Refused(
+            _refuse(422, [{"field": "body", "message": f"is not valid JSON ({type(exc).__name__})"}])
+        ) from exc
+    if not isinstance(data, dict):
+        raise _Refused(_refuse(422, [{"field": "body", "message": "must be a JSON object"}]))
+    return data
+
+
+def _wants_html() -> bool:
+    accept = app.current_request.headers.get("accept", "")
+    return _content_type() == FORM and not (JSON in accept and "text/html" not in accept)
+
+
+# --- public routes ------------------------------------------------------------------------------
+
+
+@app.route("/", methods=["GET"])
+def index() -> Response:
+    return _html(200, forms.render_index())
+
+
+@app.route("/health", methods=["GET"])
+def health() -> Response:
+    return _json(200, {"ok": True})
+
+
+@app.route("/menu", methods=["GET"])
+def menu() -> Response:
+    return _json(200, [m.public() for m in catalog().menu])
+
+
+@app.route("/skills", methods=["GET"])
+def skills() -> Response:
+    return _json(200, [s.model_dump() for s in catalog().skills])
+
+
+@app.route("/categories", methods=["GET"])
+def categories() -> Response:
+    return _json(200, [{"id": k, "label": v} for k, v in CATEGORY_LABELS.items()])
+
+
+@app.route("/forms/campaign", methods=["GET"])
+def campaign_form() -> Response:
+    return _html(200, forms.render_campaign_form())
+
+
+@app.route("/forms/volunteer", methods=["GET"])
+def volunteer_form() -> Response:
+    return _html(200, forms.render_volunteer_form())
+
+
+def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, dict[str, Any] | None]:
+    """The validated request, and the raw form values when it came from the HTML form."""
+    ctype = _content_type()
+    if ctype not in (JSON, FORM):
+        raise _Refused(
+            _refuse(415, [{"field": "content-type", "message": f"must be {JSON} or {FORM}, not {ctype or 'missing'}"}])
+        )
+    raw = _body()
+    values = None
+    try:
+        if ctype == FORM:
+            fields = parse_form(raw)
+            values = form_values(fields)
+            data = to_contract(fields, mapping)
+        else:
+            data = _json_object(raw)
+        return model.model_validate(data), values
+    except FormError as exc:
+        raise _Refused(_refuse_form(model, exc.errors, values)) from exc
+    except ValidationError as exc:
+        raise _Refused(_refuse_form(model, field_errors(exc), values)) from exc
+
+
+def _refuse_form(model: type, errors: list[dict[str, str]], values: dict[str, Any] | None) -> Response:
+    if values is None or not _wants_html():
+        return _refuse(422, errors)
+    by_field: dict[str, list[str]] = {}
+    for e in errors:
+        by_field.setdefault(e["field"] if e["field"] != "body" else "_form", []).append(e["message"])
+    render = forms.render_campaign_form if model is CampaignRequest else forms.render_volunteer_form
+    return _html(422, render(values, by_field))
+
+
+@app.route("/campaigns", methods=["POST"], content_types=_CONTENT_TYPES)
+def create_campaign() -> Response:
+    try:
+        request, _ = _parse(CampaignRequest, CAMPAIGN_FIELDS)
+    except _Refused as refused:
+        return refused.response
+    with correlation(logger, _correlation_id()) as cid:
+        campaign, projects, created = submit_campaign(
+            main_store(), publish, request, now=utcnow(), correlation_id=cid, auto_approve=get_settings().auto_approve
+        )
+        logger.info(
+            "campaign request stored" if created else "duplicate campaign request",
+            extra={"campaign_id": campaign.campaign_id, "projects": len(projects)},
+        )
+    status = 201 if created else 200
+    if _wants_html():
+        return _html(
+            status,
+            forms.render_confirmation(
+                "campaign",
+                {
+                    "campaign_id": campaign.campaign_id,
+                    "candidate_name": campaign.candidate_name,
+                    "project_ids": campaign.project_ids,
+                    "projects": [{"title": p.title, "status": p.status} for p in projects],
+                },
+            ),
+        )
+    return _json(
+        status,
+        {
+            "campaign_id": campaign.campaign_id,
+            "project_ids": campaign.project_ids,
+            "projects": [{"project_id": p.project_id, "menu_item": p.menu_item, "status": p.status} for p in projects],
+            "duplicate": not created,
+        },
+    )
+
+
+@app.route("/volunteers", methods=["POST"], content_types=_CONTENT_TYPES)
+def create_volunteer() -> Response:
+    try:
+        signup, _ = _parse(VolunteerSignup, VOLUNTEER_FIELDS)
+    except _Refused as refused:
+        return refused.response
+    with correlation(logger, _correlation_id()):
+        volunteer, updated = sign_up(main_store(), signup, now=utcnow())
+        logger.info(
+            "volunteer profile updated" if updated else "volunteer signed up",
+            extra={"volunteer_id": volunteer.volunteer_id},
+        )
+    status = 200 if updated else 201
+    if _wants_html():
+        return _html(
+            status,
+            forms.render_confirmation(
+                "volunteer", {"volunteer_id": volunteer.volunteer_id, "name": volunteer.name, "updated": updated}
+            ),
+        )
+    return _json(status, {"volunteer_id": volunteer.volunteer_id, "updated": updated})
+
+
+# --- ops routes (x-api-key) ---------------------------------------------------------------------
+
+
+def _ops_refusal() -> Response | None:
+    """None when the caller holds the ops key; fails closed when no key is configured."""
+    given = (app.current_request.headers or {}).get("x-api-key", "")
+    if not given:
+        return _refuse(401, [{"field": "x-api-key", "message": "is required for staff routes"}])
+    try:
+        expected = get_secret("ops-api-key")
+    except MissingSecret:
+        logger.error("ops key is not configured: refusing every ops request")
+        return _refuse(503, [{"field": "x-api-key", "message": "staff access is not configured"}])
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return _refuse(403, [{"field": "x-api-key", "message": "is not valid"}])
+    return None
+
+
+@app.route("/campaigns/{campaign_id}", methods=["GET"])
+def get_campaign(campaign_id: str) -> Response:
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    try:
+        return _json(200, campaign_view(main_store(), campaign_id))
+    except NotFound:
+        return _refuse(404, [{"field": "campaign_id", "message": "no such campaign"}])
+
+
+@app.route("/projects/{project_id}/approve", methods=["POST"], content_types=_CONTENT_TYPES)
+def approve(project_id: str) -> Response:
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    with correlation(logger, _correlation_id()) as cid:
+        try:
+            project = approve_project(main_store(), publish, project_id, now=utcnow(), correlation_id=cid)
+        except NotFound:
+            return _refuse(404, [{"field": "project_id", "message": "no such project"}])
+        except InvalidTransition as exc:
+            return _refuse(409, [{"field": "status", "message": str(exc)}])
+        logger.info("project approved", extra={"project_id": project_id})
+    return _json(200, {"project_id": project.project_id, "status": project.status})
+
+
+def _lead_trained(volunteer_id: str | None, email: str | None) -> Response:
+    try:
+        volunteer = set_lead_trained(main_store(), now=utcnow(), volunteer_id=volunteer_id, email=email)
+    except NotFound:
+        return _refuse(404, [{"field": "volunteer_id" if volunteer_id else "email", "message": "no such volunteer"}])
+    logger.info("volunteer marked lead-trained", extra={"volunteer_id": volunteer.volunteer_id})
+    return _json(200, {"volunteer_id": volunteer.volunteer_id, "lead_trained": True})
+
+
+@app.route("/volunteers/{volunteer_id}/lead-trained", methods=["POST"], content_types=_CONTENT_TYPES)
+def mark_lead(volunteer_id: str) -> Response:
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    return _lead_trained(volunteer_id, None)
+
+
+@app.route("/volunteers/lead-trained", methods=["POST"], content_types=_CONTENT_TYPES)
+def mark_lead_by_email() -> Response:
+    """By email in the body (never in a URL, where it would reach access logs)."""
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    try:
+        data = _json_object(_body())
+    except _Refused as refused:
+        return refused.response
+    email = data.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return _refuse(422, [{"field": "email", "message": "is required"}])
+    return _lead_trained(None, email.strip().lower())

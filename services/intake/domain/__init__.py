@@ -1,0 +1,1 @@
+"""Intake's domain: validating requests and scoping them into projects. No AWS here."""

@@ -1,0 +1,127 @@
+"""Intake's use cases: validated input in, records stored, events published.
+
+The HTTP routes (app.py) and the ops CLI both call these, so approving a project means the same
+thing from every door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.intake.domain.requests import CampaignRequest, VolunteerSignup
+from services.intake.domain.scoping import request_fingerprint, scope_campaign
+from services.intake.domain.signup import new_volunteer, updated_volunteer
+from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1
+from shared.models import Campaign, Project, Volunteer, email_hash
+from shared.storage import Conflict, DuplicateRequest, Store
+
+Publish = Callable[[str, Sequence[Event]], None]
+RESUBMIT_WINDOW = timedelta(days=30)
+
+
+class NotFound(LookupError):
+    pass
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def submit_campaign(
+    store: Store, publish: Publish, request: CampaignRequest, *, now: datetime, correlation_id: str, auto_approve: bool
+) -> tuple[Campaign, list[Project], bool]:
+    """Store the request and its scoped projects. Returns (campaign, projects, created)."""
+    campaign, scoped = scope_campaign(request, now)
+    created = True
+    try:
+        store.create_campaign(campaign, scoped, request_fingerprint(request), int((now + RESUBMIT_WINDOW).timestamp()))
+    except DuplicateRequest as dup:
+        created = False
+        existing = store.get_campaign(dup.campaign_id)
+        if existing is None:  # the fingerprint outlived its campaign: never expected
+            raise
+        campaign = existing
+    projects = store.get_projects(campaign.project_ids)
+    # Published on every submission, duplicates too: a lost publish heals on retry, and notify
+    # sends the confirmation once per campaign.
+    publish("notify", [CampaignReceivedV1(correlation_id=correlation_id, campaign_id=campaign.campaign_id)])
+    if auto_approve:
+        projects = [
+            approve_project(store, publish, p.project_id, now=now, correlation_id=correlation_id) for p in projects
+        ]
+    return campaign, sorted(projects, key=lambda p: campaign.project_ids.index(p.project_id)), created
+
+
+def approve_project(store: Store, publish: Publish, project_id: str, *, now: datetime, correlation_id: str) -> Project:
+    """pending_review -> matching, then ask matching to staff it. Safe to repeat."""
+    found = store.get_project(project_id)
+    if found is None:
+        raise NotFound(f"no project {project_id}")
+    project = found.project
+    if project.status == "pending_review":
+        store.transition_project(project, "matching", from_statuses=["pending_review"], now=now, approved_at=now)
+        project = store.get_project(project_id).project  # type: ignore[union-attr]
+    if project.status != "matching":
+        raise InvalidTransition(f"project is {project.status}; only pending_review can be approved")
+    publish("matching", [ProjectApprovedV1(correlation_id=correlation_id, project_id=project_id)])
+    return project
+
+
+def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Volunteer, bool]:
+    """Create the volunteer, or update the one with this email. Returns (volunteer, updated)."""
+    for _ in range(3):
+        volunteer_id = store.volunteer_id_for_email(email_hash(signup.email))
+        current = store.get_volunteer(volunteer_id) if volunteer_id else None
+        try:
+            if current is None:
+                volunteer = new_volunteer(signup, now)
+                store.create_volunteer(volunteer)
+                return volunteer, False
+            volunteer = updated_volunteer(current, signup, now)
+            store.update_volunteer_profile(current, volunteer)
+            return volunteer, True
+        except Conflict:
+            continue  # a concurrent sign-up or update with the same email won; read it again
+    raise Conflict("the profile kept changing; try again")
+
+
+def set_lead_trained(
+    store: Store, *, now: datetime, trained: bool = True, volunteer_id: str | None = None, email: str | None = None
+) -> Volunteer:
+    if volunteer_id is None and email is not None:
+        volunteer_id = store.volunteer_id_for_email(email_hash(email))
+    volunteer = store.get_volunteer(volunteer_id) if volunteer_id else None
+    if volunteer is None:
+        raise NotFound("no such volunteer")
+    store.set_lead_trained(volunteer, trained, now)
+    return volunteer.model_copy(update={"lead_trained": trained})
+
+
+def campaign_view(store: Store, campaign_id: str) -> dict[str, Any]:
+    """The campaign with each project's status and team, for staff (GET /campaigns/{id})."""
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        raise NotFound(f"no campaign {campaign_id}")
+    projects = []
+    for project_id in campaign.project_ids:
+        found = store.get_project(project_id)
+        if found is None:
+            continue
+        projects.append(
+            found.project.model_dump(mode="json")
+            | {
+                "slots": [s.model_dump(mode="json") for s in found.slots],
+                "team": [
+                    {"volunteer_id": s.volunteer_id, "role": s.role, "skill": s.skill}
+                    for s in found.slots
+                    if s.volunteer_id
+                ],
+                "invitations": {
+                    status: sum(1 for i in found.invitations if i.status == status)
+                    for status in sorted({i.status for i in found.invitations})
+                },
+            }
+        )
+    return campaign.model_dump(mode="json") | {"projects": projects}

@@ -1,0 +1,39 @@
+"""Matching's Lambda handlers: thin adapters from SQS and the schedule to the staffing use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.matching.staffing import Staffing
+from shared.batch import consume
+from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1
+from shared.models import utcnow
+from shared.observability import correlation, get_logger, new_correlation_id
+from shared.publisher import publish
+from shared.settings import get_settings
+from shared.storage import main_store
+
+logger = get_logger("matching")
+
+
+def _staffing() -> Staffing:
+    return Staffing(main_store(), publish, get_settings(), logger)
+
+
+def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    staffing = _staffing()
+
+    def handle(parsed: Event) -> None:
+        if isinstance(parsed, ProjectApprovedV1):
+            staffing.top_up(parsed.project_id, utcnow(), parsed.correlation_id)
+        elif isinstance(parsed, InvitationAnsweredV1):
+            staffing.apply_answer(parsed, utcnow())
+
+    return consume(event, context, queue="matching", logger=logger, handle=handle)
+
+
+def on_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    with correlation(logger, new_correlation_id()) as cid:
+        figures = _staffing().tick(utcnow(), cid)
+        logger.info("matching tick", extra=figures)
+        return figures

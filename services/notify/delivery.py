@@ -1,0 +1,103 @@
+"""Deliver a rendered message at most once per message key (Powertools idempotency).
+
+The key names the person-visible message ("invitation:<id>:invite:email"), not the SQS record,
+so redelivery, retries and concurrent consumers never send it twice. While a send is in flight
+its record is INPROGRESS (a concurrent duplicate fails and retries later); if the function dies
+mid-send the record expires with the Lambda's remaining time and the message is retried.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from email import message_from_bytes, policy
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from services.notify.adapters.email import send_email
+from services.notify.adapters.sms import sms_sender
+from shared.aws import client
+from shared.settings import get_settings
+
+KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invitation's life
+
+_lock = threading.Lock()
+_deliver: Callable[..., dict[str, Any]] | None = None
+_config = IdempotencyConfig(
+    event_key_jmespath="key", expires_after_seconds=KEEP_SECONDS, raise_on_no_idempotency_key=True
+)
+
+
+def _send(delivery: dict[str, Any]) -> dict[str, Any]:
+    if delivery["channel"] == "email":
+        message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
+        return {"message_id": send_email(message)}  # type: ignore[arg-type]
+    return {"message_id": sms_sender().send(delivery["to"], delivery["text"], delivery["origination"])}
+
+
+def _get() -> Callable[..., dict[str, Any]]:
+    global _deliver
+    with _lock:
+        if _deliver is None:
+            store = DynamoDBPersistenceLayer(
+                table_name=get_settings().table("idempotency"), boto3_client=client("dynamodb")
+            )
+            _deliver = idempotent_function(
+                data_keyword_argument="delivery",
+                persistence_store=store,
+                config=_config,
+                key_prefix="tfc-notify-deliver",
+            )(_send)
+        return _deliver
+
+
+def reset() -> None:
+    global _deliver
+    with _lock:
+        _deliver = None
+
+
+def register_context(context: Any) -> None:
+    if context is not None:
+        _config.register_lambda_context(context)
+
+
+def deliver_email(key: str, raw: bytes) -> dict[str, Any]:
+    return _get()(delivery={"key": key, "channel": "email", "raw": raw.decode()})
+
+
+def deliver_sms(key: str, to: str, text: str) -> dict[str, Any]:
+    return _get()(
+        delivery={"key": key, "channel": "sms", "to": to, "text": text, "origination": get_settings().sms_origination}
+    )
+
+
+def once(key: str, work: Callable[[], None]) -> None:
+    """Run `work` once per key (inbound replies: one application per received message)."""
+    _get_once()(request={"key": key}, work=work)
+
+
+_once: Callable[..., Any] | None = None
+
+
+def _get_once() -> Callable[..., Any]:
+    global _once
+    with _lock:
+        if _once is None:
+            store = DynamoDBPersistenceLayer(
+                table_name=get_settings().table("idempotency"), boto3_client=client("dynamodb")
+            )
+
+            def run(request: dict[str, Any], work: Callable[[], None]) -> dict[str, bool]:
+                work()
+                return {"done": True}
+
+            _once = idempotent_function(
+                data_keyword_argument="request", persistence_store=store, config=_config, key_prefix="tfc-notify-once"
+            )(run)
+        return _once

@@ -1,0 +1,1 @@
+"""Notify's domain: reply tokens, message content, reply parsing. No AWS."""

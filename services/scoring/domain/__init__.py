@@ -1,0 +1,1 @@
+"""Scoring's domain: reading results files and scoring districts. No AWS."""

@@ -1,0 +1,49 @@
+"""boto3 clients, made once per process and shared across threads (clients are thread-safe).
+
+The endpoint comes from AWS_ENDPOINT_URL, which botocore honours for every service: unset in
+AWS, the embedded emulator's address locally.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from shared.settings import get_settings
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
+_lock = threading.Lock()
+_session: boto3.session.Session | None = None
+_clients: dict[str, Any] = {}
+
+
+def _get_session() -> boto3.session.Session:
+    global _session
+    if _session is None:
+        _session = boto3.session.Session(region_name=get_settings().region)
+    return _session
+
+
+def client(service: str) -> Any:
+    with _lock:
+        if service not in _clients:
+            _clients[service] = _get_session().client(service, config=_CONFIG)
+        return _clients[service]
+
+
+def dynamodb_resource() -> Any:
+    with _lock:
+        if "dynamodb-resource" not in _clients:
+            _clients["dynamodb-resource"] = _get_session().resource("dynamodb", config=_CONFIG)
+        return _clients["dynamodb-resource"]
+
+
+def reset_clients() -> None:
+    """Drop cached clients (the endpoint or credentials changed)."""
+    global _session
+    with _lock:
+        _clients.clear()
+        _session = None

@@ -1,0 +1,128 @@
+"""Versioned schemas of every event on every queue.
+
+An event is a flat JSON object: `type` and `version` name its schema, `event_id` is unique per
+publication, `correlation_id` follows one request across every hop. A consumer accepts only the
+(type, version) pairs listed for its queue; anything else is refused (and, after retries, lands in
+the dead-letter queue) rather than half-understood. A breaking change is a new version: publish
+both while consumers upgrade, then retire the old one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    correlation_id: str
+    occurred_at: datetime = Field(default_factory=_now)
+
+
+# --- matching queue -------------------------------------------------------------------------
+
+
+class ProjectApprovedV1(Event):
+    """Staff approved a scoped project: matching should staff it."""
+
+    type: Literal["project.approved"] = "project.approved"
+    version: Literal[1] = 1
+    project_id: str
+
+
+class InvitationAnsweredV1(Event):
+    """A volunteer answered an invitation (notify verified the token and the sender)."""
+
+    type: Literal["invitation.answered"] = "invitation.answered"
+    version: Literal[1] = 1
+    invitation_id: str
+    answer: Literal["yes", "no"]
+    channel: Literal["email", "sms", "staff"]
+
+
+# --- notify queue ---------------------------------------------------------------------------
+
+
+class CampaignReceivedV1(Event):
+    """Tell the campaign contact their request arrived and what happens next."""
+
+    type: Literal["campaign.received"] = "campaign.received"
+    version: Literal[1] = 1
+    campaign_id: str
+
+
+class InvitationIssuedV1(Event):
+    """Send the invitation (email, and SMS when the volunteer consented)."""
+
+    type: Literal["invitation.issued"] = "invitation.issued"
+    version: Literal[1] = 1
+    invitation_id: str
+
+
+class AnswerOutcomeV1(Event):
+    """Tell a volunteer what became of their answer."""
+
+    type: Literal["answer.outcome"] = "answer.outcome"
+    version: Literal[1] = 1
+    invitation_id: str
+    outcome: Literal["joined", "declined", "team_full", "expired", "at_limit"]
+
+
+class ProjectStaffedV1(Event):
+    """Every slot is filled: introduce the team to each other and to the campaign."""
+
+    type: Literal["project.staffed"] = "project.staffed"
+    version: Literal[1] = 1
+    project_id: str
+
+
+class InvitationWithdrawnV1(Event):
+    """A pending invitation is no longer needed (the team filled first)."""
+
+    type: Literal["invitation.withdrawn"] = "invitation.withdrawn"
+    version: Literal[1] = 1
+    invitation_id: str
+    reason: Literal["team_filled", "project_closed"]
+
+
+class ReplyAcknowledgedV1(Event):
+    """A reply could not be understood: tell the sender a person will follow up."""
+
+    type: Literal["reply.unclear"] = "reply.unclear"
+    version: Literal[1] = 1
+    invitation_id: str
+    channel: Literal["email", "sms"]
+
+
+MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1, Field(discriminator="type")]
+NotifyEvent = Annotated[
+    CampaignReceivedV1
+    | InvitationIssuedV1
+    | AnswerOutcomeV1
+    | ProjectStaffedV1
+    | InvitationWithdrawnV1
+    | ReplyAcknowledgedV1,
+    Field(discriminator="type"),
+]
+
+# Which schemas each queue carries: the publisher refuses to put anything else on a queue.
+QUEUE_EVENTS: dict[str, TypeAdapter] = {
+    "matching": TypeAdapter(MatchingEvent),
+    "notify": TypeAdapter(NotifyEvent),
+}
+
+
+def parse(queue: str, body: str) -> Event:
+    return QUEUE_EVENTS[queue].validate_json(body)
+
+
+def dump(event: Event) -> str:
+    return event.model_dump_json()

@@ -1,0 +1,159 @@
+"""The domain's records, as every service sees them. Plain pydantic: no AWS here."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProjectStatus = Literal[
+    "pending_review",  # scoped from a request, waiting for staff
+    "matching",  # approved: invitations going out, slots filling
+    "staffed",  # every slot filled; team introduced
+    "active",  # kicked off (lifecycle issue)
+    "done",
+    "cancelled",
+    "declined",  # staff declined the request
+    "needs_attention",  # staff must act (cannot be staffed, lead left, ...)
+]
+OPEN_STATUSES: tuple[str, ...] = ("matching", "needs_attention")
+
+InvitationStatus = Literal["pending", "accepted", "declined", "expired", "withdrawn", "team_full"]
+Role = Literal["lead", "member"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def email_hash(email: str) -> str:
+    """A stable, non-reversible key for an address (lookups and suppression without the address)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    city: str
+    state: str
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class Volunteer(Record):
+    volunteer_id: str
+    name: str
+    email: str
+    phone: str | None = None
+    sms_consent: bool = False
+    sms_consent_at: datetime | None = None
+    skills: list[str]
+    hometown: Place
+    current_location: Place
+    hours_per_week: int
+    weeks_available: int
+    lead_trained: bool = False
+    max_active_projects: int = 1
+    active_projects: int = 0
+    pending_invitations: int = 0
+    email_opt_out: bool = False
+    sms_opt_out: bool = False
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+    @property
+    def email_key(self) -> str:
+        return email_hash(self.email)
+
+
+class Campaign(Record):
+    campaign_id: str
+    candidate_name: str
+    office: str
+    chamber: Literal["lower", "upper"]
+    state: str
+    district: str
+    election_date: date
+    contact: Contact
+    needs: list[str]
+    notes: str = ""
+    project_ids: list[str] = Field(default_factory=list)
+    created_at: datetime
+
+
+class Slot(Record):
+    index: int
+    role: Role
+    skill: str | None = None  # None for the lead: any lead-trained volunteer
+    volunteer_id: str | None = None
+    filled_at: datetime | None = None
+
+
+class Project(Record):
+    project_id: str
+    campaign_id: str
+    menu_item: str
+    category: str
+    title: str
+    skills: list[str]  # member-slot skills, one per member slot
+    team_size: int
+    weeks: int
+    hours_per_week: int
+    deliverables: list[str]
+    metrics: list[str]
+    status: ProjectStatus = "pending_review"
+    status_reason: str = ""
+    filled: int = 0
+    # Denormalised from the campaign so matching needs no second read.
+    candidate_name: str
+    state: str
+    chamber: Literal["lower", "upper"]
+    district: str
+    election_date: date
+    priority: float = 0.0
+    waves: int = 0
+    created_at: datetime
+    approved_at: datetime | None = None
+    staffed_at: datetime | None = None
+    version: int = 1
+
+
+class Invitation(Record):
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    role: Role
+    skill: str | None = None
+    status: InvitationStatus = "pending"
+    score: float = 0.0
+    reasons: list[str] = Field(default_factory=list)
+    wave: int = 1
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None = None
+    answer_channel: str | None = None
+    published: bool = False  # the "send it" event is on the notify queue (outbox flag)
+
+
+class DistrictScore(Record):
+    state: str
+    chamber: Literal["lower", "upper"]
+    district: str
+    run_id: str
+    year: int
+    dem_share: float
+    p_dem_win: float
+    target_score: float
+    target_rank: int
+    computed_at: datetime

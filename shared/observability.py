@@ -1,0 +1,57 @@
+"""Structured logging with a correlation id carried across queue hops, and no personal data.
+
+Every event on a queue carries `correlation_id`; handlers bind it for the record they process
+(thread-safe, so the local runtime's concurrent consumers do not mix ids). A filter masks email
+addresses and phone numbers in case one ever reaches a log call.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aws_lambda_powertools import Logger
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{8,}\d(?![\w.])")
+
+
+def redact(text: str) -> str:
+    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+
+
+class RedactPersonalData(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        for key, value in list(record.__dict__.items()):
+            if isinstance(value, str) and key not in {"msg", "name", "levelname", "pathname"}:
+                record.__dict__[key] = redact(value)
+        return True
+
+
+def get_logger(service: str) -> Logger:
+    logger = Logger(service=service, use_rfc3339=True)
+    if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
+        logger.addFilter(RedactPersonalData())
+    return logger
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def correlation(logger: Logger, correlation_id: str | None) -> Iterator[str]:
+    """Bind a correlation id to this thread's log lines for the duration of one unit of work."""
+    cid = correlation_id or new_correlation_id()
+    logger.thread_safe_append_keys(correlation_id=cid)
+    try:
+        yield cid
+    finally:
+        logger.thread_safe_remove_keys(["correlation_id"])

@@ -1,0 +1,54 @@
+"""Put versioned events on the queues. Services never call each other: they publish here."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from shared.aws import client
+from shared.events import QUEUE_EVENTS, Event, dump
+from shared.settings import get_settings
+
+_urls: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+def queue_url(queue: str) -> str:
+    name = get_settings().queue(queue)
+    with _lock:
+        if name not in _urls:
+            _urls[name] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+        return _urls[name]
+
+
+def reset_queue_urls() -> None:
+    with _lock:
+        _urls.clear()
+
+
+def publish(queue: str, events: Sequence[Event]) -> None:
+    """Send events (in batches of 10); raises if any is refused, so the caller's record retries."""
+    adapter = QUEUE_EVENTS[queue]
+    for event in events:
+        adapter.validate_python(event)  # only this queue's schemas may go on it
+    url = queue_url(queue)
+    sqs = client("sqs")
+    for start in range(0, len(events), 10):
+        chunk = events[start : start + 10]
+        result = sqs.send_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {
+                    "Id": str(i),
+                    "MessageBody": dump(e),
+                    "MessageAttributes": {
+                        "type": {"DataType": "String", "StringValue": f"{e.type}.v{e.version}"},  # type: ignore[attr-defined]
+                        "correlation_id": {"DataType": "String", "StringValue": e.correlation_id},
+                    },
+                }
+                for i, e in enumerate(chunk)
+            ],
+        )
+        if result.get("Failed"):
+            codes = sorted({f.get("Code", "?") for f in result["Failed"]})
+            raise RuntimeError(f"SQS refused {len(result['Failed'])} of {len(chunk)} events: {codes}")

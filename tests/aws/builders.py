@@ -1,0 +1,70 @@
+"""Records for tests, made through the same use cases the API calls."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from services.intake.domain.requests import CampaignRequest, VolunteerSignup
+from services.intake.usecases import approve_project, set_lead_trained, sign_up, submit_campaign
+from shared.models import Project, Volunteer, utcnow
+from shared.publisher import publish
+from shared.storage import main_store
+
+
+def signup(
+    n: int, skills: list[str], *, lead: bool = False, state: str = "VA", hours: int = 6, weeks: int = 10, **extra: Any
+) -> Volunteer:
+    data = {
+        "name": f"Volunteer {n}",
+        "email": f"v{n}@example.com",
+        "skills": skills,
+        "hometown": {"city": "Richmond", "state": state},
+        "current_location": {"city": "Denver", "state": "CO"},
+        "hours_per_week": hours,
+        "weeks_available": weeks,
+    } | extra
+    volunteer, _ = sign_up(main_store(), VolunteerSignup.model_validate(data), now=utcnow())
+    if lead:
+        volunteer = set_lead_trained(main_store(), now=utcnow(), volunteer_id=volunteer.volunteer_id)
+    return volunteer
+
+
+def campaign_request(needs: list[str] | None = None, **changes: Any) -> CampaignRequest:
+    data = {
+        "candidate_name": "Jo Park",
+        "office": "House of Delegates",
+        "chamber": "lower",
+        "state": "VA",
+        "district": "7",
+        "election_date": (date.today() + timedelta(days=300)).isoformat(),
+        "contact": {"name": "Sam Lee", "email": "sam@jopark.example.org"},
+        "needs": needs or ["website_refresh"],
+    } | changes
+    return CampaignRequest.model_validate(data)
+
+
+_districts = itertools.count(1)
+
+
+def approved_project(needs: list[str] | None = None) -> Project:
+    """A new campaign (its own district) with one project, approved: its ProjectApproved event
+    is on the matching queue."""
+    request = campaign_request(needs, district=str(next(_districts)))
+    _, projects, _ = submit_campaign(
+        main_store(), publish, request, now=utcnow(), correlation_id="test", auto_approve=False
+    )
+    return approve_project(main_store(), publish, projects[0].project_id, now=utcnow(), correlation_id="test")
+
+
+def website_refresh_team() -> list[Volunteer]:
+    """Enough people for website_refresh (lead + web_development + copywriting), two per seat."""
+    return [
+        signup(1, ["web_development"], lead=True),
+        signup(2, ["copywriting"], lead=True),
+        signup(3, ["web_development"]),
+        signup(4, ["web_development"]),
+        signup(5, ["copywriting"]),
+        signup(6, ["copywriting"]),
+    ]

@@ -1,0 +1,141 @@
+"""Notify on Lambda-shaped batches: one email per message key, and replies that count only when
+they are genuine."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from email import message_from_string, policy
+
+import pytest
+
+from services.matching import handlers as matching
+from services.notify import handlers
+from services.notify.domain.tokens import reply_address, sign
+from shared.events import InvitationIssuedV1, dump
+from shared.models import utcnow
+from shared.storage import main_store
+from tests.aws.builders import approved_project, website_refresh_team
+from tests.aws.conftest import Context, drain, sent_emails, sqs_event
+from tfc.local.inbound import inject_email, inject_sms
+
+KEY = b"k" * 40
+
+
+@pytest.fixture
+def invitation(aws):
+    team = website_refresh_team()
+    project = approved_project()
+    approvals = drain(aws, "matching")
+    matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
+    drain(aws, "notify")
+    inv = main_store().get_project(project.project_id).invitations[0]
+    volunteer = next(v for v in team if v.volunteer_id == inv.volunteer_id)
+    return inv, volunteer
+
+
+def send(invitation_id: str, copies: int = 1) -> dict:
+    body = dump(InvitationIssuedV1(correlation_id="t", invitation_id=invitation_id))
+    return handlers.on_send(sqs_event([body] * copies, "notify"), Context())
+
+
+def emails_to(address: str) -> list:
+    return [message_from_string(m.raw_data, policy=policy.default) for m in sent_emails() if address in m.raw_data]
+
+
+def test_an_invitation_is_emailed_once_however_often_it_is_delivered(invitation):
+    inv, volunteer = invitation
+    assert send(inv.invitation_id, copies=3) == {"batchItemFailures": []}
+    send(inv.invitation_id)
+    mails = emails_to(volunteer.email)
+    assert len(mails) == 1
+    mail = mails[0]
+    assert str(mail["Reply-To"]).startswith("reply+")
+    assert "hours a week" in mail.get_body(("plain",)).get_content()
+    assert {p.get_content_type() for p in mail.iter_parts()} == {"text/plain", "text/html"}
+
+
+def test_withdrawn_invitation_is_not_sent(invitation):
+    inv, volunteer = invitation
+    main_store().close_invitation(inv, "withdrawn", utcnow())
+    send(inv.invitation_id)
+    assert emails_to(volunteer.email) == []
+
+
+def deliver_inbound(aws) -> dict:
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="tfc-test-inbound")["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    for m in messages:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return handlers.on_inbound(sqs_event([m["Body"] for m in messages], "inbound"), Context())
+
+
+def address_for(inv, key=KEY, expires=None) -> str:
+    return reply_address(sign(inv.invitation_id, expires or inv.expires_at, key), "reply.techforcampaigns.test")
+
+
+def test_genuine_yes_becomes_an_answer_once(invitation, aws):
+    inv, volunteer = invitation
+    inject_email(volunteer.email, address_for(inv), "Re: invite", "Yes, count me in!\n\n> Reply NO to pass")
+    assert deliver_inbound(aws) == {"batchItemFailures": []}
+    answers = drain(aws, "matching")
+    assert [(a["type"], a["invitation_id"], a["answer"]) for a in answers] == [
+        ("invitation.answered", inv.invitation_id, "yes")
+    ]
+
+
+@pytest.mark.parametrize("case", ["stranger", "forged", "altered", "auto_reply", "spam"])
+def test_replies_that_must_change_nothing(invitation, aws, case):
+    inv, volunteer = invitation
+    sender, to, raw, verdicts = volunteer.email, address_for(inv), None, None
+    if case == "stranger":
+        sender = "someone.else@example.com"
+    elif case == "forged":
+        to = address_for(inv, key=b"x" * 40)
+    elif case == "altered":
+        token = to.split("+")[1].split("@")[0]
+        to = to.replace(token, token[:5] + ("a" if token[5] != "a" else "b") + token[6:])
+    elif case == "auto_reply":
+        raw = (
+            f"From: {sender}\r\nTo: {to}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nYes I am away"
+        ).encode()
+    elif case == "spam":
+        verdicts = {"spamVerdict": "FAIL"}
+    inject_email(sender, to, "Re: invite", "Yes!", raw=raw, verdicts=verdicts)
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []
+    assert main_store().get_invitation(inv.invitation_id).status == "pending"
+
+
+def test_yes_to_an_expired_invitation_gets_a_polite_answer(invitation, aws):
+    inv, volunteer = invitation
+    inject_email(volunteer.email, address_for(inv, expires=utcnow() - timedelta(minutes=5)), "Re", "yes")
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []
+    assert [(e["type"], e["outcome"]) for e in drain(aws, "notify")] == [("answer.outcome", "expired")]
+
+
+def test_unclear_reply_is_kept_for_staff_and_acknowledged(invitation, aws):
+    inv, volunteer = invitation
+    inject_email(volunteer.email, address_for(inv), "Re", "What is the time commitment exactly?")
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []
+    assert [e["type"] for e in drain(aws, "notify")] == ["reply.unclear"]
+
+
+def test_sms_yes_answers_the_most_recent_open_invitation(aws):
+    from tests.aws.builders import signup
+
+    person = signup(40, ["web_development"], lead=True, phone="804-555-0177", sms_consent=True)
+    website_refresh_team()
+    approved_project()
+    approvals = drain(aws, "matching")
+    matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
+    drain(aws, "notify")
+    mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    assert mine, "the volunteer with a phone should have been invited"
+    inject_sms("+18045550177", "+12025550100", "YES")
+    deliver_inbound(aws)
+    answers = drain(aws, "matching")
+    assert [(a["invitation_id"], a["answer"], a["channel"]) for a in answers] == [(mine[0].invitation_id, "yes", "sms")]

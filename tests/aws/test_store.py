@@ -1,0 +1,127 @@
+"""The storage layer's guarantees: atomic creation, upsert by email, counts that never overflow."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from shared.ids import derived_id
+from shared.models import Invitation, utcnow
+from shared.storage import AcceptOutcome, InviteOutcome, main_store
+from tests.aws.builders import approved_project, signup, website_refresh_team
+
+
+def invitation(project, volunteer, role="member", skill=None, ttl=3600) -> Invitation:
+    now = utcnow()
+    return Invitation(
+        invitation_id=derived_id("i", project.project_id, volunteer.volunteer_id),
+        project_id=project.project_id,
+        volunteer_id=volunteer.volunteer_id,
+        role=role,
+        skill=skill,
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl),
+    )
+
+
+def test_signup_again_updates_the_same_volunteer_and_keeps_staff_fields(aws):
+    first = signup(1, ["copywriting"], lead=True)
+    second = signup(1, ["data_analysis"], hours=3)
+    assert second.volunteer_id == first.volunteer_id
+    stored = main_store().get_volunteer(first.volunteer_id)
+    assert stored.skills == ["data_analysis"] and stored.hours_per_week == 3 and stored.lead_trained
+    assert [r["volunteer_id"] for r in main_store().pool("data_analysis")] == [first.volunteer_id]
+    assert main_store().pool("copywriting") == []  # the old skill's pool entry is gone
+
+
+def test_invitation_limits(aws):
+    store = main_store()
+    project = approved_project()
+    person = signup(1, ["web_development"])
+    inv = invitation(project, person, skill="web_development")
+    assert store.create_invitation(inv, max_pending=3) is InviteOutcome.CREATED
+    assert store.create_invitation(inv, max_pending=3) is InviteOutcome.EXISTS  # never twice
+    others = [approved_project(["website_launch"]) for _ in range(2)]
+    results = [store.create_invitation(invitation(p, person), max_pending=2) for p in others]
+    assert results == [InviteOutcome.CREATED, InviteOutcome.VOLUNTEER_BUSY]  # pending cap
+    assert store.get_volunteer(person.volunteer_id).pending_invitations == 2
+
+
+def test_accept_fills_a_slot_once_and_respects_every_limit(aws):
+    store = main_store()
+    team = website_refresh_team()
+    project = approved_project()
+    record = store.get_project(project.project_id)
+    lead_seat = next(s for s in record.slots if s.role == "lead")
+    inv = invitation(project, team[0], role="lead")
+    store.create_invitation(inv, 3)
+    assert store.accept_invitation(inv, project, lead_seat.index, utcnow()) is AcceptOutcome.JOINED
+    assert store.accept_invitation(inv, project, lead_seat.index, utcnow()) is AcceptOutcome.NOT_PENDING
+    other = invitation(project, team[1], role="lead")
+    store.create_invitation(other, 3)
+    assert store.accept_invitation(other, project, lead_seat.index, utcnow()) is AcceptOutcome.SLOT_TAKEN
+    volunteer = store.get_volunteer(team[0].volunteer_id)
+    assert (volunteer.active_projects, volunteer.pending_invitations) == (1, 0)
+    # At their limit of one active project, the same volunteer cannot join another.
+    second = approved_project(["website_refresh"])
+    inv2 = invitation(second, team[0], role="lead")
+    store.create_invitation(inv2, 3)  # refused: the create transaction checks the limit too
+    assert store.get_invitation(inv2.invitation_id) is None
+
+
+def test_expired_invitation_cannot_be_accepted(aws):
+    store = main_store()
+    person = signup(1, ["web_development"])
+    project = approved_project()
+    inv = invitation(project, person, skill="web_development", ttl=-1)
+    store.create_invitation(inv, 3)
+    seat = next(s for s in store.get_project(project.project_id).slots if s.skill == "web_development")
+    assert store.accept_invitation(inv, project, seat.index, utcnow()) is AcceptOutcome.EXPIRED
+
+
+def test_racing_acceptances_never_overfill(aws):
+    """Twelve people race for the same seat at once: exactly one gets it."""
+    store = main_store()
+    project = approved_project()
+    seat = next(s for s in store.get_project(project.project_id).slots if s.skill == "web_development")
+    people = [signup(i, ["web_development"]) for i in range(12)]
+    invitations = [invitation(project, p, skill="web_development") for p in people]
+    for inv in invitations:
+        store.create_invitation(inv, 3)
+    outcomes: list[AcceptOutcome] = []
+    barrier = threading.Barrier(len(invitations))
+
+    def accept(inv: Invitation) -> None:
+        barrier.wait()
+        outcomes.append(store.accept_invitation(inv, project, seat.index, utcnow()))
+
+    threads = [threading.Thread(target=accept, args=(inv,)) for inv in invitations]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count(AcceptOutcome.JOINED) == 1
+    assert store.get_project(project.project_id).project.filled == 1
+
+
+def test_close_releases_the_pending_count_once(aws):
+    store = main_store()
+    person = signup(1, ["web_development"])
+    project = approved_project()
+    inv = invitation(project, person, skill="web_development")
+    store.create_invitation(inv, 3)
+    assert store.close_invitation(inv, "declined", utcnow())
+    assert not store.close_invitation(inv, "declined", utcnow())  # a duplicate delivery
+    assert store.get_volunteer(person.volunteer_id).pending_invitations == 0
+
+
+@pytest.mark.parametrize("needs", [["website_launch", "email_program", "paid_social"]])
+def test_campaign_and_projects_are_written_together(aws, needs):
+    project = approved_project(needs)
+    campaign = main_store().get_campaign(project.campaign_id)
+    assert len(campaign.project_ids) == 3
+    for project_id in campaign.project_ids:
+        record = main_store().get_project(project_id)
+        assert record is not None and len(record.slots) == record.project.team_size

@@ -1,0 +1,138 @@
+"""Intake validation: every refused input names its field; good input is normalised."""
+
+from datetime import date, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
+
+NEXT_YEAR = (date.today() + timedelta(days=300)).isoformat()
+
+
+def volunteer(**changes):
+    data = {
+        "name": "Ana Ruiz",
+        "email": "Ana.Ruiz@Example.com",
+        "phone": "(804) 555-0142",
+        "sms_consent": True,
+        "skills": ["copywriting", "data_analysis"],
+        "hometown": {"city": "Richmond", "state": "VA"},
+        "current_location": {"city": "Oakland", "state": "California"},
+        "hours_per_week": 5,
+        "weeks_available": 8,
+    }
+    data.update(changes)
+    return data
+
+
+def campaign(**changes):
+    data = {
+        "candidate_name": "Jo Park",
+        "office": "House of Delegates",
+        "chamber": "lower",
+        "state": "VA",
+        "district": "HD-07",
+        "election_date": NEXT_YEAR,
+        "contact": {"name": "Sam Lee", "email": "sam@jopark.example.org", "phone": "804-555-0100"},
+        "needs": ["website_launch", "email_program"],
+        "notes": "First run for office.",
+    }
+    data.update(changes)
+    return data
+
+
+def refused(model, data) -> dict[str, str]:
+    with pytest.raises(ValidationError) as info:
+        model.model_validate(data)
+    return {e["field"]: e["message"] for e in field_errors(info.value)}
+
+
+def test_good_volunteer_is_normalised():
+    signup = VolunteerSignup.model_validate(volunteer())
+    assert signup.email == "ana.ruiz@example.com"
+    assert signup.phone == "+18045550142"
+    assert signup.current_location.state == "CA"
+
+
+def test_good_campaign_is_normalised():
+    request = CampaignRequest.model_validate(campaign(state="virginia"))
+    assert (request.state, request.district) == ("VA", "7")
+    assert request.contact.phone == "+18045550100"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"phone": "12345"}, "phone", "phone"),
+        ({"skills": ["juggling"]}, "skills", "unknown skill"),
+        ({"skills": []}, "skills", "at least one"),
+        ({"hours_per_week": 0}, "hours_per_week", ">= 1"),
+        ({"hours_per_week": "lots"}, "hours_per_week", "whole number"),
+        ({"weeks_available": 99}, "weeks_available", "<= 52"),
+        ({"hometown": {"city": "Richmond", "state": "ZZ"}}, "hometown.state", "not a US state"),
+        ({"current_location": {"city": ""}}, "current_location.city", "must not be empty"),
+        ({"name": "Eve\r\nBcc: x@example.com"}, "name", "line breaks"),
+        ({"lead_trained": True}, "lead_trained", "not an accepted field"),
+        ({"phone": None, "sms_consent": True}, "sms_consent", "mobile number"),
+        ({"name": "x" * 101}, "name", "too long"),
+    ],
+)
+def test_refused_volunteer_names_the_field(change, field, words):
+    errors = refused(VolunteerSignup, volunteer(**change))
+    assert field in errors, errors
+    assert words in errors[field]
+
+
+def test_missing_fields_are_each_named():
+    errors = refused(VolunteerSignup, {})
+    for field in ("name", "email", "skills", "hometown", "current_location", "hours_per_week", "weeks_available"):
+        assert errors[field] == "is required"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"state": "XX"}, "state", "not a US state"),
+        ({"state": "DC"}, "state", "legislature"),
+        ({"district": "101"}, "district", "100 lower-chamber districts"),
+        ({"chamber": "upper", "district": "41"}, "district", "40 upper-chamber districts"),
+        ({"district": "Fairfax"}, "district", "district number"),
+        ({"state": "NE", "district": "3"}, "district", "single chamber"),
+        ({"chamber": "middle"}, "chamber", "lower"),
+        ({"election_date": "2020-11-03"}, "election_date", "past"),
+        ({"election_date": "next fall"}, "election_date", "date"),
+        ({"needs": ["moon_landing"]}, "needs", "not on the project menu"),
+        ({"needs": ["website_launch", "website_launch"]}, "needs", "twice"),
+        ({"needs": []}, "needs", "at least one"),
+        ({"contact": {"name": "Sam", "email": "sam@"}}, "contact.email", "valid email"),
+        ({"contact": {"name": "Sam", "email": "sam@x.org", "phone": "555"}}, "contact.phone", "phone"),
+        ({"budget": 100}, "budget", "not an accepted field"),
+        ({"notes": "x" * 2001}, "notes", "too long"),
+    ],
+)
+def test_refused_campaign_names_the_field(change, field, words):
+    errors = refused(CampaignRequest, campaign(**change))
+    assert field in errors, errors
+    assert words in errors[field]
+
+
+def test_all_problems_are_reported_at_once():
+    errors = refused(CampaignRequest, campaign(district="500", needs=["nope"], contact={"name": "S", "email": "bad"}))
+    assert {"district", "needs", "contact.email"} <= set(errors)
+
+
+@pytest.mark.parametrize(
+    ("state", "chamber", "district", "expected"),
+    [
+        ("MD", "lower", "12a", "12A"),
+        ("MN", "lower", "34B", "34B"),
+        ("AK", "upper", "c", "C"),
+        ("NH", "lower", "Hillsborough 12", "Hillsborough 12"),
+        ("VA", "upper", "SD-040", "40"),
+    ],
+)
+def test_district_shapes_of_real_legislatures(state, chamber, district, expected):
+    request = CampaignRequest.model_validate(campaign(state=state, chamber=chamber, district=district))
+    assert request.district == expected

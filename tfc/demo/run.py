@@ -1,0 +1,216 @@
+"""`tfc demo`: the whole program on one machine, end to end, over the real HTTP endpoints.
+
+Starts the local runtime, seeds a synthetic volunteer pool, sends campaign requests through
+POST /campaigns, approves their projects as staff would (POST /projects/{id}/approve), then plays
+the volunteers: reads each invitation in the outbox and answers yes, no, or never, by replying to
+its reply address through /_local/inbound/email. Ends when every approved project is staffed or
+progress stalls, and reports what happened.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+
+from tfc.demo import synthetic
+from tfc.local.runtime import LocalRuntime, RuntimeOptions
+
+
+@dataclass
+class DemoOptions:
+    volunteers: int = 3000
+    campaigns: int = 60
+    seed: int = 7
+    port: int = 8000
+    timeout_seconds: float = 600.0
+    invitation_ttl_seconds: int = 90  # compressed time: invitations expire in a minute or two, not 72 h
+    tick_seconds: float = 5.0
+    yes: float = 0.55
+    no: float = 0.25
+    min_staffed_fraction: float = 0.8
+
+
+@dataclass
+class DemoResult:
+    campaigns: int = 0
+    projects: int = 0
+    projects_approved: int = 0
+    projects_staffed: int = 0
+    invitations: int = 0
+    opt_ins: int = 0
+    replies_yes: int = 0
+    replies_no: int = 0
+    never_answered: int = 0
+    emails_sent: int = 0
+    sms_sent: int = 0
+    volunteers: int = 0
+    dead_letters: int = 0
+    seconds: float = 0.0
+    staffed_fraction: float = 0.0
+    ok: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _seed_volunteers(count: int, seed: int) -> int:
+    """Bulk-load the pool through the same validation as the sign-up form."""
+    from services.intake.domain.requests import VolunteerSignup
+    from services.intake.domain.signup import new_volunteer
+    from shared.models import utcnow
+    from shared.storage import main_store
+
+    now = utcnow()
+    people = []
+    for raw in synthetic.volunteers(count, seed):
+        lead = raw.pop("lead_trained")
+        volunteer = new_volunteer(VolunteerSignup.model_validate(raw), now)
+        people.append(volunteer.model_copy(update={"lead_trained": lead}))
+    main_store().import_new_volunteers(people)
+    return len(people)
+
+
+class _Volunteers:
+    """Plays the volunteers: answers each invitation once, as the seeded behaviour says."""
+
+    def __init__(self, client: httpx.Client, options: DemoOptions, result: DemoResult) -> None:
+        self.client = client
+        self.options = options
+        self.result = result
+        self.seen: set[str] = set()
+
+    def answer_new_invitations(self, outbox: list[dict[str, Any]]) -> None:
+        for message in outbox:
+            reply_to = message.get("reply_to") or ""
+            if message["channel"] != "email" or not reply_to.startswith("reply+") or reply_to in self.seen:
+                continue
+            self.seen.add(reply_to)
+            answer = synthetic.reply_behaviour(
+                message["to"], reply_to, self.options.seed, yes=self.options.yes, no=self.options.no
+            )
+            if answer == "never":
+                self.result.never_answered += 1
+                continue
+            quoted = "\n".join(f"> {line}" for line in message["text"].splitlines())
+            text = (
+                f"{synthetic.reply_text(answer, reply_to)}\n\nOn {message['sent_at']}, "
+                f"{message['from']} wrote:\n{quoted}\n"
+            )
+            response = self.client.post(
+                "/_local/inbound/email",
+                json={"from": message["to"], "to": reply_to, "subject": f"Re: {message['subject']}", "text": text},
+            )
+            response.raise_for_status()
+            if answer == "yes":
+                self.result.replies_yes += 1
+            else:
+                self.result.replies_no += 1
+
+
+def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResult:
+    report = progress or (lambda stage, done, total: None)
+    result = DemoResult()
+    started = time.monotonic()
+    runtime = LocalRuntime(
+        RuntimeOptions(
+            port=options.port,
+            invitation_ttl_seconds=options.invitation_ttl_seconds,
+            schedule_seconds={"matching-tick": options.tick_seconds},
+            visibility_timeout=10,
+        )
+    )
+    runtime.start()
+    try:
+        ops = {"x-api-key": runtime.ops_key}
+        with httpx.Client(base_url=runtime.url, timeout=30) as client:
+            report("volunteers", 0, options.volunteers)
+            result.volunteers = _seed_volunteers(options.volunteers, options.seed)
+            report("volunteers", result.volunteers, options.volunteers)
+
+            campaign_ids: list[str] = []
+            project_ids: list[str] = []
+            requests = synthetic.campaigns(options.campaigns, options.seed)
+            for done, request in enumerate(requests, start=1):
+                response = client.post("/campaigns", json=request)
+                if response.status_code != 201:
+                    result.problems.append(f"campaign {done} refused: {response.text[:200]}")
+                    continue
+                body = response.json()
+                campaign_ids.append(body["campaign_id"])
+                project_ids += body["project_ids"]
+                report("campaigns", done, len(requests))
+            result.campaigns, result.projects = len(campaign_ids), len(project_ids)
+
+            for done, project_id in enumerate(project_ids, start=1):
+                response = client.post(f"/projects/{project_id}/approve", headers=ops)
+                if response.status_code == 200:
+                    result.projects_approved += 1
+                else:
+                    result.problems.append(f"approve {project_id}: {response.status_code}")
+                report("approvals", done, len(project_ids))
+
+            players = _Volunteers(client, options, result)
+            last_change, last_staffed = time.monotonic(), -1
+            stall = max(4 * options.invitation_ttl_seconds, 30)
+            while time.monotonic() - started < options.timeout_seconds:
+                players.answer_new_invitations(client.get("/_local/outbox").json())
+                staffed = _count_staffed(client, campaign_ids, ops)
+                report("staffing", staffed, result.projects_approved)
+                if staffed != last_staffed:
+                    last_staffed, last_change = staffed, time.monotonic()
+                if staffed >= result.projects_approved:
+                    break
+                if time.monotonic() - last_change > stall:
+                    result.problems.append(f"no project was staffed for {stall} s; stopping")
+                    break
+                time.sleep(1.0)
+            time.sleep(1.5)  # let the last introductions and thank-yous go out
+            _summarise(client, runtime, campaign_ids, ops, result)
+    finally:
+        runtime.stop()
+    result.seconds = round(time.monotonic() - started, 1)
+    result.staffed_fraction = round(result.projects_staffed / max(result.projects_approved, 1), 3)
+    if result.projects_approved == 0:
+        result.problems.append("no project was approved")
+    if result.staffed_fraction < options.min_staffed_fraction:
+        result.problems.append(
+            f"only {result.staffed_fraction:.0%} of approved projects were staffed "
+            f"(expected at least {options.min_staffed_fraction:.0%})"
+        )
+    if result.dead_letters:
+        result.problems.append(f"{result.dead_letters} messages ended in a dead-letter queue")
+    result.ok = (
+        result.projects_approved > 0
+        and result.campaigns == options.campaigns
+        and result.staffed_fraction >= options.min_staffed_fraction
+        and not result.dead_letters
+    )
+    return result
+
+
+def _count_staffed(client: httpx.Client, campaign_ids: list[str], ops: dict[str, str]) -> int:
+    staffed = 0
+    for campaign_id in campaign_ids:
+        projects = client.get(f"/campaigns/{campaign_id}", headers=ops).json()["projects"]
+        staffed += sum(1 for p in projects if p["status"] == "staffed")
+    return staffed
+
+
+def _summarise(
+    client: httpx.Client, runtime: LocalRuntime, campaign_ids: list[str], ops: dict[str, str], result: DemoResult
+) -> None:
+    result.projects_staffed = _count_staffed(client, campaign_ids, ops)
+    outbox = client.get("/_local/outbox").json()
+    result.emails_sent = sum(1 for m in outbox if m["channel"] == "email")
+    result.sms_sent = sum(1 for m in outbox if m["channel"] == "sms")
+    result.invitations = sum(1 for m in outbox if (m.get("message_key") or "").endswith(":invite:email"))
+    result.opt_ins = sum(1 for m in outbox if (m.get("message_key") or "").endswith(":joined"))
+    result.dead_letters = sum(n for q, n in runtime.queue_depths().items() if q.endswith("-dlq"))

@@ -1,0 +1,147 @@
+"""SQS event sources, as Lambda runs them: poll, hand the real handler a Lambda-shaped batch,
+delete what succeeded, leave reported failures to reappear after the visibility timeout (and go
+to the dead-letter queue after maxReceiveCount: the emulator redrives as SQS does)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from shared.resources import Function
+from tfc.local.invoke import invoke
+from tfc.local.provision import ACCOUNT_ID
+
+log = logging.getLogger("tfc.local")
+
+
+def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": value.get("BinaryValue"),
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value["DataType"],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+class SqsPoller(threading.Thread):
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        function: Function,
+        region: str,
+        stop: threading.Event,
+        stats: dict[str, int],
+        worker: int = 0,
+    ) -> None:
+        super().__init__(name=f"sqs-{function.name}-{worker}", daemon=True)
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self.function = function
+        self.region = region
+        self.stop_event = stop
+        self.stats = stats
+        self.paused = threading.Event()  # set: this consumer is "down" (tests, chaos)
+        name = queue_url.rsplit("/", 1)[-1]
+        self.queue_arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
+
+    def run(self) -> None:
+        assert self.function.sqs is not None
+        while not self.stop_event.is_set():
+            if self.paused.is_set():
+                time.sleep(0.1)
+                continue
+            try:
+                response = self.sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=self.function.sqs.batch_size,
+                    WaitTimeSeconds=1,
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                )
+            except Exception:  # the emulator is shutting down, or a transient fault
+                if not self.stop_event.is_set():
+                    log.exception("receive failed on %s", self.function.name)
+                    time.sleep(0.5)
+                continue
+            messages = response.get("Messages", [])
+            if messages:
+                self._deliver(messages)
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
+        event = {"Records": [lambda_record(m, self.queue_arn, self.region) for m in messages]}
+        try:
+            result = invoke(self.function, event, self.region) or {}
+        except Exception:
+            # As in Lambda: an invocation error leaves the whole batch for a later receive.
+            log.exception("%s failed its whole batch of %d", self.function.name, len(messages))
+            self.stats["batch_errors"] = self.stats.get("batch_errors", 0) + 1
+            return
+        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        self.stats["processed"] = self.stats.get("processed", 0) + len(done)
+        self.stats["failed"] = self.stats.get("failed", 0) + len(failed)
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+
+
+class Ticker(threading.Thread):
+    """An EventBridge schedule: fires the function every `interval` seconds."""
+
+    def __init__(
+        self, function: Function, interval: float, region: str, stop: threading.Event, fire_at_start: bool = False
+    ) -> None:
+        super().__init__(name=f"schedule-{function.name}", daemon=True)
+        self.function = function
+        self.interval = interval
+        self.region = region
+        self.stop_event = stop
+        self.fire_at_start = fire_at_start
+        self.fired = 0
+
+    def run(self) -> None:
+        if not self.fire_at_start and self.stop_event.wait(self.interval):
+            return
+        while not self.stop_event.is_set():
+            self.fire()
+            if self.stop_event.wait(self.interval):
+                return
+
+    def fire(self) -> Any:
+        assert self.function.schedule is not None
+        event = {
+            "version": "0",
+            "id": f"local-{self.fired}",
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": ACCOUNT_ID,
+            "region": self.region,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "resources": [f"arn:aws:events:{self.region}:{ACCOUNT_ID}:rule/{self.function.schedule.name}"],
+            "detail": {},
+        }
+        self.fired += 1
+        try:
+            return invoke(self.function, event, self.region)
+        except Exception:
+            log.exception("scheduled %s failed", self.function.name)
+            return None

@@ -1,0 +1,58 @@
+"""Routes only the local runtime serves: the outbox, and reply injection. Never deployed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from tfc.local import inbound, outbox
+
+local = Blueprint(__name__)
+_FIELDS = {"email": ("from", "to", "subject", "text"), "sms": ("from", "to", "text")}
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json"})
+
+
+def _payload(channel: str) -> dict[str, str] | Response:
+    try:
+        data = json.loads(local.current_request.raw_body or b"{}")
+    except ValueError:
+        return _json(422, {"errors": [{"field": "body", "message": "is not valid JSON"}]})
+    if not isinstance(data, dict):
+        return _json(422, {"errors": [{"field": "body", "message": "must be a JSON object"}]})
+    required = _FIELDS[channel]
+    errors = [
+        {"field": f, "message": "is required"}
+        for f in required
+        if not isinstance(data.get(f), str) or (f != "text" and not data[f].strip())
+    ]
+    errors += [{"field": f, "message": "is not an accepted field"} for f in data if f not in required]
+    if errors:
+        return _json(422, {"errors": errors})
+    return data
+
+
+@local.route("/_local/outbox", methods=["GET"])
+def get_outbox() -> Response:
+    return _json(200, outbox.messages())
+
+
+@local.route("/_local/inbound/email", methods=["POST"])
+def inbound_email() -> Response:
+    data = _payload("email")
+    if isinstance(data, Response):
+        return data
+    message_id = inbound.inject_email(data["from"], data["to"], data.get("subject", ""), data["text"])
+    return _json(202, {"accepted": True, "message_id": message_id})
+
+
+@local.route("/_local/inbound/sms", methods=["POST"])
+def inbound_sms() -> Response:
+    data = _payload("sms")
+    if isinstance(data, Response):
+        return data
+    return _json(202, {"accepted": True, "message_id": inbound.inject_sms(data["from"], data["to"], data["text"])})

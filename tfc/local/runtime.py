@@ -1,0 +1,247 @@
+"""The whole system on one machine: the embedded AWS emulator (moto, server mode, 127.0.0.1),
+every declared resource, the intake HTTP API, one poller per SQS event source, one ticker per
+schedule. Everything runs as threads of this process, so stopping it leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from shared.resources import RESOURCES, Function
+from tfc.local.consumers import SqsPoller, Ticker
+from tfc.local.provision import ACCOUNT_ID, provision, read_parameter
+
+STAGE = "local"
+REGION = "us-east-1"
+STATE_FILE = Path(".tfc") / "local.json"
+log = logging.getLogger("tfc.local")
+
+
+@dataclass
+class RuntimeOptions:
+    port: int = 8000
+    host: str = "127.0.0.1"
+    emulator_port: int = 0  # 0: any free port
+    ops_key: str | None = None
+    auto_approve: bool = False
+    invitation_ttl_seconds: int | None = None
+    visibility_timeout: int | None = None  # override the declared one (fast retries in tests)
+    schedule_seconds: dict[str, float] = field(default_factory=dict)  # by function name
+    consumer_workers: int = 2
+    schedules: bool = True
+    results_files: list[Path] = field(default_factory=list)  # uploaded to the data bucket
+    synthetic_results_seed: int | None = 7  # synthetic results when no files are given
+    env: dict[str, str] = field(default_factory=dict)
+    state_file: Path | None = STATE_FILE
+
+
+def _reset_caches() -> None:
+    from services.notify import delivery
+    from shared.aws import reset_clients
+    from shared.publisher import reset_queue_urls
+    from shared.secrets import clear_secret_cache
+    from shared.settings import reset_settings
+    from shared.storage import reset_store
+
+    reset_settings()
+    reset_clients()
+    reset_store()
+    reset_queue_urls()
+    clear_secret_cache()
+    delivery.reset()
+
+
+class LocalRuntime:
+    def __init__(self, options: RuntimeOptions | None = None) -> None:
+        self.options = options or RuntimeOptions()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.pollers: dict[str, list[SqsPoller]] = {}
+        self.tickers: dict[str, Ticker] = {}
+        self.stats: dict[str, dict[str, int]] = {}
+        self.queue_urls: dict[str, str] = {}
+        self.emulator: Any = None
+        self.gateway: Any = None
+        self.ops_key = ""
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> LocalRuntime:
+        from moto.server import ThreadedMotoServer
+
+        from tfc.local.emulator import harden_moto
+
+        harden_moto()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.emulator = ThreadedMotoServer(ip_address="127.0.0.1", port=self.options.emulator_port, verbose=False)
+        self.emulator.start()
+        host, port = self.emulator.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        self._configure_environment()
+        session = boto3.session.Session(region_name=REGION)
+        settings = self._settings()
+        self.queue_urls = provision(
+            session,
+            STAGE,
+            sender=settings.sender,
+            reply_domain=settings.reply_domain,
+            parameters={"ops-api-key": self.options.ops_key} if self.options.ops_key else None,
+            visibility_timeout=self.options.visibility_timeout,
+        )
+        self.ops_key = read_parameter(session, STAGE, "ops-api-key")
+        from tfc.local import outbox
+
+        outbox.install(ACCOUNT_ID, REGION, settings.sms_origination)
+        self._upload_results(session)
+        self._start_gateway()
+        self._start_consumers(session)
+        if self.options.schedules:
+            self._start_schedules()
+        self._write_state()
+        return self
+
+    def _configure_environment(self) -> None:
+        env = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "TFC_STAGE": STAGE,
+            "TFC_SMS_ADAPTER": "sns",
+            "TFC_PUBLIC_URL": f"http://{self.options.host}:{self.options.port}",
+            "TFC_AUTO_APPROVE": "1" if self.options.auto_approve else "",
+        }
+        if self.options.invitation_ttl_seconds:
+            env["TFC_INVITATION_TTL_SECONDS"] = str(self.options.invitation_ttl_seconds)
+        os.environ.update(env | self.options.env)
+        _reset_caches()
+
+    @staticmethod
+    def _settings() -> Any:
+        from shared.settings import get_settings
+
+        return get_settings()
+
+    def _upload_results(self, session: boto3.session.Session) -> None:
+        s3 = session.client("s3")
+        bucket = self._settings().bucket("data")
+        for path in self.options.results_files:
+            s3.put_object(Bucket=bucket, Key=f"results/{path.name}", Body=path.read_bytes())
+        if not self.options.results_files and self.options.synthetic_results_seed is not None:
+            from tfc.demo.synthetic import election_results
+
+            body = election_results(seed=self.options.synthetic_results_seed).encode()
+            s3.put_object(Bucket=bucket, Key="results/synthetic_va_lower.csv", Body=body)
+
+    def _start_gateway(self) -> None:
+        from services.intake.app import app
+        from tfc.local.gateway import Gateway
+        from tfc.local.routes import local
+
+        if "/_local/outbox" not in app.routes:
+            app.register_blueprint(local)
+        self.gateway = Gateway(app, self.options.host, self.options.port)
+        self.gateway.start()
+
+    def _start_consumers(self, session: boto3.session.Session) -> None:
+        sqs = session.client("sqs")
+        for function in RESOURCES.functions:
+            if function.sqs is None:
+                continue
+            stats = self.stats.setdefault(function.name, {})
+            workers = max(1, min(self.options.consumer_workers, function.sqs.max_concurrency))
+            self.pollers[function.name] = []
+            for worker in range(workers):
+                poller = SqsPoller(
+                    sqs, self.queue_urls[function.sqs.queue], function, REGION, self._stop, stats, worker
+                )
+                poller.start()
+                self.pollers[function.name].append(poller)
+                self._threads.append(poller)
+
+    def _start_schedules(self) -> None:
+        for schedule, function in RESOURCES.schedules:
+            interval = self.options.schedule_seconds.get(function.name, schedule.local_seconds)
+            ticker = Ticker(function, interval, REGION, self._stop, fire_at_start=function.service == "scoring")
+            ticker.start()
+            self.tickers[function.name] = ticker
+            self._threads.append(ticker)
+
+    def _write_state(self) -> None:
+        if self.options.state_file is None:
+            return
+        path = self.options.state_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {
+                    "api": self.url,
+                    "endpoint": self.endpoint,
+                    "ops_key": self.ops_key,
+                    "stage": STAGE,
+                    "region": REGION,
+                    "pid": os.getpid(),
+                }
+            )
+        )
+        path.chmod(0o600)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self.gateway is not None:
+            self.gateway.stop()
+        if self.emulator is not None:
+            self.emulator.stop()
+        if self.options.state_file is not None and self.options.state_file.exists():
+            self.options.state_file.unlink()
+
+    def __enter__(self) -> LocalRuntime:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- helpers for the CLI, the demo and tests --------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.gateway.url if self.gateway else ""
+
+    def function(self, name: str) -> Function:
+        return RESOURCES.function(name)
+
+    def fire(self, function_name: str) -> Any:
+        """Run a scheduled function now (tests and the demo do not wait for its interval)."""
+        ticker = self.tickers.get(function_name) or Ticker(self.function(function_name), 0, REGION, self._stop)
+        return ticker.fire()
+
+    def queue_depths(self) -> dict[str, int]:
+        sqs = boto3.session.Session(region_name=REGION).client("sqs")
+        depths = {}
+        for name, url in self.queue_urls.items():
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+            )["Attributes"]
+            depths[name] = int(attributes["ApproximateNumberOfMessages"]) + int(
+                attributes["ApproximateNumberOfMessagesNotVisible"]
+            )
+        return depths
+
+    def pause_consumer(self, function_name: str, paused: bool = True) -> None:
+        for poller in self.pollers[function_name]:
+            if paused:
+                poller.paused.set()
+            else:
+                poller.paused.clear()
