@@ -65,6 +65,7 @@ class InvitationIssuedV1(Event):
     type: Literal["invitation.issued"] = "invitation.issued"
     version: Literal[1] = 1
     invitation_id: str
+    project_id: str
 
 
 class AnswerOutcomeV1(Event):
@@ -73,6 +74,7 @@ class AnswerOutcomeV1(Event):
     type: Literal["answer.outcome"] = "answer.outcome"
     version: Literal[1] = 1
     invitation_id: str
+    project_id: str
     outcome: Literal["joined", "declined", "team_full", "expired", "at_limit"]
 
 
@@ -90,6 +92,7 @@ class InvitationWithdrawnV1(Event):
     type: Literal["invitation.withdrawn"] = "invitation.withdrawn"
     version: Literal[1] = 1
     invitation_id: str
+    project_id: str
     reason: Literal["team_filled", "project_closed"]
 
 
@@ -99,6 +102,7 @@ class ReplyAcknowledgedV1(Event):
     type: Literal["reply.unclear"] = "reply.unclear"
     version: Literal[1] = 1
     invitation_id: str
+    project_id: str
     channel: Literal["email", "sms"]
 
 

@@ -115,8 +115,9 @@ class Project(Record):
     status: ProjectStatus = "pending_review"
     status_reason: str = ""
     filled: int = 0
-    # Denormalised from the campaign so matching needs no second read.
+    # Denormalised from the campaign so matching and notify need no second read.
     candidate_name: str
+    office: str = ""
     state: str
     chamber: Literal["lower", "upper"]
     district: str

@@ -23,6 +23,7 @@ from services.intake.formdata import (
     FormError,
     form_values,
     parse_form,
+    submission_id,
     to_contract,
 )
 from services.intake.usecases import (
@@ -58,6 +59,7 @@ _CONTENT_TYPES = [
     "application/octet-stream",
 ]
 _CORRELATION = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
 
 
 # --- response helpers -------------------------------------------------------------------------
@@ -167,8 +169,9 @@ def volunteer_form() -> Response:
     return _html(200, forms.render_volunteer_form())
 
 
-def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, dict[str, Any] | None]:
-    """The validated request, and the raw form values when it came from the HTML form."""
+def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, str | None]:
+    """The validated request, and its idempotency key: the form's submission id, or the
+    client's Idempotency-Key header."""
     ctype = _content_type()
     if ctype not in (JSON, FORM):
         raise _Refused(
@@ -176,14 +179,17 @@ def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, dict[str, Any] | 
         )
     raw = _body()
     values = None
+    key = _IDEMPOTENCY_KEY.match((app.current_request.headers or {}).get("idempotency-key", ""))
+    idempotency_key = key.group(0) if key else None
     try:
         if ctype == FORM:
             fields = parse_form(raw)
             values = form_values(fields)
             data = to_contract(fields, mapping)
+            idempotency_key = submission_id(fields) or idempotency_key
         else:
             data = _json_object(raw)
-        return model.model_validate(data), values
+        return model.model_validate(data), idempotency_key
     except FormError as exc:
         raise _Refused(_refuse_form(model, exc.errors, values)) from exc
     except ValidationError as exc:
@@ -203,18 +209,24 @@ def _refuse_form(model: type, errors: list[dict[str, str]], values: dict[str, An
 @app.route("/campaigns", methods=["POST"], content_types=_CONTENT_TYPES)
 def create_campaign() -> Response:
     try:
-        request, _ = _parse(CampaignRequest, CAMPAIGN_FIELDS)
+        request, idempotency_key = _parse(CampaignRequest, CAMPAIGN_FIELDS)
     except _Refused as refused:
         return refused.response
     with correlation(logger, _correlation_id()) as cid:
         campaign, projects, created = submit_campaign(
-            main_store(), publish, request, now=utcnow(), correlation_id=cid, auto_approve=get_settings().auto_approve
+            main_store(),
+            publish,
+            request,
+            now=utcnow(),
+            correlation_id=cid,
+            auto_approve=get_settings().auto_approve,
+            idempotency_key=idempotency_key,
         )
         logger.info(
             "campaign request stored" if created else "duplicate campaign request",
             extra={"campaign_id": campaign.campaign_id, "projects": len(projects)},
         )
-    status = 201 if created else 200
+    status = 201  # a repeated submission gets the first one's answer, as an idempotent replay
     if _wants_html():
         return _html(
             status,
@@ -251,7 +263,7 @@ def create_volunteer() -> Response:
             "volunteer profile updated" if updated else "volunteer signed up",
             extra={"volunteer_id": volunteer.volunteer_id},
         )
-    status = 200 if updated else 201
+    status = 201  # the contract: sign-up answers 201; "updated" says whether it already existed
     if _wants_html():
         return _html(
             status,

@@ -22,6 +22,8 @@ CAMPAIGN_FIELDS = {
     "needs": "needs",
     "notes": "notes",
 }
+# Fields a form carries that are not part of the JSON contract.
+FORM_ONLY = {"submission_id"}
 VOLUNTEER_FIELDS = {
     "name": "name",
     "email": "email",
@@ -53,13 +55,18 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
         raise FormError([{"field": "body", "message": f"is not a readable form ({exc})"}]) from exc
 
 
+def submission_id(fields: dict[str, list[str]]) -> str | None:
+    values = fields.get("submission_id") or [""]
+    return values[-1].strip()[:64] or None
+
+
 def form_values(fields: dict[str, list[str]]) -> dict[str, Any]:
     """The form's values as the template refills them (lists for checkboxes)."""
     return {k: (v if k in _LISTS else v[-1]) for k, v in fields.items()}
 
 
 def to_contract(fields: dict[str, list[str]], mapping: dict[str, str]) -> dict[str, Any]:
-    unknown = sorted(set(fields) - set(mapping))
+    unknown = sorted(set(fields) - set(mapping) - FORM_ONLY)
     if unknown:
         raise FormError([{"field": k, "message": "is not an accepted field"} for k in unknown])
     data: dict[str, Any] = {}

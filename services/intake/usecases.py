@@ -30,13 +30,24 @@ class InvalidTransition(ValueError):
 
 
 def submit_campaign(
-    store: Store, publish: Publish, request: CampaignRequest, *, now: datetime, correlation_id: str, auto_approve: bool
+    store: Store,
+    publish: Publish,
+    request: CampaignRequest,
+    *,
+    now: datetime,
+    correlation_id: str,
+    auto_approve: bool,
+    idempotency_key: str | None = None,
 ) -> tuple[Campaign, list[Project], bool]:
-    """Store the request and its scoped projects. Returns (campaign, projects, created)."""
+    """Store the request and its scoped projects. Returns (campaign, projects, created).
+
+    With an idempotency key (the form's submission id, or a client's Idempotency-Key header), a
+    repeat within 30 days returns the first campaign instead of storing a second one."""
     campaign, scoped = scope_campaign(request, now)
     created = True
     try:
-        store.create_campaign(campaign, scoped, request_fingerprint(request), int((now + RESUBMIT_WINDOW).timestamp()))
+        fingerprint = request_fingerprint(request, idempotency_key) if idempotency_key else None
+        store.create_campaign(campaign, scoped, fingerprint, int((now + RESUBMIT_WINDOW).timestamp()))
     except DuplicateRequest as dup:
         created = False
         existing = store.get_campaign(dup.campaign_id)

@@ -39,7 +39,7 @@ from shared.storage.store import LEADS_POOL, ProjectRecord
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
-POOL_TTL_SECONDS = 60.0  # pools change only on sign-up; a warm container reuses them this long
+POOL_TTL_SECONDS = 300.0  # pools change only on sign-up; a warm container reuses them this long
 
 
 class PoolCache:
@@ -155,7 +155,12 @@ class Staffing:
     def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
         self.publish(
             "notify",
-            [InvitationIssuedV1(correlation_id=correlation_id, invitation_id=i.invitation_id) for i in invitations],
+            [
+                InvitationIssuedV1(
+                    correlation_id=correlation_id, invitation_id=i.invitation_id, project_id=i.project_id
+                )
+                for i in invitations
+            ],
         )
         for invitation in invitations:
             self.store.mark_invitation_published(invitation)
@@ -224,7 +229,15 @@ class Staffing:
 
     def _tell(self, invitation: Invitation, outcome: str, cid: str) -> None:
         self.publish(
-            "notify", [AnswerOutcomeV1(correlation_id=cid, invitation_id=invitation.invitation_id, outcome=outcome)]
+            "notify",
+            [
+                AnswerOutcomeV1(
+                    correlation_id=cid,
+                    invitation_id=invitation.invitation_id,
+                    project_id=invitation.project_id,
+                    outcome=outcome,  # type: ignore[arg-type]
+                )
+            ],
         )  # type: ignore[arg-type]
 
     # --- finishing --------------------------------------------------------------------------
@@ -253,7 +266,9 @@ class Staffing:
             self.publish(
                 "notify",
                 [
-                    InvitationWithdrawnV1(correlation_id=cid, invitation_id=i.invitation_id, reason="team_filled")
+                    InvitationWithdrawnV1(
+                        correlation_id=cid, invitation_id=i.invitation_id, project_id=i.project_id, reason="team_filled"
+                    )
                     for i in withdrawn
                 ],
             )

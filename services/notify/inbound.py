@@ -95,13 +95,29 @@ class Inbox:
         if expired or invitation.status == "expired":
             if intent == "yes":
                 self.publish(
-                    "notify", [AnswerOutcomeV1(correlation_id=cid, invitation_id=invitation_id, outcome="expired")]
+                    "notify",
+                    [
+                        AnswerOutcomeV1(
+                            correlation_id=cid,
+                            invitation_id=invitation_id,
+                            project_id=invitation.project_id,
+                            outcome="expired",
+                        )
+                    ],
                 )
             return
         if intent == "unclear":
             self.store.save_unclear_reply(invitation, channel, new_text, now)
             self.publish(
-                "notify", [ReplyAcknowledgedV1(correlation_id=cid, invitation_id=invitation_id, channel=channel)]
+                "notify",
+                [
+                    ReplyAcknowledgedV1(
+                        correlation_id=cid,
+                        invitation_id=invitation_id,
+                        project_id=invitation.project_id,
+                        channel=channel,  # type: ignore[arg-type]
+                    )
+                ],
             )  # type: ignore[arg-type]
             return
         self.publish(
@@ -134,7 +150,14 @@ class Inbox:
             self.store.save_unclear_reply(invitation, "sms", message.get("messageBody", ""), now)
             self.publish(
                 "notify",
-                [ReplyAcknowledgedV1(correlation_id=cid, invitation_id=invitation.invitation_id, channel="sms")],
+                [
+                    ReplyAcknowledgedV1(
+                        correlation_id=cid,
+                        invitation_id=invitation.invitation_id,
+                        project_id=invitation.project_id,
+                        channel="sms",
+                    )
+                ],
             )
             return
         self.publish(

@@ -20,6 +20,7 @@ from shared.models import Campaign, Invitation, Project, Slot, Volunteer
 from shared.secrets import get_secret
 from shared.settings import Settings
 from shared.storage import Store
+from shared.storage.store import ProjectRecord
 
 
 class Sender:
@@ -34,36 +35,40 @@ class Sender:
 
     def handle(self, event: Event) -> None:
         if isinstance(event, InvitationIssuedV1):
-            self.invitation(event.invitation_id)
+            self.invitation(event.project_id, event.invitation_id)
         elif isinstance(event, CampaignReceivedV1):
             self.campaign_received(event.campaign_id)
         elif isinstance(event, AnswerOutcomeV1):
-            self.volunteer_note(event.invitation_id, event.outcome)
+            self.volunteer_note(event.project_id, event.invitation_id, event.outcome)
         elif isinstance(event, InvitationWithdrawnV1):
-            self.volunteer_note(event.invitation_id, "withdrawn")
+            self.volunteer_note(event.project_id, event.invitation_id, "withdrawn")
         elif isinstance(event, ReplyAcknowledgedV1):
-            self.volunteer_note(event.invitation_id, "unclear", suffix=event.event_id)
+            self.volunteer_note(event.project_id, event.invitation_id, "unclear", suffix=event.event_id)
         elif isinstance(event, ProjectStaffedV1):
             self.team_intro(event.project_id)
 
-    # --- loading ----------------------------------------------------------------------------
+    # --- loading: one read of the project's partition gives the project, seats and invitations -
 
-    def _project(self, project_id: str) -> tuple[Project, list[Slot], Campaign]:
+    def _record(self, project_id: str) -> ProjectRecord:
         found = self.store.get_project(project_id)
         if found is None:
             raise LookupError(f"project {project_id} not found")
-        project, slots = found.project, found.slots
+        return found
+
+    def _campaign(self, project: Project) -> Campaign:
         campaign = self.store.get_campaign(project.campaign_id)
         if campaign is None:
             raise LookupError(f"campaign {project.campaign_id} not found")
-        return project, slots, campaign
+        return campaign
 
     def _team(self, slots: list[Slot]) -> list[tuple[Slot, Volunteer]]:
+        if not any(s.volunteer_id for s in slots):
+            return []
         people = self.store.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
         return [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
 
-    def _invitation(self, invitation_id: str) -> tuple[Invitation, Volunteer]:
-        invitation = self.store.get_invitation(invitation_id)
+    def _invitee(self, record: ProjectRecord, invitation_id: str) -> tuple[Invitation, Volunteer]:
+        invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
         if invitation is None:
             raise LookupError(f"invitation {invitation_id} not found")
         volunteer = self.store.get_volunteer(invitation.volunteer_id)
@@ -88,17 +93,18 @@ class Sender:
         delivery.deliver_email(key, message.as_bytes())
         self.log.info("email sent", extra={"message_key": key})
 
-    def invitation(self, invitation_id: str) -> None:
-        invitation, volunteer = self._invitation(invitation_id)
+    def invitation(self, project_id: str, invitation_id: str) -> None:
+        record = self._record(project_id)
+        invitation, volunteer = self._invitee(record, invitation_id)
         if invitation.status != "pending":
             self.log.info("invitation no longer pending; not sent", extra={"invitation_id": invitation_id})
             return
         if volunteer.email_opt_out:
             return
-        project, slots, campaign = self._project(invitation.project_id)
+        project = record.project
         key = get_secret("reply-token-key").encode()
         token = sign(invitation.invitation_id, invitation.expires_at, key)
-        content = messages.invitation(volunteer, project, campaign, invitation, self._team(slots), self.footer)
+        content = messages.invitation(volunteer, project, invitation, self._team(record.slots), self.footer)
         self._email(
             f"invitation:{invitation_id}:invite:email",
             content,
@@ -118,18 +124,19 @@ class Sender:
         content = messages.campaign_received(campaign, projects, self.footer)
         self._email(f"campaign:{campaign_id}:received", content, [(campaign.contact.name, campaign.contact.email)])
 
-    def volunteer_note(self, invitation_id: str, outcome: str, suffix: str = "") -> None:
-        invitation, volunteer = self._invitation(invitation_id)
+    def volunteer_note(self, project_id: str, invitation_id: str, outcome: str, suffix: str = "") -> None:
+        record = self._record(project_id)
+        _, volunteer = self._invitee(record, invitation_id)
         if volunteer.email_opt_out:
             return
-        project, _, _ = self._project(invitation.project_id)
-        content = messages.outcome(outcome, volunteer, project, self.footer)
+        content = messages.outcome(outcome, volunteer, record.project, self.footer)
         key = f"invitation:{invitation_id}:{outcome}" + (f":{suffix}" if suffix else "")
         self._email(key, content, [(volunteer.name, volunteer.email)])
 
     def team_intro(self, project_id: str) -> None:
-        project, slots, campaign = self._project(project_id)
-        team = self._team(slots)
+        record = self._record(project_id)
+        project, campaign = record.project, self._campaign(record.project)
+        team = self._team(record.slots)
         content = messages.team_intro(project, campaign, team, self.footer)
         to = [(v.name, v.email) for _, v in team] + [(campaign.contact.name, campaign.contact.email)]
         self._email(f"project:{project_id}:team_intro", content, to)

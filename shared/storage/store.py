@@ -124,30 +124,38 @@ class Store:
     # --- campaigns and projects -----------------------------------------------------------
 
     def create_campaign(
-        self, campaign: Campaign, projects: list[tuple[Project, list[Slot]]], fingerprint: str, fingerprint_ttl: int
+        self,
+        campaign: Campaign,
+        projects: list[tuple[Project, list[Slot]]],
+        fingerprint: str | None = None,
+        fingerprint_ttl: int = 0,
     ) -> None:
         """The campaign, its projects and their slots appear together or not at all.
 
-        `fingerprint` names the request's content: a second identical request within the TTL
+        `fingerprint` names one submission (client idempotency key): a repeat within the TTL
         (epoch seconds) raises DuplicateRequest with the first campaign's id instead.
         """
-        actions: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "Item": keys.request_fingerprint(fingerprint)
-                    | {"campaign_id": campaign.campaign_id, "ttl": fingerprint_ttl, "type": "RequestFingerprint"},
-                    "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
-                    "ExpressionAttributeNames": {"#ttl": "ttl"},
-                    "ExpressionAttributeValues": {":now": int(campaign.created_at.timestamp())},
+        actions: list[dict[str, Any]] = []
+        if fingerprint:
+            actions.append(
+                {
+                    "Put": {
+                        "Item": keys.request_fingerprint(fingerprint)
+                        | {"campaign_id": campaign.campaign_id, "ttl": fingerprint_ttl, "type": "RequestFingerprint"},
+                        "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
+                        "ExpressionAttributeNames": {"#ttl": "ttl"},
+                        "ExpressionAttributeValues": {":now": int(campaign.created_at.timestamp())},
+                    }
                 }
-            },
+            )
+        actions.append(
             {
                 "Put": {
                     "Item": item(campaign, keys.campaign(campaign.campaign_id)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
-            },
-        ]
+            }
+        )
         for project, slots in projects:
             actions.append(
                 {"Put": {"Item": self._project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}}
@@ -158,7 +166,8 @@ class Store:
         try:
             self._transact(actions)
         except ClientError as exc:
-            if _is(exc, "TransactionCanceledException") and _cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
+            duplicate = fingerprint and _cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]
+            if _is(exc, "TransactionCanceledException") and duplicate:
                 existing = self._get(keys.request_fingerprint(fingerprint))
                 if existing:
                     raise DuplicateRequest(existing["campaign_id"]) from exc

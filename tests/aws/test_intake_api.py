@@ -61,9 +61,10 @@ def test_menu_skills_and_forms(client):
 def test_volunteer_signup_then_update_same_id(client):
     first = post(client, "/volunteers", VOLUNTEER)
     assert first.status_code == 201
+    assert json.loads(first.body)["updated"] is False
     again = post(client, "/volunteers", VOLUNTEER | {"name": "Ana R.", "email": "ANA@example.com"})
-    assert again.status_code == 200
-    assert json.loads(again.body)["volunteer_id"] == json.loads(first.body)["volunteer_id"]
+    assert again.status_code == 201
+    assert json.loads(again.body) == {"volunteer_id": json.loads(first.body)["volunteer_id"], "updated": True}
 
 
 def test_campaign_request_creates_pending_projects_and_tells_the_campaign(client, aws):
@@ -78,11 +79,36 @@ def test_campaign_request_creates_pending_projects_and_tells_the_campaign(client
     assert all(p["team"] == [] for p in view["projects"])
 
 
-def test_duplicate_submission_returns_the_first_campaign(client):
-    first = json.loads(post(client, "/campaigns", CAMPAIGN).body)
-    second = post(client, "/campaigns", CAMPAIGN)
-    assert second.status_code == 200
-    assert json.loads(second.body)["campaign_id"] == first["campaign_id"]
+def test_a_repeated_submission_with_the_same_key_stores_one_campaign(client, aws):
+    key = {"Idempotency-Key": "form-7d1c2f7e9a"}
+    first = json.loads(post(client, "/campaigns", CAMPAIGN, key).body)
+    again = post(client, "/campaigns", CAMPAIGN, key)
+    assert again.status_code == 201
+    assert json.loads(again.body)["campaign_id"] == first["campaign_id"]
+    assert json.loads(again.body)["project_ids"] == first["project_ids"]
+    other = json.loads(post(client, "/campaigns", CAMPAIGN).body)  # no key: a new request
+    assert other["campaign_id"] != first["campaign_id"]
+
+
+def test_the_form_carries_a_submission_id_so_a_double_click_is_one_request(client):
+    page = client.http.get("/forms/campaign").body.decode()
+    submission = page.split('name="submission_id" value="')[1].split('"')[0]
+    form = [
+        ("candidate_name", "Jo Park"),
+        ("office", "House of Delegates"),
+        ("chamber", "lower"),
+        ("state", "VA"),
+        ("district", "9"),
+        ("election_date", NEXT_YEAR),
+        ("contact_name", "Sam"),
+        ("contact_email", "sam@example.org"),
+        ("needs", "website_launch"),
+        ("submission_id", submission),
+    ]
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    first = client.http.post("/campaigns", body=urlencode(form), headers=headers)
+    second = client.http.post("/campaigns", body=urlencode(form), headers=headers)
+    assert json.loads(first.body)["campaign_id"] == json.loads(second.body)["campaign_id"]
 
 
 def test_approve_moves_to_matching_and_publishes(client, aws):

@@ -34,8 +34,8 @@ def invitation(aws):
     return inv, volunteer
 
 
-def send(invitation_id: str, copies: int = 1) -> dict:
-    body = dump(InvitationIssuedV1(correlation_id="t", invitation_id=invitation_id))
+def send(project_id: str, invitation_id: str, copies: int = 1) -> dict:
+    body = dump(InvitationIssuedV1(correlation_id="t", invitation_id=invitation_id, project_id=project_id))
     return handlers.on_send(sqs_event([body] * copies, "notify"), Context())
 
 
@@ -45,8 +45,8 @@ def emails_to(address: str) -> list:
 
 def test_an_invitation_is_emailed_once_however_often_it_is_delivered(invitation):
     inv, volunteer = invitation
-    assert send(inv.invitation_id, copies=3) == {"batchItemFailures": []}
-    send(inv.invitation_id)
+    assert send(inv.project_id, inv.invitation_id, copies=3) == {"batchItemFailures": []}
+    send(inv.project_id, inv.invitation_id)
     mails = emails_to(volunteer.email)
     assert len(mails) == 1
     mail = mails[0]
@@ -58,7 +58,7 @@ def test_an_invitation_is_emailed_once_however_often_it_is_delivered(invitation)
 def test_withdrawn_invitation_is_not_sent(invitation):
     inv, volunteer = invitation
     main_store().close_invitation(inv, "withdrawn", utcnow())
-    send(inv.invitation_id)
+    send(inv.project_id, inv.invitation_id)
     assert emails_to(volunteer.email) == []
 
 

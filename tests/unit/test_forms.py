@@ -141,6 +141,7 @@ def state(dom: Dom) -> list[tuple[str | None, ...]]:
 
 def campaign_values() -> dict[str, object]:
     return {
+        "submission_id": "3f6c2a9e5b7d4e1f",  # a re-rendered form keeps the id it was posted with
         "candidate_name": "Ana Ruiz",
         "office": "State Delegate",
         "chamber": "lower",

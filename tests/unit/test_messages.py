@@ -40,6 +40,7 @@ PROJECT = Project(
     deliverables=["Live site"],
     metrics=["Launch date"],
     candidate_name=f"Jo {EVIL}",
+    office="House of Delegates",
     state="VA",
     chamber="lower",
     district="7",
@@ -73,7 +74,7 @@ TEAM = [(Slot(index=0, role="lead", volunteer_id="v_1"), volunteer())]
 
 def all_contents() -> dict[str, messages.Content]:
     contents = {
-        "invitation": messages.invitation(volunteer(), PROJECT, CAMPAIGN, INVITATION, TEAM, FOOTER),
+        "invitation": messages.invitation(volunteer(), PROJECT, INVITATION, TEAM, FOOTER),
         "campaign_received": messages.campaign_received(CAMPAIGN, [PROJECT], FOOTER),
         "team_intro": messages.team_intro(PROJECT, CAMPAIGN, TEAM, FOOTER),
     }
@@ -93,7 +94,14 @@ def test_renders_text_and_html_and_escapes(kind):
 
 def test_invitation_says_what_why_how_long_and_how_to_answer():
     content = all_contents()["invitation"]
-    for words in ("5 hours a week for 4 weeks", "grew up in Virginia", "YES", "NO", "Virginia House district 7"):
+    for words in (
+        "5 hours a week for 4 weeks",
+        "grew up in Virginia",
+        "YES",
+        "NO",
+        "Virginia House district 7",
+        "running for House of Delegates",
+    ):
         assert words in content.text
 
 

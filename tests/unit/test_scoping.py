@@ -44,8 +44,8 @@ def test_scope_campaign_makes_one_pending_project_per_need():
         assert len(slots) == project.team_size
 
 
-def test_fingerprint_is_the_same_for_a_resubmission_and_differs_for_another_request():
-    assert request_fingerprint(request()) == request_fingerprint(request())
-    assert request_fingerprint(request()) == request_fingerprint(request(needs=["gotv_texting", "website_launch"]))
-    assert request_fingerprint(request()) != request_fingerprint(request(needs=["website_launch"]))
-    assert request_fingerprint(request()) != request_fingerprint(request(district="8"))
+def test_fingerprint_names_one_submission_of_one_contact():
+    assert request_fingerprint(request(), "key-1") == request_fingerprint(request(), "key-1")
+    assert request_fingerprint(request(), "key-1") != request_fingerprint(request(), "key-2")
+    other_contact = request(contact={"name": "Kim", "email": "kim@example.org"})
+    assert request_fingerprint(request(), "key-1") != request_fingerprint(other_contact, "key-1")

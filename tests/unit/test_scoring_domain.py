@@ -1,6 +1,7 @@
 """Scoring's first model and its refusal of malformed results files."""
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,18 @@ def test_hand_computed_scores():
 def test_malformed_files_are_refused_with_the_reason(text, words):
     with pytest.raises(ResultsError, match=words):
         read_results(text)
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections" / "va_house_of_delegates_2011_2017.csv"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared election data is not beside this checkout")
+def test_reads_and_scores_the_real_virginia_results():
+    results = read_results(SHARED.read_text("utf-8"), source=SHARED.name)
+    assert len(results) == 400
+    scored = score(results)
+    assert len(scored) == 100 and sorted(s.target_rank for s in scored) == list(range(1, 101))
+    # A seat never contested in these years is imputed as a lean, never scored as certain.
+    never_contested = {r.district for r in results} - {r.district for r in results if r.contested}
+    assert never_contested
+    assert all(0.0 < s.p_dem_win < 1.0 for s in scored if s.district in never_contested)

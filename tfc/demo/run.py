@@ -86,8 +86,11 @@ class _Volunteers:
         self.options = options
         self.result = result
         self.seen: set[str] = set()
+        self.read = 0  # messages of the outbox already looked at
 
-    def answer_new_invitations(self, outbox: list[dict[str, Any]]) -> None:
+    def answer_new_invitations(self) -> None:
+        outbox = self.client.get("/_local/outbox", params={"after": self.read}).json()
+        self.read += len(outbox)
         for message in outbox:
             reply_to = message.get("reply_to") or ""
             if message["channel"] != "email" or not reply_to.startswith("reply+") or reply_to in self.seen:
@@ -158,11 +161,12 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                 report("approvals", done, len(project_ids))
 
             players = _Volunteers(client, options, result)
+            tracker = _StaffingTracker(client, campaign_ids, ops)
             last_change, last_staffed = time.monotonic(), -1
             stall = max(4 * options.invitation_ttl_seconds, 30)
             while time.monotonic() - started < options.timeout_seconds:
-                players.answer_new_invitations(client.get("/_local/outbox").json())
-                staffed = _count_staffed(client, campaign_ids, ops)
+                players.answer_new_invitations()
+                staffed = tracker.staffed()
                 report("staffing", staffed, result.projects_approved)
                 if staffed != last_staffed:
                     last_staffed, last_change = staffed, time.monotonic()
@@ -171,7 +175,7 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                 if time.monotonic() - last_change > stall:
                     result.problems.append(f"no project was staffed for {stall} s; stopping")
                     break
-                time.sleep(1.0)
+                time.sleep(2.0)
             time.sleep(1.5)  # let the last introductions and thank-yous go out
             _summarise(client, runtime, campaign_ids, ops, result)
     finally:
@@ -194,6 +198,30 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
         and not result.dead_letters
     )
     return result
+
+
+class _StaffingTracker:
+    """Counts staffed projects through GET /campaigns/{id}, as staff would, re-reading only the
+    campaigns that still have a project being matched (staffed is final)."""
+
+    def __init__(self, client: httpx.Client, campaign_ids: list[str], ops: dict[str, str]) -> None:
+        self.client = client
+        self.ops = ops
+        self.open = list(campaign_ids)
+        self.finished = 0  # projects of campaigns whose every project is staffed
+
+    def staffed(self) -> int:
+        still_open, partly = [], 0
+        for campaign_id in self.open:
+            projects = self.client.get(f"/campaigns/{campaign_id}", headers=self.ops).json()["projects"]
+            count = sum(1 for p in projects if p["status"] == "staffed")
+            if count == len(projects):
+                self.finished += count
+            else:
+                still_open.append(campaign_id)
+                partly += count
+        self.open = still_open
+        return self.finished + partly
 
 
 def _count_staffed(client: httpx.Client, campaign_ids: list[str], ops: dict[str, str]) -> int:

@@ -7,8 +7,8 @@ thread-safe. The local runtime runs several consumers at once, as Lambda does, s
 - every DynamoDB action runs under one lock (each is short; SQS long polls are unaffected);
 - TransactWriteItems checks every condition first and only then writes, as DynamoDB does,
   snapshotting just the items it touches so a failed write restores them exactly;
-- a Query on the base table reads only its partition (moto lists and sorts the whole table for
-  every Query: O(n log n) per call, which dominates once the pool holds thousands of people).
+- a Query reads only its partition, of the table or of an index (moto lists and sorts the whole
+  table for every Query: O(n log n) per call, which dominates once the pool holds thousands).
 Nothing here is imported by a service: production talks to real DynamoDB.
 """
 
@@ -44,21 +44,36 @@ def harden_moto() -> None:
 
 
 def _partition_query(original: Any) -> Any:
+    """Hand moto's Query only the items of the queried partition (base table or index)."""
+
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         # The backend passes index_name as the 8th positional argument (7th after hash_key).
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name or hash_key is None:
+        if hash_key is None:
             return original(self, hash_key, *args, **kwargs)
         full = self.items
-        self.items = defaultdict(dict)
-        if hash_key in full:
-            self.items[hash_key] = full[hash_key]
+        subset: Any = defaultdict(dict)
+        if not index_name:
+            if hash_key in full:
+                subset[hash_key] = full[hash_key]
+        else:
+            attribute = next(k["AttributeName"] for k in self.get_index(index_name).schema if k["KeyType"] == "HASH")
+            for bucket_key, bucket in full.items():
+                rows = bucket.values() if self.range_key_attr else [bucket]
+                matching = {r.range_key: r for r in rows if _equals(r.attrs.get(attribute), hash_key)}
+                if matching:
+                    subset[bucket_key] = matching if self.range_key_attr else next(iter(matching.values()))
+        self.items = subset
         try:  # safe to swap: every DynamoDB action holds the lock
             return original(self, hash_key, *args, **kwargs)
         finally:
             self.items = full
 
     return query
+
+
+def _equals(value: Any, key: Any) -> bool:
+    return value is not None and value == key  # moto's DynamoType cannot compare with None
 
 
 def _key_of(table: Any, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
@@ -142,3 +157,104 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
                 else:
                     table.items[old.hash_key] = old
         raise
+
+
+# --- the emulator as a child process ------------------------------------------------------------
+# moto in a thread of the runtime would share one interpreter lock with every handler; in its own
+# process it gets its own core. It exits with its parent, so stopping the runtime (or killing it)
+# leaves nothing behind.
+
+OUTBOX_PATH = "/_tfc/outbox"
+
+
+def _with_outbox(app: Any) -> Any:
+    import json
+    from urllib.parse import parse_qs
+
+    from tfc.local import outbox
+
+    def middleware(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == OUTBOX_PATH:
+            after = parse_qs(environ.get("QUERY_STRING", "")).get("after", ["0"])[0]
+            body = json.dumps(outbox.messages(int(after) if after.isdigit() else 0)).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return middleware
+
+
+def _exit_with_parent(parent: int) -> None:
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def serve(host: str, port: int, account_id: str, region: str, sms_origination: str) -> None:
+    import logging
+    import os
+    import sys
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from tfc.local import outbox
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    harden_moto()
+    outbox.install(account_id, region, sms_origination)
+    app = _with_outbox(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    print(f"READY {server.server_address[1]}", flush=True)
+    sys.stdout.close()
+    server.serve_forever()
+
+
+class EmulatorProcess:
+    """Start `python -m tfc.local.emulator` and wait until it listens."""
+
+    def __init__(self, host: str, port: int, account_id: str, region: str, sms_origination: str) -> None:
+        self.args = [host, str(port), account_id, region, sms_origination]
+        self.process: Any = None
+        self.endpoint = ""
+
+    def start(self, timeout: float = 30.0) -> str:
+        import subprocess
+        import sys
+
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            [sys.executable, "-m", "tfc.local.emulator", *self.args],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        ready: list[str] = []
+        reader = threading.Thread(target=lambda: ready.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = ready[0] if ready else ""
+        if not line.startswith("READY "):
+            self.stop()
+            raise OSError(f"the AWS emulator did not start (exit code {self.process.poll()})")
+        self.endpoint = f"http://{self.args[0]}:{int(line.split()[1])}"
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except Exception:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import urllib.request
 from typing import Any
 
 from chalice import Blueprint, Response
 
-from tfc.local import inbound, outbox
+from tfc.local import inbound
+from tfc.local.emulator import OUTBOX_PATH
 
 local = Blueprint(__name__)
 _FIELDS = {"email": ("from", "to", "subject", "text"), "sms": ("from", "to", "text")}
@@ -38,7 +41,12 @@ def _payload(channel: str) -> dict[str, str] | Response:
 
 @local.route("/_local/outbox", methods=["GET"])
 def get_outbox() -> Response:
-    return _json(200, outbox.messages())
+    """Read from the emulator process, which records every message SES and SNS accept.
+    `?after=N` skips the first N (a client that has read N messages asks only for new ones)."""
+    after = (local.current_request.query_params or {}).get("after", "0")
+    url = f"{os.environ['AWS_ENDPOINT_URL']}{OUTBOX_PATH}?after={int(after) if after.isdigit() else 0}"
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+        return Response(body=response.read(), status_code=200, headers={"Content-Type": "application/json"})
 
 
 @local.route("/_local/inbound/email", methods=["POST"])

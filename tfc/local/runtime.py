@@ -75,16 +75,12 @@ class LocalRuntime:
     # --- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> LocalRuntime:
-        from moto.server import ThreadedMotoServer
+        from shared.settings import Settings
+        from tfc.local.emulator import EmulatorProcess
 
-        from tfc.local.emulator import harden_moto
-
-        harden_moto()
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.emulator = ThreadedMotoServer(ip_address="127.0.0.1", port=self.options.emulator_port, verbose=False)
-        self.emulator.start()
-        host, port = self.emulator.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        origination = self.options.env.get("TFC_SMS_ORIGINATION", Settings(stage="local").sms_origination)
+        self.emulator = EmulatorProcess("127.0.0.1", self.options.emulator_port, ACCOUNT_ID, REGION, origination)
+        self.endpoint = self.emulator.start()
         self._configure_environment()
         session = boto3.session.Session(region_name=REGION)
         settings = self._settings()
@@ -97,9 +93,6 @@ class LocalRuntime:
             visibility_timeout=self.options.visibility_timeout,
         )
         self.ops_key = read_parameter(session, STAGE, "ops-api-key")
-        from tfc.local import outbox
-
-        outbox.install(ACCOUNT_ID, REGION, settings.sms_origination)
         self._upload_results(session)
         self._start_gateway()
         self._start_consumers(session)

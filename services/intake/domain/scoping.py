@@ -33,6 +33,7 @@ def project_from_item(item: MenuItem, campaign: Campaign, now: datetime) -> Proj
         deliverables=list(item.deliverables),
         metrics=list(item.metrics),
         candidate_name=campaign.candidate_name,
+        office=campaign.office,
         state=campaign.state,
         chamber=campaign.chamber,
         district=campaign.district,
@@ -64,15 +65,6 @@ def scope_campaign(request: CampaignRequest, now: datetime) -> tuple[Campaign, l
     return campaign, projects
 
 
-def request_fingerprint(request: CampaignRequest) -> str:
-    """Same contact, race and needs: a resubmission (a double click, a retry), not a new request."""
-    parts = [
-        request.contact.email,
-        request.state,
-        request.chamber,
-        request.district,
-        request.election_date.isoformat(),
-        request.candidate_name.lower(),
-        *sorted(request.needs),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+def request_fingerprint(request: CampaignRequest, idempotency_key: str) -> str:
+    """The same client key from the same contact: a double click or a retry, not a new request."""
+    return hashlib.sha256(f"{request.contact.email}\x1f{idempotency_key}".encode()).hexdigest()[:40]

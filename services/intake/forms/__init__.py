@@ -8,6 +8,7 @@ messages not tied to a field. Every echoed value is escaped by the environment's
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -206,8 +207,11 @@ def render_campaign_form(values: dict[str, object] | None = None, errors: dict[s
     first_need = next(m.id for c in CATEGORY_LABELS for m in menu if m.category == c)
     context = _form_context(_campaign_fields(first_need), frozenset({"needs"}), values, errors)
     states = sorted(((s.code, s.name) for s in STATES.values()), key=lambda cs: cs[1])
+    # One id per rendered form: a double click or a resent form is the same submission.
+    submission_id = _text((values or {}).get("submission_id")) or uuid.uuid4().hex
     return _env.get_template("campaign.html").render(
         **context,
+        submission_id=submission_id,
         chambers=list(CHAMBER_LABELS.items()),
         states=states,
         menu_groups=groups,

@@ -57,7 +57,6 @@ def _when(moment: datetime, state: str) -> str:
 def invitation(
     volunteer: Volunteer,
     project: Project,
-    campaign: Campaign,
     invitation: Invitation,
     team: list[tuple[Slot, Volunteer]],
     footer: dict[str, str],
@@ -67,7 +66,7 @@ def invitation(
         "invitation",
         volunteer=volunteer,
         project=project,
-        office=campaign.office,
+        office=project.office or "the state legislature",
         district_label=district_label(project),
         reasons=invitation.reasons,
         role_label=role,
