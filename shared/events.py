@@ -93,7 +93,7 @@ class InvitationWithdrawnV1(Event):
     version: Literal[1] = 1
     invitation_id: str
     project_id: str
-    reason: Literal["team_filled", "project_closed"]
+    reason: Literal["team_filled", "project_closed", "volunteer_busy"]
 
 
 class ReplyAcknowledgedV1(Event):

@@ -83,6 +83,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic pool, requests and answers")] = 7,
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 600.0,
+    invitation_ttl: Annotated[
+        int, typer.Option(help="Seconds an invitation stays open (compressed time)", min=10)
+    ] = 120,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Run the program end to end on the embedded emulator and report what happened."""

@@ -128,12 +128,16 @@ class Staffing:
         for start in range(0, len(ranked), max(count * 4, 25)):
             window = ranked[start : start + max(count * 4, 25)]
             loads = self.store.get_loads(s.candidate.volunteer_id for s in window)
-            for scored in window:
-                row = loads.get(scored.candidate.volunteer_id)
-                if row and available(Load.from_row(row), self.settings.max_pending_invitations):
-                    chosen.append(scored)
-                    if len(chosen) == count:
-                        return chosen
+            open_to = [
+                (Load.from_row(row).pending_invitations, position, scored)
+                for position, scored in enumerate(window)
+                if (row := loads.get(scored.candidate.volunteer_id))
+                and available(Load.from_row(row), self.settings.max_pending_invitations)
+            ]
+            # Fairness first: among good fits, whoever has fewer invitations waiting is asked.
+            chosen += [scored for _, _, scored in sorted(open_to, key=lambda t: (t[0], t[1]))]
+            if len(chosen) >= count:
+                return chosen[:count]
         return chosen
 
     def _invitation(
@@ -214,6 +218,8 @@ class Staffing:
                 self.log.info("volunteer joined team", extra={"project_id": project.project_id, "slot": seats[0].index})
                 self._tell(invitation, "joined", cid)
                 self.finish_if_full(project.project_id, now, cid)
+                if volunteer.active_projects + 1 >= volunteer.max_active_projects:
+                    self._release_other_invitations(volunteer.volunteer_id, invitation.invitation_id, now, cid)
             elif outcome is AcceptOutcome.TEAM_FULL:
                 self._close(invitation, "team_full", now, cid)
             elif outcome is AcceptOutcome.AT_LIMIT:
@@ -239,6 +245,31 @@ class Staffing:
                 )
             ],
         )  # type: ignore[arg-type]
+
+    def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
+        """A volunteer at their project limit cannot take another seat: withdraw their other open
+        invitations now, so those seats are offered to someone else at once."""
+        others = [
+            i
+            for i in self.store.invitations_of_volunteer(volunteer_id)
+            if i.status == "pending" and i.invitation_id != joined
+        ]
+        released = [i for i in others if self.store.close_invitation(i, "withdrawn", now)]
+        if released:
+            self.publish(
+                "notify",
+                [
+                    InvitationWithdrawnV1(
+                        correlation_id=cid,
+                        invitation_id=i.invitation_id,
+                        project_id=i.project_id,
+                        reason="volunteer_busy",
+                    )
+                    for i in released
+                ],
+            )
+            for invitation in released:
+                self.top_up(invitation.project_id, now, cid)
 
     # --- finishing --------------------------------------------------------------------------
 

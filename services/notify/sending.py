@@ -41,7 +41,8 @@ class Sender:
         elif isinstance(event, AnswerOutcomeV1):
             self.volunteer_note(event.project_id, event.invitation_id, event.outcome)
         elif isinstance(event, InvitationWithdrawnV1):
-            self.volunteer_note(event.project_id, event.invitation_id, "withdrawn")
+            kind = "released" if event.reason == "volunteer_busy" else "withdrawn"
+            self.volunteer_note(event.project_id, event.invitation_id, kind)
         elif isinstance(event, ReplyAcknowledgedV1):
             self.volunteer_note(event.project_id, event.invitation_id, "unclear", suffix=event.event_id)
         elif isinstance(event, ProjectStaffedV1):

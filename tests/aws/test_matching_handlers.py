@@ -167,3 +167,21 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
     record = main_store().get_project(project.project_id)
     assert all(i.status == "expired" for i in record.invitations if i.invitation_id in first)
     assert any(i.status == "pending" for i in record.invitations if i.invitation_id not in first)
+
+
+def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
+    busy = signup(1, ["web_development"])
+    for n in range(2, 8):
+        signup(n, ["web_development", "copywriting"], lead=n < 4)
+    first, second = approved_project(), approved_project()
+    drain(aws, "matching")
+    run([approve_event(first.project_id), approve_event(second.project_id)])
+    drain(aws, "notify")
+    mine = {i.project_id: i for i in main_store().invitations_of_volunteer(busy.volunteer_id)}
+    assert set(mine) == {first.project_id, second.project_id}, "the fixture needs both invitations"
+    run([answer(mine[first.project_id].invitation_id)])
+    assert main_store().get_invitation(mine[second.project_id].invitation_id).status == "withdrawn"
+    events = drain(aws, "notify")
+    assert any(e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy" for e in events)
+    assert main_store().get_volunteer(busy.volunteer_id).pending_invitations == 0
+    assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in events)

@@ -78,7 +78,7 @@ def all_contents() -> dict[str, messages.Content]:
         "campaign_received": messages.campaign_received(CAMPAIGN, [PROJECT], FOOTER),
         "team_intro": messages.team_intro(PROJECT, CAMPAIGN, TEAM, FOOTER),
     }
-    for kind in ("joined", "declined", "team_full", "expired", "at_limit", "withdrawn", "unclear"):
+    for kind in ("joined", "declined", "team_full", "expired", "at_limit", "withdrawn", "released", "unclear"):
         contents[kind] = messages.outcome(kind, volunteer(), PROJECT, FOOTER)
     return contents
 

@@ -27,10 +27,10 @@ class DemoOptions:
     seed: int = 7
     port: int = 8000
     timeout_seconds: float = 600.0
-    invitation_ttl_seconds: int = 90  # compressed time: invitations expire in a minute or two, not 72 h
+    invitation_ttl_seconds: int = 120  # compressed time: invitations expire in minutes, not 72 h
     tick_seconds: float = 5.0
-    yes: float = 0.55
-    no: float = 0.25
+    yes: float = 0.6  # of invitations answered yes; no 30%; the rest (10%) never answered
+    no: float = 0.3
     min_staffed_fraction: float = 0.8
 
 

@@ -8,7 +8,8 @@ thread-safe. The local runtime runs several consumers at once, as Lambda does, s
 - TransactWriteItems checks every condition first and only then writes, as DynamoDB does,
   snapshotting just the items it touches so a failed write restores them exactly;
 - a Query reads only its partition, of the table or of an index (moto lists and sorts the whole
-  table for every Query: O(n log n) per call, which dominates once the pool holds thousands).
+  table for every Query: O(n log n) per call, which dominates once the pool holds thousands);
+- SQS checks a message's retention without recounting the queue for every message received.
 Nothing here is imported by a service: production talks to real DynamoDB.
 """
 
@@ -30,6 +31,7 @@ def harden_moto() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
+    from moto.sqs.models import SQSBackend
 
     original_call = DynamoHandler.call_action
 
@@ -40,7 +42,17 @@ def harden_moto() -> None:
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _partition_query(Table.query)  # type: ignore[method-assign]
+    SQSBackend.is_message_valid_based_on_retention_period = _retention_ok  # type: ignore[method-assign]
     _applied = True
+
+
+def _retention_ok(self: Any, queue_name: str, message: Any) -> bool:
+    """moto computes every queue attribute (counting the whole queue) per received message just
+    to read the retention period: quadratic in the backlog. Read the one attribute."""
+    import time
+
+    queue = self.get_queue(queue_name)
+    return int(queue.message_retention_period) + message.sent_timestamp / 1000 > time.time()
 
 
 def _partition_query(original: Any) -> Any:
@@ -193,7 +205,7 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def serve(host: str, port: int, account_id: str, region: str, sms_origination: str) -> None:
+def serve(host: str, port: int, account_id: str, region: str, sms_origination: str, service: str) -> None:
     import logging
     import os
     import sys
@@ -206,7 +218,10 @@ def serve(host: str, port: int, account_id: str, region: str, sms_origination: s
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     harden_moto()
     outbox.install(account_id, region, sms_origination)
-    app = _with_outbox(DomainDispatcherApplication(create_backend_app))
+    if service == "all":
+        app = _with_outbox(DomainDispatcherApplication(create_backend_app))
+    else:  # one service: skip moto's per-request guess of which service a request is for
+        app = create_backend_app(service)
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(f"READY {server.server_address[1]}", flush=True)
@@ -217,8 +232,10 @@ def serve(host: str, port: int, account_id: str, region: str, sms_origination: s
 class EmulatorProcess:
     """Start `python -m tfc.local.emulator` and wait until it listens."""
 
-    def __init__(self, host: str, port: int, account_id: str, region: str, sms_origination: str) -> None:
-        self.args = [host, str(port), account_id, region, sms_origination]
+    def __init__(
+        self, host: str, port: int, account_id: str, region: str, sms_origination: str, service: str = "all"
+    ) -> None:
+        self.args = [host, str(port), account_id, region, sms_origination, service]
         self.process: Any = None
         self.endpoint = ""
 
@@ -257,4 +274,4 @@ class EmulatorProcess:
 if __name__ == "__main__":
     import sys
 
-    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
+    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6])

@@ -88,24 +88,26 @@ def _email_view(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def messages() -> list[dict[str, Any]]:
-    with _lock:
-        entries = list(_journal)
-    views = []
-    for entry in entries:
+def _view(entry: dict[str, Any]) -> dict[str, Any]:
+    if "view" not in entry:  # parsed once, then served from memory
         if entry["channel"] == "email":
-            views.append(_email_view(entry))
+            entry["view"] = _email_view(entry)
         else:
-            views.append(
-                {
-                    "channel": "sms",
-                    "to": entry["to"],
-                    "from": entry["from"],
-                    "reply_to": None,
-                    "subject": None,
-                    "text": entry["text"],
-                    "sent_at": entry["sent_at"],
-                    "message_id": entry["message_id"],
-                }
-            )
-    return views
+            entry["view"] = {
+                "channel": "sms",
+                "to": entry["to"],
+                "from": entry["from"],
+                "reply_to": None,
+                "subject": None,
+                "text": entry["text"],
+                "sent_at": entry["sent_at"],
+                "message_id": entry["message_id"],
+            }
+    return entry["view"]
+
+
+def messages(after: int = 0) -> list[dict[str, Any]]:
+    """Messages in the order they were sent, skipping the first `after` (for incremental reads)."""
+    with _lock:
+        entries = _journal[max(after, 0) :]
+    return [_view(e) for e in entries]

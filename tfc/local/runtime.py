@@ -69,6 +69,7 @@ class LocalRuntime:
         self.stats: dict[str, dict[str, int]] = {}
         self.queue_urls: dict[str, str] = {}
         self.emulator: Any = None
+        self.dynamodb_emulator: Any = None
         self.gateway: Any = None
         self.ops_key = ""
 
@@ -79,8 +80,12 @@ class LocalRuntime:
         from tfc.local.emulator import EmulatorProcess
 
         origination = self.options.env.get("TFC_SMS_ORIGINATION", Settings(stage="local").sms_origination)
+        # Two emulator processes, so they use both cores: DynamoDB in one, everything else (SQS,
+        # SNS, S3, SES, SSM, which talk to each other inside moto) in the other.
         self.emulator = EmulatorProcess("127.0.0.1", self.options.emulator_port, ACCOUNT_ID, REGION, origination)
+        self.dynamodb_emulator = EmulatorProcess("127.0.0.1", 0, ACCOUNT_ID, REGION, origination, "dynamodb")
         self.endpoint = self.emulator.start()
+        self.dynamodb_endpoint = self.dynamodb_emulator.start()
         self._configure_environment()
         session = boto3.session.Session(region_name=REGION)
         settings = self._settings()
@@ -104,6 +109,7 @@ class LocalRuntime:
     def _configure_environment(self) -> None:
         env = {
             "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_SESSION_TOKEN": "local",
@@ -180,6 +186,7 @@ class LocalRuntime:
                 {
                     "api": self.url,
                     "endpoint": self.endpoint,
+                    "dynamodb_endpoint": self.dynamodb_endpoint,
                     "ops_key": self.ops_key,
                     "stage": STAGE,
                     "region": REGION,
@@ -195,8 +202,9 @@ class LocalRuntime:
             thread.join(timeout=5)
         if self.gateway is not None:
             self.gateway.stop()
-        if self.emulator is not None:
-            self.emulator.stop()
+        for emulator in (self.emulator, self.dynamodb_emulator):
+            if emulator is not None:
+                emulator.stop()
         if self.options.state_file is not None and self.options.state_file.exists():
             self.options.state_file.unlink()
 

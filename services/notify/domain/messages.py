@@ -129,6 +129,12 @@ _OUTCOMES = {
         "projects as you told us you have time for, so we have not added you. We'll ask "
         "again when your current project ends.",
     ),
+    "released": (
+        "No need to answer: you're already on a team",
+        "You just joined a team, and that's as many projects as you told us you have time for, so "
+        "we've closed your invitation to {title} for {candidate}: no need to answer it. Thank "
+        "you, and we'll be in touch when your project ends.",
+    ),
     "withdrawn": (
         "No need to answer: the team is complete",
         "Earlier we invited you to {title} for {candidate}. The team is now complete, "
