@@ -79,10 +79,10 @@ def up(
 @app.command()
 def demo(
     volunteers_count: Annotated[int, typer.Option("--volunteers", min=10)] = 3000,
-    campaigns_count: Annotated[int, typer.Option("--campaigns", min=1)] = 60,
+    campaigns_count: Annotated[int, typer.Option("--campaigns", min=1)] = 50,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic pool, requests and answers")] = 7,
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
-    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 600.0,
+    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 900.0,
     invitation_ttl: Annotated[
         int, typer.Option(help="Seconds an invitation stays open (compressed time)", min=10)
     ] = 120,

@@ -25,9 +25,13 @@ from shared.storage.store import ProjectRecord
 
 class Sender:
     def __init__(self, store: Store, settings: Settings, logger: Logger) -> None:
+        """One Sender per invocation: it reuses what it read for the rest of the batch (a wave's
+        invitations to one project arrive together)."""
         self.store = store
         self.settings = settings
         self.log = logger
+        self._records: dict[str, ProjectRecord] = {}
+        self._campaigns: dict[str, Campaign] = {}
 
     @property
     def footer(self) -> dict[str, str]:
@@ -50,17 +54,21 @@ class Sender:
 
     # --- loading: one read of the project's partition gives the project, seats and invitations -
 
-    def _record(self, project_id: str) -> ProjectRecord:
-        found = self.store.get_project(project_id)
-        if found is None:
-            raise LookupError(f"project {project_id} not found")
-        return found
+    def _record(self, project_id: str, fresh: bool = False) -> ProjectRecord:
+        if fresh or project_id not in self._records:
+            found = self.store.get_project(project_id)
+            if found is None:
+                raise LookupError(f"project {project_id} not found")
+            self._records[project_id] = found
+        return self._records[project_id]
 
     def _campaign(self, project: Project) -> Campaign:
-        campaign = self.store.get_campaign(project.campaign_id)
-        if campaign is None:
-            raise LookupError(f"campaign {project.campaign_id} not found")
-        return campaign
+        if project.campaign_id not in self._campaigns:
+            campaign = self.store.get_campaign(project.campaign_id)
+            if campaign is None:
+                raise LookupError(f"campaign {project.campaign_id} not found")
+            self._campaigns[project.campaign_id] = campaign
+        return self._campaigns[project.campaign_id]
 
     def _team(self, slots: list[Slot]) -> list[tuple[Slot, Volunteer]]:
         if not any(s.volunteer_id for s in slots):
@@ -70,6 +78,9 @@ class Sender:
 
     def _invitee(self, record: ProjectRecord, invitation_id: str) -> tuple[Invitation, Volunteer]:
         invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
+        if invitation is None:  # newer than the copy read earlier in this batch
+            record = self._record(record.project.project_id, fresh=True)
+            invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
         if invitation is None:
             raise LookupError(f"invitation {invitation_id} not found")
         volunteer = self.store.get_volunteer(invitation.volunteer_id)
@@ -135,7 +146,7 @@ class Sender:
         self._email(key, content, [(volunteer.name, volunteer.email)])
 
     def team_intro(self, project_id: str) -> None:
-        record = self._record(project_id)
+        record = self._record(project_id, fresh=True)  # every seat, as filled now
         project, campaign = record.project, self._campaign(record.project)
         team = self._team(record.slots)
         content = messages.team_intro(project, campaign, team, self.footer)
