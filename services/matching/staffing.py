@@ -249,27 +249,9 @@ class Staffing:
     def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open
         invitations now, so those seats are offered to someone else at once."""
-        others = [
-            i
-            for i in self.store.invitations_of_volunteer(volunteer_id)
-            if i.status == "pending" and i.invitation_id != joined
-        ]
-        released = [i for i in others if self.store.close_invitation(i, "withdrawn", now)]
-        if released:
-            self.publish(
-                "notify",
-                [
-                    InvitationWithdrawnV1(
-                        correlation_id=cid,
-                        invitation_id=i.invitation_id,
-                        project_id=i.project_id,
-                        reason="volunteer_busy",
-                    )
-                    for i in released
-                ],
-            )
-            for invitation in released:
-                self.top_up(invitation.project_id, now, cid)
+        others = [i for i in self.store.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
+        for invitation in self.withdraw(others, "volunteer_busy", now, cid):
+            self.top_up(invitation.project_id, now, cid)
 
     # --- finishing --------------------------------------------------------------------------
 
@@ -287,9 +269,10 @@ class Staffing:
         self.publish("notify", [ProjectStaffedV1(correlation_id=cid, project_id=project_id)])
         self.store.transition_project(project, "staffed", from_statuses=["matching"], now=now, staffed_at=now)
         self.log.info("project staffed", extra={"project_id": project_id})
-        self.withdraw_pending(found.invitations, now, cid)
+        self.withdraw(found.invitations, "team_filled", now, cid)
 
-    def withdraw_pending(self, invitations: list[Invitation], now: datetime, cid: str) -> None:
+    def withdraw(self, invitations: list[Invitation], reason: str, now: datetime, cid: str) -> list[Invitation]:
+        """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
         withdrawn = [
             i for i in invitations if i.status == "pending" and self.store.close_invitation(i, "withdrawn", now)
         ]
@@ -298,11 +281,15 @@ class Staffing:
                 "notify",
                 [
                     InvitationWithdrawnV1(
-                        correlation_id=cid, invitation_id=i.invitation_id, project_id=i.project_id, reason="team_filled"
+                        correlation_id=cid,
+                        invitation_id=i.invitation_id,
+                        project_id=i.project_id,
+                        reason=reason,  # type: ignore[arg-type]
                     )
                     for i in withdrawn
                 ],
             )
+        return withdrawn
 
     # --- the schedule -----------------------------------------------------------------------
 
