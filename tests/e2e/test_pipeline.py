@@ -69,17 +69,23 @@ def test_request_to_staffed_team_over_http(api, runtime):
             if m["channel"] == "email" and (m["reply_to"] or "").startswith("reply+") and m["to"] in people
         ]
 
-    invites = wait_for(lambda: len(invitations()) >= 3 and invitations())
-    for message in invites:
-        reply = {
-            "from": message["to"],
-            "to": message["reply_to"],
-            "subject": "Re: " + message["subject"],
-            "text": "Yes, I'm in!\n\nOn Monday, TFC wrote:\n> Reply YES to join, NO to pass",
-        }
-        assert api.post("/_local/inbound/email", json=reply).status_code == 202
+    answered: set[str] = set()
+
+    def answer_new_invitations() -> None:
+        for message in invitations():
+            if message["reply_to"] in answered:
+                continue
+            answered.add(message["reply_to"])
+            reply = {
+                "from": message["to"],
+                "to": message["reply_to"],
+                "subject": "Re: " + message["subject"],
+                "text": "Yes, I'm in!\n\nOn Monday, TFC wrote:\n> Reply YES to join, NO to pass",
+            }
+            assert api.post("/_local/inbound/email", json=reply).status_code == 202
 
     def staffed() -> dict | None:
+        answer_new_invitations()  # like people do: answer whatever has arrived
         project = api.get(f"/campaigns/{campaign_id}", headers=ops).json()["projects"][0]
         return project if project["status"] == "staffed" else None
 
