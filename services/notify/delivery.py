@@ -28,6 +28,7 @@ KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invit
 
 _lock = threading.Lock()
 _deliver: Callable[..., dict[str, Any]] | None = None
+_once: Callable[..., Any] | None = None
 _config = IdempotencyConfig(
     event_key_jmespath="key", expires_after_seconds=KEEP_SECONDS, raise_on_no_idempotency_key=True
 )
@@ -57,9 +58,11 @@ def _get() -> Callable[..., dict[str, Any]]:
 
 
 def reset() -> None:
-    global _deliver
+    """Forget both idempotent wrappers (and their clients): the endpoint or stage changed."""
+    global _deliver, _once
     with _lock:
         _deliver = None
+        _once = None
 
 
 def register_context(context: Any) -> None:
@@ -80,9 +83,6 @@ def deliver_sms(key: str, to: str, text: str) -> dict[str, Any]:
 def once(key: str, work: Callable[[], None]) -> None:
     """Run `work` once per key (inbound replies: one application per received message)."""
     _get_once()(request={"key": key}, work=work)
-
-
-_once: Callable[..., Any] | None = None
 
 
 def _get_once() -> Callable[..., Any]:
