@@ -32,7 +32,7 @@ from shared.events import (
     ProjectStaffedV1,
 )
 from shared.ids import derived_id
-from shared.models import Invitation, Project, Slot
+from shared.models import Invitation, Project
 from shared.settings import Settings
 from shared.storage import AcceptOutcome, InviteOutcome, Store
 from shared.storage.store import LEADS_POOL, ProjectRecord
@@ -306,7 +306,3 @@ class Staffing:
         for project in projects:
             sent += self.top_up(project.project_id, now, correlation_id)
         return {"expired": expired, "projects": len(projects), "invited": sent}
-
-
-def open_seats(slots: list[Slot]) -> int:
-    return sum(1 for s in slots if s.volunteer_id is None)

@@ -228,18 +228,10 @@ class _StaffingTracker:
         return self.finished + partly
 
 
-def _count_staffed(client: httpx.Client, campaign_ids: list[str], ops: dict[str, str]) -> int:
-    staffed = 0
-    for campaign_id in campaign_ids:
-        projects = client.get(f"/campaigns/{campaign_id}", headers=ops).json()["projects"]
-        staffed += sum(1 for p in projects if p["status"] == "staffed")
-    return staffed
-
-
 def _summarise(
     client: httpx.Client, runtime: LocalRuntime, campaign_ids: list[str], ops: dict[str, str], result: DemoResult
 ) -> None:
-    result.projects_staffed = _count_staffed(client, campaign_ids, ops)
+    result.projects_staffed = _StaffingTracker(client, campaign_ids, ops).staffed()
     outbox = client.get("/_local/outbox").json()
     result.emails_sent = sum(1 for m in outbox if m["channel"] == "email")
     result.sms_sent = sum(1 for m in outbox if m["channel"] == "sms")

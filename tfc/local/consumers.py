@@ -57,16 +57,12 @@ class SqsPoller(threading.Thread):
         self.region = region
         self.stop_event = stop
         self.stats = stats
-        self.paused = threading.Event()  # set: this consumer is "down" (tests, chaos)
         name = queue_url.rsplit("/", 1)[-1]
         self.queue_arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
 
     def run(self) -> None:
         assert self.function.sqs is not None
         while not self.stop_event.is_set():
-            if self.paused.is_set():
-                time.sleep(0.1)
-                continue
             try:
                 response = self.sqs.receive_message(
                     QueueUrl=self.queue_url,

@@ -239,10 +239,3 @@ class LocalRuntime:
                 attributes["ApproximateNumberOfMessagesNotVisible"]
             )
         return depths
-
-    def pause_consumer(self, function_name: str, paused: bool = True) -> None:
-        for poller in self.pollers[function_name]:
-            if paused:
-                poller.paused.set()
-            else:
-                poller.paused.clear()

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from shared.catalog import catalog
-from shared.geo import RESIDENCE_STATES, STATES, normalize_district, normalize_state
+from shared.geo import STATES, normalize_district, normalize_state
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -207,7 +207,3 @@ def _range_text(err: dict[str, Any]) -> str:
     bounds = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
     parts = [f"{sign} {ctx[k]}" for k, sign in bounds.items() if k in ctx]
     return f" ({', '.join(parts)})" if parts else ""
-
-
-# The residence states list is part of what forms and /skills-style clients may need.
-RESIDENCE_STATE_CODES = tuple(RESIDENCE_STATES)

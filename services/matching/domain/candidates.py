@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from shared.catalog import catalog
@@ -162,7 +161,3 @@ def choose_slot(volunteer: Volunteer, invited_as: SlotKind, slots: list[Slot]) -
 
     open_seats = [s for s in slots if may_take(s)]
     return sorted(open_seats, key=lambda s: (SlotKind.of(s) != invited_as, s.index))
-
-
-def is_expired(expires_at: datetime, now: datetime) -> bool:
-    return expires_at <= now
