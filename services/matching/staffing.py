@@ -128,11 +128,12 @@ class Staffing:
         for start in range(0, len(ranked), max(count * 4, 25)):
             window = ranked[start : start + max(count * 4, 25)]
             loads = self.store.get_loads(s.candidate.volunteer_id for s in window)
+            live = {vid: Load.from_row(row) for vid, row in loads.items()}
             open_to = [
-                (Load.from_row(row).pending_invitations, position, scored)
+                (load.pending_invitations, position, scored)
                 for position, scored in enumerate(window)
-                if (row := loads.get(scored.candidate.volunteer_id))
-                and available(Load.from_row(row), self.settings.max_pending_invitations)
+                if (load := live.get(scored.candidate.volunteer_id))
+                and available(load, self.settings.max_pending_invitations)
             ]
             # Fairness first: among good fits, whoever has fewer invitations waiting is asked.
             chosen += [scored for _, _, scored in sorted(open_to, key=lambda t: (t[0], t[1]))]
@@ -244,7 +245,7 @@ class Staffing:
                     outcome=outcome,  # type: ignore[arg-type]
                 )
             ],
-        )  # type: ignore[arg-type]
+        )
 
     def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open

@@ -217,8 +217,8 @@ def serve(host: str, port: int, account_id: str, region: str, sms_origination: s
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     harden_moto()
-    outbox.install(account_id, region, sms_origination)
-    if service == "all":
+    if service == "all":  # SES and SNS live here, so the outbox is recorded here
+        outbox.install(account_id, region, sms_origination)
         app = _with_outbox(DomainDispatcherApplication(create_backend_app))
     else:  # one service: skip moto's per-request guess of which service a request is for
         app = create_backend_app(service)
