@@ -86,6 +86,15 @@ class ProjectStaffedV1(Event):
     project_id: str
 
 
+class InvitationReminderV1(Event):
+    """A pending invitation expires soon and the volunteer has not answered: remind them once."""
+
+    type: Literal["invitation.reminder"] = "invitation.reminder"
+    version: Literal[1] = 1
+    invitation_id: str
+    project_id: str
+
+
 class InvitationWithdrawnV1(Event):
     """A pending invitation is no longer needed (the team filled first)."""
 
@@ -110,6 +119,7 @@ MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1, Field(discri
 NotifyEvent = Annotated[
     CampaignReceivedV1
     | InvitationIssuedV1
+    | InvitationReminderV1
     | AnswerOutcomeV1
     | ProjectStaffedV1
     | InvitationWithdrawnV1

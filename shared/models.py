@@ -138,6 +138,9 @@ class Invitation(Record):
     skill: str | None = None
     status: InvitationStatus = "pending"
     score: float = 0.0
+    # Why this volunteer was asked: named score components (skill, affinity, fairness, priority...)
+    # and the plain-language phrases staff and the invitation email show.
+    score_components: dict[str, float] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)
     wave: int = 1
     created_at: datetime
@@ -145,6 +148,7 @@ class Invitation(Record):
     answered_at: datetime | None = None
     answer_channel: str | None = None
     published: bool = False  # the "send it" event is on the notify queue (outbox flag)
+    reminded: bool = False  # the one reminder before expiry has been published
 
 
 class DistrictScore(Record):

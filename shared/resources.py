@@ -68,6 +68,15 @@ class SqsSource:
 
 
 @dataclass(frozen=True)
+class S3Source:
+    """New objects under a prefix of a declared bucket invoke the function (S3 event notification)."""
+
+    bucket: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
 class Schedule:
     name: str
     expression: str  # EventBridge: "rate(5 minutes)" or "cron(...)"
@@ -84,6 +93,7 @@ class Function:
     memory_mb: int = 512
     sqs: SqsSource | None = None
     schedule: Schedule | None = None
+    s3: S3Source | None = None
     http: bool = False
     purpose: str = ""
 
@@ -158,6 +168,7 @@ RESOURCES = Resources(
     topics=(
         Topic("inbound-mail", ("inbound",), "SES receipt rule notifications (mail stored in S3)"),
         Topic("inbound-sms", ("inbound",), "Two-way SMS replies (AWS End User Messaging SMS)"),
+        Topic("mail-events", ("inbound",), "SES bounce and complaint notifications (suppression list)"),
     ),
     buckets=(
         Bucket("inbound-mail", expire_days=30, purpose="Raw MIME of inbound replies"),

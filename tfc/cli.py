@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tfc.commands.bench import bench
+
 app = typer.Typer(
     help="Tech for Campaigns: the volunteer program's platform.", no_args_is_help=True, add_completion=False
 )
@@ -23,6 +25,7 @@ campaigns = typer.Typer(help="Look at campaigns.", no_args_is_help=True)
 app.add_typer(projects, name="projects")
 app.add_typer(volunteers, name="volunteers")
 app.add_typer(campaigns, name="campaigns")
+app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/commands/
 
 err = Console(stderr=True)
 out = Console()

@@ -1,0 +1,1 @@
+"""Command groups of `tfc`, one module per group; tfc/cli.py mounts them."""
