@@ -1,0 +1,130 @@
+"""Backtest: predict a cycle from the cycles before it and compare with what happened, against a
+simple baseline that takes the previous result's Democratic two-party share as the win
+probability (an uncontested seat's 0 or 1 included, which is exactly its weakness).
+
+Every seat of the tested cycle counts, contested or not (its winner is known). Log loss clips
+probabilities to [0.001, 0.999] so a single certain miss costs 6.9, not infinity.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.scoring.domain.results import DistrictResult, ResultsError, StatewideResult
+from services.scoring.domain.scoring import ChamberScore, score_chamber
+
+BUCKETS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+TOP = 25
+CLIP = 1e-3
+
+
+@dataclass(frozen=True)
+class Metrics:
+    brier: float
+    log_loss: float
+    accuracy: float
+    flips: int
+    flips_in_top: int
+    calibration: list[dict[str, float]]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "brier": round(self.brier, 4),
+            "log_loss": round(self.log_loss, 4),
+            "accuracy": round(self.accuracy, 4),
+            "flips": self.flips,
+            f"flips_in_top_{TOP}": self.flips_in_top,
+            f"flips_in_top_{TOP}_share": round(self.flips_in_top / self.flips, 4) if self.flips else None,
+            "calibration": self.calibration,
+        }
+
+
+def metrics(p: Sequence[float], won: Sequence[bool], flipped: Sequence[bool], rank: Sequence[int]) -> Metrics:
+    prob = np.asarray(p, dtype=float)
+    outcome = np.asarray(won, dtype=float)
+    clipped = np.clip(prob, CLIP, 1 - CLIP)
+    log_loss = -np.mean(outcome * np.log(clipped) + (1 - outcome) * np.log(1 - clipped))
+    flips = np.asarray(flipped, dtype=bool)
+    top = np.asarray(rank) <= TOP
+    calibration = []
+    for low, high in itertools.pairwise(BUCKETS):
+        inside = (prob >= low) & ((prob < high) if high < 1 else (prob <= high))
+        if inside.any():
+            calibration.append(
+                {
+                    "bucket": f"{low:.1f}-{high:.1f}",
+                    "seats": int(inside.sum()),
+                    "mean_p": round(float(prob[inside].mean()), 3),
+                    "dem_won": round(float(outcome[inside].mean()), 3),
+                }
+            )
+    return Metrics(
+        brier=float(np.mean((prob - outcome) ** 2)),
+        log_loss=float(log_loss),
+        accuracy=float(np.mean((prob > 0.5) == (outcome == 1))),
+        flips=int(flips.sum()),
+        flips_in_top=int((flips & top).sum()),
+        calibration=calibration,
+    )
+
+
+@dataclass(frozen=True)
+class Backtest:
+    year: int
+    seats: int
+    model: Metrics
+    baseline: Metrics
+    score: ChamberScore
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "state": self.score.state,
+            "chamber": self.score.chamber,
+            "year": self.year,
+            "training_cycles": list(self.score.cycles),
+            "seats": self.seats,
+            "model": self.model.as_dict(),
+            "baseline": self.baseline.as_dict(),
+            "chamber_summary": self.score.summary(),
+        }
+
+
+def backtest(
+    results: Sequence[DistrictResult],
+    statewide: Sequence[StatewideResult],
+    state: str,
+    chamber: str,
+    year: int,
+    runs: int = 10_000,
+    seed: int = 0,
+) -> Backtest:
+    actual = {r.district: r for r in results if r.state == state and r.chamber == chamber and r.year == year}
+    if not actual:
+        raise ResultsError(f"no {state} {chamber} results for {year} to test against")
+    scored = score_chamber(results, statewide, state, chamber, year, runs=runs, seed=seed)
+    before = max(scored.cycles)
+    previous = {r.district: r for r in results if r.state == state and r.chamber == chamber and r.year == before}
+    seats = [p for p in scored.districts if p.district in actual and p.district in previous]
+    if not seats:
+        raise ResultsError(f"no district of {year} matches one of {before}")
+    won = [actual[p.district].winner_party == "D" for p in seats]
+    flipped = [actual[p.district].winner_party != previous[p.district].winner_party for p in seats]
+    model = metrics([p.p_dem_win for p in seats], won, flipped, [p.target_rank for p in seats])
+    prev_share = [_share(previous[p.district]) for p in seats]
+    closeness = np.abs(np.asarray(prev_share) - 0.5)
+    baseline_rank = np.empty(len(seats), dtype=int)
+    baseline_rank[np.argsort(closeness, kind="stable")] = np.arange(1, len(seats) + 1)
+    baseline = metrics(prev_share, won, flipped, baseline_rank)
+    return Backtest(year, len(seats), model, baseline, scored)
+
+
+def _share(result: DistrictResult) -> float:
+    share = result.dem_share
+    if share is None or math.isnan(share):
+        return 1.0 if result.winner_party == "D" else 0.0
+    return share

@@ -1,0 +1,150 @@
+"""One chamber scored end to end: estimate, calibrate, simulate, target. Pure; no AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from services.scoring.domain.calibration import ErrorModel, calibrate
+from services.scoring.domain.model import Estimates, estimate
+from services.scoring.domain.results import DistrictResult, ResultsError, StatewideResult
+from services.scoring.domain.simulate import simulate_chamber, win_probability_interval
+from services.scoring.domain.targeting import ranks, target_scores
+
+Z80 = 1.2816  # the 10th-90th percentile half-width of a normal, in sds
+
+
+@dataclass(frozen=True)
+class DistrictPrediction:
+    state: str
+    chamber: str
+    year: int
+    district: str
+    p_dem_win: float
+    p_dem_win_low: float  # if the statewide environment lands at its 10th percentile
+    p_dem_win_high: float  # ... at its 90th
+    dem_share_mean: float
+    dem_share_sd: float
+    dem_share_low: float  # 80% interval of the share
+    dem_share_high: float
+    tipping_point_prob: float
+    target_score: float
+    target_rank: int
+    source: str
+    incumbency: int
+    last_winner: str
+
+    def row(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ChamberScore:
+    state: str
+    chamber: str
+    year: int
+    districts: list[DistrictPrediction]
+    p_majority: float
+    seats_mean: float
+    seats_p10: float
+    seats_p90: float
+    runs: int
+    errors: ErrorModel
+    incumbency_effect: float
+    swing: float
+    cycles: tuple[int, ...]
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "chamber": self.chamber,
+            "year": self.year,
+            "districts": len(self.districts),
+            "p_dem_majority": round(self.p_majority, 4),
+            "dem_seats_mean": round(self.seats_mean, 2),
+            "dem_seats_p10": self.seats_p10,
+            "dem_seats_p90": self.seats_p90,
+            "runs": self.runs,
+            "sd_state": round(self.errors.sd_state, 4),
+            "state_dof": self.errors.state_dof,
+            "sd_district": {k: round(v, 4) for k, v in self.errors.sd_district.items()},
+            "incumbency_effect": round(self.incumbency_effect, 4),
+            "swing": self.swing,
+            "training_cycles": list(self.cycles),
+        }
+
+
+def score_chamber(
+    results: Sequence[DistrictResult],
+    statewide: Sequence[StatewideResult],
+    state: str,
+    chamber: str,
+    year: int,
+    swing: float = 0.0,
+    runs: int = 10_000,
+    seed: int = 0,
+) -> ChamberScore:
+    estimates: Estimates = estimate(results, statewide, state, chamber, year, swing)
+    errors = calibrate(results, statewide, state, chamber, year)
+    mean = estimates.means
+    sd_d = np.array([errors.district_sd(d.source) for d in estimates.districts])
+    sim = simulate_chamber(mean, sd_d, errors.sd_state, runs=runs, seed=seed, state_dof=errors.state_dof)
+    low, high = win_probability_interval(mean, sd_d, sim.shock_p10, sim.shock_p90)
+    # The t's variance is dof / (dof - 2) times its scale squared.
+    state_var = errors.sd_state**2 * errors.state_dof / (errors.state_dof - 2)
+    total_sd = np.sqrt(sd_d**2 + state_var)
+    scores = target_scores(sim.p_dem_win, sim.tipping_point_prob, sim.p_majority)
+    rank = ranks(scores, sim.p_dem_win)
+    districts = [
+        DistrictPrediction(
+            state=state,
+            chamber=chamber,
+            year=year,
+            district=d.district,
+            p_dem_win=round(float(sim.p_dem_win[i]), 4),
+            p_dem_win_low=round(float(low[i]), 4),
+            p_dem_win_high=round(float(high[i]), 4),
+            dem_share_mean=round(float(mean[i]), 4),
+            dem_share_sd=round(float(total_sd[i]), 4),
+            dem_share_low=round(float(mean[i] - Z80 * total_sd[i]), 4),
+            dem_share_high=round(float(mean[i] + Z80 * total_sd[i]), 4),
+            tipping_point_prob=round(float(sim.tipping_point_prob[i]), 4),
+            target_score=round(float(scores[i]), 4),
+            target_rank=int(rank[i]),
+            source=d.source,
+            incumbency=d.incumbency,
+            last_winner=d.last_winner,
+        )
+        for i, d in enumerate(estimates.districts)
+    ]
+    districts.sort(key=lambda p: p.target_rank)
+    return ChamberScore(
+        state,
+        chamber,
+        year,
+        districts,
+        sim.p_majority,
+        sim.seats_mean,
+        sim.seats_p10,
+        sim.seats_p90,
+        runs,
+        errors,
+        estimates.incumbency_effect,
+        swing,
+        estimates.cycles,
+    )
+
+
+def chambers_in(results: Sequence[DistrictResult]) -> list[tuple[str, str]]:
+    return sorted({(r.state, r.chamber) for r in results})
+
+
+def next_election(results: Sequence[DistrictResult], state: str, chamber: str) -> int:
+    """The cycle after the latest one: the latest year plus the gap between the last two cycles."""
+    years = sorted({r.year for r in results if r.state == state and r.chamber == chamber})
+    if not years:
+        raise ResultsError(f"no {state} {chamber} results")
+    gap = years[-1] - years[-2] if len(years) > 1 else 2
+    return years[-1] + gap
