@@ -162,3 +162,9 @@ class DistrictScore(Record):
     target_score: float
     target_rank: int
     computed_at: datetime
+    # Added by the scoring model (issue 5); defaults keep older items readable.
+    dem_share_sd: float = 0.0
+    p_dem_win_low: float | None = None  # win probability at the statewide environment's 10th percentile
+    p_dem_win_high: float | None = None  # ... and at its 90th
+    tipping_point_prob: float = 0.0
+    p_dem_majority: float | None = None  # the chamber's probability of a Democratic majority

@@ -225,7 +225,7 @@ RESOURCES = Resources(
         Function(
             "scoring-run",
             "scoring",
-            "services.scoring.handlers:on_schedule",
+            "services.scoring.handlers:on_event",
             timeout_seconds=300,
             memory_mb=1024,
             schedule=Schedule(
@@ -234,7 +234,8 @@ RESOURCES = Resources(
                 local_seconds=3600.0,
                 purpose="Score every district from the latest results",
             ),
-            purpose="Score districts from the results files in the data bucket",
+            s3=S3Source("data", prefix="results/", suffix=".csv"),
+            purpose="Score districts from the results files in the data bucket (daily, on upload, on demand)",
         ),
     ),
     parameters=(
