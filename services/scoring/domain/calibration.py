@@ -23,6 +23,7 @@ from services.scoring.domain.results import DistrictResult, StatewideResult
 PRIOR_SD_STATE = 0.03
 FALLBACK_SD_DISTRICT = 0.06  # only when there is no earlier cycle to calibrate on
 MIN_GROUP = 8
+MIN_SD_DISTRICT = 0.01  # no model knows a seat's result to better than a point
 MIN_DOF = 3  # keeps the statewide error's variance finite
 HISTORY_SOURCES = ("legislative", "blend")
 
@@ -69,7 +70,10 @@ def calibrate(
     sd_state = math.sqrt((sum(m * m for m in misses.values()) + PRIOR_SD_STATE**2) / (len(misses) + 1))
     everything = residuals["history"] + residuals["imputed"]
     pooled = _rms(everything)
-    sd = {group: _rms(values) if len(values) >= MIN_GROUP else pooled for group, values in residuals.items()}
+    sd = {
+        group: max(_rms(values) if len(values) >= MIN_GROUP else pooled, MIN_SD_DISTRICT)
+        for group, values in residuals.items()
+    }
     # A seat without contested history is never known better than one with it.
     sd["imputed"] = max(sd["imputed"], sd["history"])
     return ErrorModel(sd_state, sd, misses, len(everything))
