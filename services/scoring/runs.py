@@ -15,7 +15,7 @@ from typing import Any
 
 from services.scoring.domain.report import to_csv, to_html
 from services.scoring.domain.results import DistrictResult, ResultsError, StatewideResult, read_any
-from services.scoring.domain.scoring import ChamberScore, chambers_in, next_election, score_chamber
+from services.scoring.domain.scoring import ChamberScore, by_chamber, chambers_in, next_election, score_chamber
 from shared.models import DistrictScore
 
 RESULTS_PREFIX = "results/"
@@ -64,13 +64,14 @@ def score_files(request: ScoringRequest, files: dict[str, str], now: datetime) -
     if not wanted:
         asked = " ".join(request.states + request.chambers) or "any chamber"
         raise ResultsError(f"no results for {asked} in {', '.join(sorted(files)) or 'the data bucket'}")
+    results_of, statewide_of = by_chamber(results), by_chamber(statewide)
     chambers = [
         score_chamber(
-            results,
-            statewide,
+            results_of[(state, chamber)],
+            statewide_of.get((state, chamber), []),
             state,
             chamber,
-            request.year or next_election(results, state, chamber),
+            request.year or next_election(results_of[(state, chamber)], state, chamber),
             swing=request.swing,
             runs=request.runs,
             seed=request.seed,

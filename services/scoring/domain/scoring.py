@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -86,6 +88,9 @@ def score_chamber(
     runs: int = 10_000,
     seed: int = 0,
 ) -> ChamberScore:
+    # Every later step filters by chamber again; doing it once here keeps a national run linear.
+    results = [r for r in results if r.state == state and r.chamber == chamber]
+    statewide = [s for s in statewide if s.state == state and s.chamber == chamber]
     estimates: Estimates = estimate(results, statewide, state, chamber, year, swing)
     errors = calibrate(results, statewide, state, chamber, year)
     mean = estimates.means
@@ -139,6 +144,14 @@ def score_chamber(
 
 def chambers_in(results: Sequence[DistrictResult]) -> list[tuple[str, str]]:
     return sorted({(r.state, r.chamber) for r in results})
+
+
+def by_chamber(rows: Sequence[Any]) -> dict[tuple[str, str], list[Any]]:
+    """Results or statewide rows grouped by (state, chamber), in one pass."""
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[(row.state, row.chamber)].append(row)
+    return groups
 
 
 def next_election(results: Sequence[DistrictResult], state: str, chamber: str) -> int:

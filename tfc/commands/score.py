@@ -1,0 +1,237 @@
+"""`tfc score ...`: predict and backtest from local files, or run the scoring function against the
+running local system (`tfc up`) or a deployed stage."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+score = typer.Typer(help="District scoring: predict, backtest, run.", no_args_is_help=True)
+err = Console(stderr=True)
+out = Console()
+
+ResultsOpt = Annotated[list[Path], typer.Option("--results", help="District results CSV (repeatable)")]
+StatewideOpt = Annotated[
+    list[Path] | None, typer.Option("--statewide", help="Statewide races by district CSV (repeatable)")
+]
+StateOpt = Annotated[str, typer.Option("--state", help="Two-letter state code, e.g. VA")]
+ChamberOpt = Annotated[str, typer.Option("--chamber", help="lower or upper")]
+
+
+def _read(results: list[Path], statewide: list[Path] | None) -> tuple[list[Any], list[Any]]:
+    from services.scoring.domain.results import read_results, read_statewide
+
+    missing = [str(p) for p in [*results, *(statewide or [])] if not p.is_file()]
+    if missing:
+        raise _fail(f"file not found: {', '.join(missing)}")
+    rows = [r for p in results for r in read_results(p.read_text("utf-8-sig"), p.name)]
+    sw = [s for p in statewide or [] for s in read_statewide(p.read_text("utf-8-sig"), p.name)]
+    return rows, sw
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]{message}")
+    return typer.Exit(2)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the target and rename, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(f.name, path)
+
+
+@score.command()
+def predict(
+    results: ResultsOpt,
+    state: StateOpt,
+    year: Annotated[int, typer.Option(help="Election year to predict (only earlier rows are used)")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the predictions CSV")],
+    statewide: StatewideOpt = None,
+    chamber: ChamberOpt = "lower",
+    swing: Annotated[float, typer.Option(help="Statewide environment shift in D share (polls)")] = 0.0,
+    runs: Annotated[int, typer.Option(min=100, max=1_000_000, help="Simulations")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Simulation seed")] = 0,
+) -> None:
+    """Predict every district of one chamber for YEAR and write one row per district."""
+    from services.scoring.domain.report import to_csv
+    from services.scoring.domain.results import ResultsError
+    from services.scoring.domain.scoring import score_chamber
+
+    try:
+        rows, sw = _read(results, statewide)
+        scored = score_chamber(rows, sw, state.upper(), chamber.lower(), year, swing=swing, runs=runs, seed=seed)
+    except ResultsError as exc:
+        raise _fail(str(exc)) from exc
+    _write_atomically(out_path, to_csv(scored.districts))
+    s = scored.summary()
+    err.print(
+        f"{len(scored.districts)} districts -> {out_path}; P(Democratic majority) {s['p_dem_majority']:.1%}, "
+        f"D seats {s['dem_seats_mean']} (80%: {s['dem_seats_p10']:.0f}-{s['dem_seats_p90']:.0f})"
+    )
+
+
+@score.command()
+def backtest(
+    results: ResultsOpt,
+    state: StateOpt,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year(s) to test; default every cycle after the second")
+    ] = None,
+    statewide: StatewideOpt = None,
+    chamber: ChamberOpt = "lower",
+    runs: Annotated[int, typer.Option(min=100, max=1_000_000)] = 10_000,
+    seed: int = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Train on earlier cycles, predict a later one, compare with the previous-share baseline."""
+    from services.scoring.domain import backtest as bt
+    from services.scoring.domain.results import ResultsError
+
+    try:
+        rows, sw = _read(results, statewide)
+        cycles = sorted({r.year for r in rows if r.state == state.upper() and r.chamber == chamber.lower()})
+        years = year or cycles[2:]
+        if not years:
+            raise ResultsError(f"need at least three {state} {chamber} cycles to backtest, or give --year")
+        tests = [bt.backtest(rows, sw, state.upper(), chamber.lower(), y, runs=runs, seed=seed) for y in years]
+    except ResultsError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        print(json.dumps({"backtests": [t.as_dict() for t in tests]}))
+        return
+    for t in tests:
+        table = Table(title=f"{state.upper()} {chamber} {t.year}: trained on {list(t.score.cycles)}, {t.seats} seats")
+        for column in ("", "Brier", "log loss", "accuracy", f"flips in top {bt.TOP}"):
+            table.add_column(column, justify="right")
+        for name, m in (("model", t.model), ("baseline (previous share)", t.baseline)):
+            table.add_row(
+                name, f"{m.brier:.4f}", f"{m.log_loss:.4f}", f"{m.accuracy:.1%}", f"{m.flips_in_top} of {m.flips}"
+            )
+        out.print(table)
+        calibration = Table(title="model calibration by bucket")
+        for column in ("P(D win)", "seats", "mean P", "D won"):
+            calibration.add_column(column, justify="right")
+        for b in t.model.calibration:
+            calibration.add_row(b["bucket"], str(b["seats"]), f"{b['mean_p']:.3f}", f"{b['dem_won']:.3f}")
+        out.print(calibration)
+
+
+@score.command("run")
+def run(
+    state: Annotated[list[str] | None, typer.Option("--state", help="State(s) to score; default all")] = None,
+    chamber: Annotated[list[str] | None, typer.Option("--chamber", help="lower/upper; default both")] = None,
+    year: Annotated[int | None, typer.Option(help="Election year; default each chamber's next")] = None,
+    swing: float = 0.0,
+    runs: Annotated[int, typer.Option(min=100, max=200_000)] = 10_000,
+    results: Annotated[
+        list[Path] | None, typer.Option("--results", help="Upload this CSV under results/ first (repeatable)")
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="A deployed stage (default: the running `tfc up`)")] = None,
+    report: Annotated[Path | None, typer.Option(help="Save the run's HTML report here")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Run the scoring function now: locally against `tfc up`, or a deployed stage's Lambda."""
+    from shared.ids import new_id
+
+    missing = [str(p) for p in results or [] if not p.is_file()]
+    if missing:
+        raise _fail(f"file not found: {', '.join(missing)}")
+    event = {
+        "source": "tfc.cli",
+        "state": [s.upper() for s in state or []],
+        "chamber": [c.lower() for c in chamber or []],
+        "year": year,
+        "swing": swing,
+        "runs": runs,
+        "run_id": new_id("run"),
+    }
+    try:
+        answer, fetch = _invoke_deployed(stage, event, results) if stage else _invoke_local(event, results)
+    except Exception as exc:  # a stopped runtime, no credentials, an unreachable endpoint
+        raise _fail(f"scoring run failed: {exc}") from exc
+    if answer.get("status") == "scored" and report is not None:
+        _write_atomically(report, fetch(answer["report_html"]))
+    if as_json:
+        print(json.dumps(answer))
+    elif answer.get("status") == "scored":
+        for c in answer["chambers"]:
+            out.print(
+                f"{c['state']} {c['chamber']} {c['year']}: {c['districts']} districts, P(Democratic majority) "
+                f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}"
+            )
+        out.print(f"run {answer['run_id']}: report s3://{answer['bucket']}/{answer['report_html']}")
+        if report is not None:
+            out.print(f"report saved to {report}")
+    if answer.get("status") != "scored":
+        err.print(f"[red]scoring {answer.get('status')}: {answer.get('error', 'no results files')}")
+        raise typer.Exit(1)
+
+
+def _invoke_local(event: dict[str, Any], results: list[Path] | None) -> tuple[dict[str, Any], Any]:
+    """Call the declared handler in this process against the running emulator, as the local
+    runtime's scheduler would (moto cannot run Lambda code)."""
+    from shared.resources import RESOURCES
+    from tfc.local.invoke import invoke
+    from tfc.local.runtime import _reset_caches
+    from tfc.remote import _state
+
+    state = _state()
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": state["endpoint"],
+            "AWS_ENDPOINT_URL_DYNAMODB": state["dynamodb_endpoint"],
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+            "AWS_REGION": state["region"],
+            "AWS_DEFAULT_REGION": state["region"],
+            "TFC_STAGE": state["stage"],
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        }
+    )
+    _reset_caches()
+    from shared.aws import client
+    from shared.settings import get_settings
+
+    bucket = get_settings().bucket("data")
+    s3 = client("s3")
+    for path in results or []:
+        s3.put_object(Bucket=bucket, Key=f"results/{path.name}", Body=path.read_bytes())
+    answer = invoke(RESOURCES.function("scoring-run"), event, state["region"])
+
+    def fetch(key: str) -> str:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+
+    return answer, fetch
+
+
+def _invoke_deployed(stage: str, event: dict[str, Any], results: list[Path] | None) -> tuple[dict[str, Any], Any]:
+    import boto3
+
+    from shared.resources import physical_name
+
+    session = boto3.session.Session()
+    s3 = session.client("s3")
+    bucket = physical_name(stage, "data")
+    for path in results or []:
+        s3.put_object(Bucket=bucket, Key=f"results/{path.name}", Body=path.read_bytes())
+    response = session.client("lambda").invoke(
+        FunctionName=physical_name(stage, "scoring-run"), Payload=json.dumps(event).encode()
+    )
+    answer = json.loads(response["Payload"].read() or b"{}")
+    if response.get("FunctionError"):
+        answer = {"status": "failed", "error": answer.get("errorMessage", "the function failed")}
+
+    def fetch(key: str) -> str:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+
+    return answer, fetch
