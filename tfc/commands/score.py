@@ -46,6 +46,7 @@ def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as f:
         f.write(text)
+    os.chmod(f.name, 0o644)  # a report for staff, not a secret
     os.replace(f.name, path)
 
 
