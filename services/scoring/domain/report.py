@@ -44,21 +44,22 @@ def to_csv(predictions: Sequence[DistrictPrediction]) -> str:
 
 def _chart(chamber: ChamberScore) -> str:
     rows = chamber.districts[:CHART_ROWS]
-    left, width, pivot_w, row_h, top = 70, 420, 160, 16, 34
+    left, width, pivot_w, row_h, top = 70, 480, 160, 16, 34
     height = top + row_h * len(rows) + 10
     max_tp = max((p.tipping_point_prob for p in rows), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + pivot_w + 60}" height="{height}" '
         f'role="img" aria-label="{escape(chamber.state)} {chamber.chamber} districts ranked by target score">',
         "<style>text{font:11px sans-serif}</style>",
-        f'<text x="{left}" y="12">Democratic win probability (dot) and its range if the statewide '
-        "environment lands at its 10th-90th percentile (bar)</text>",
-        f'<text x="{left + width + 20}" y="26">tipping-point probability</text>',
+        f'<text x="{left}" y="12">P(Democratic win): dot; bar: if the statewide environment lands at its '
+        "10th-90th percentile</text>",
+        f'<text x="{left + width + 20}" y="{top - 8}">P(tipping point)</text>',
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         x = left + tick * width
         parts.append(f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{height - 8}" stroke="#ddd"/>')
-        parts.append(f'<text x="{x - 8}" y="{top - 8}">{tick:.0%}</text>')
+        anchor = "end" if tick == 1 else "middle" if tick else "start"
+        parts.append(f'<text x="{x}" y="{top - 8}" text-anchor="{anchor}">{tick:.0%}</text>')
     for i, p in enumerate(rows):
         y = top + i * row_h + row_h / 2
         x_low, x_high = left + p.p_dem_win_low * width, left + p.p_dem_win_high * width
