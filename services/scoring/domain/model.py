@@ -202,7 +202,9 @@ def estimate(
 
     fit: tuple[float, float, float] | None = None
     if new_map or len(pooled_x) < 5:
-        # No legislative results on this map: regress the latest cycles' contested shares (same numbers).
+        # No (or too few) legislative leans on this map: regress every contested share of the
+        # latest map's cycles under the same district numbers instead.
+        pooled_x, pooled_y = [], []
         for c in cycles:
             for d, r in by_cycle[c].items():
                 if r.contested and d in lean_s:
