@@ -7,7 +7,9 @@ suppressed in infra/nag.py, each with its reason.
 
 from __future__ import annotations
 
+import itertools
 import os
+import sys
 from pathlib import Path
 
 from aws_cdk import App, Aspects, Environment
@@ -40,17 +42,26 @@ def make_app(
     return app, stack
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`python -m infra.app -c stage=prod -c alarm_email=ops@example.org` (make synth), or run by
+    the cdk CLI, which passes context in CDK_CONTEXT_JSON and the output dir in CDK_OUTDIR."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    args = list(sys.argv[1:] if argv is None else argv)
+    context: dict[str, str] = {}
+    for flag, value in itertools.pairwise(args):
+        if flag in ("-c", "--context"):
+            key, _, val = value.partition("=")
+            context[key] = val
     probe = App()
-    stage = probe.node.try_get_context("stage") or os.environ.get("STAGE") or "dev"
-    context = {k: probe.node.try_get_context(k) for k in DEFAULTS}
-    app, _ = make_app(
-        stage,
-        Path(probe.outdir) if os.environ.get("CDK_OUTDIR") else OUTDIR,
-        context={k: v for k, v in context.items() if v is not None},
-    )
+    for key in ("stage", *DEFAULTS):
+        found = probe.node.try_get_context(key)
+        if found is not None:
+            context.setdefault(key, found)
+    stage = str(context.pop("stage", None) or os.environ.get("STAGE") or "dev")
+    outdir = Path(os.environ["CDK_OUTDIR"]) if os.environ.get("CDK_OUTDIR") else OUTDIR
+    app, _ = make_app(stage, outdir, context=context)
     app.synth()
+    print(f"synthesized tfc-{stage} into {outdir}", file=sys.stderr)
 
 
 if __name__ == "__main__":
