@@ -42,15 +42,15 @@ package: $(STAMP)  ## build every function's Lambda zip and the layers into buil
 	$(BIN)/python -m infra.packaging
 
 synth: $(STAMP)  ## synthesize STAGE (default dev) into infra/cdk.out/, offline: no AWS account, no Docker
-	$(BIN)/python -m infra.app -c stage=$(STAGE)
+	$(BIN)/python -m infra.app -c stage=$(STAGE) $(CDK_ARGS)
 	$(BIN)/cfn-lint --non-zero-exit-code error infra/cdk.out/tfc-$(STAGE).template.json
 
 deploy: $(STAMP)  ## deploy STAGE with real AWS credentials (never in CI); see infra/README.md
 	@test -n "$(STAGE)" || (echo "STAGE=dev|staging|prod is required" && exit 2)
 	aws sts get-caller-identity --query Account --output text >/dev/null
-	npx --yes aws-cdk@2 deploy tfc-$(STAGE) --app "$(BIN)/python -m infra.app" \
+	npx --yes aws-cdk@2 deploy tfc-$(STAGE) --app "$(BIN)/python -m infra.app" --output infra/cdk.out \
 		-c stage=$(STAGE) -c account=$$(aws sts get-caller-identity --query Account --output text) \
-		-c region=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} --require-approval broadening
+		-c region=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} --require-approval broadening $(CDK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .tfc build infra/cdk.out

@@ -21,12 +21,21 @@ from infra.packaging import build
 from infra.stack import Packages, TfcStack
 
 OUTDIR = Path(__file__).resolve().parent / "cdk.out"
+# CDK feature flags a new project gets from `cdk init`; set here so every synth (tests, make, the
+# cdk CLI) uses them without a cdk.json.
+FEATURE_FLAGS = {
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,  # a bucket policy, not the legacy ACL
+    "@aws-cdk/aws-iam:minimizePolicies": True,
+    "@aws-cdk/aws-lambda:recognizeLayerVersion": True,
+    "@aws-cdk/aws-apigateway:disableCloudWatchRole": True,
+    "@aws-cdk/aws-sns-subscriptions:restrictSqsDescryption": True,
+}
 
 
 def make_app(
     stage: str, outdir: Path = OUTDIR, packages: Packages | None = None, context: dict | None = None
 ) -> tuple[App, TfcStack]:
-    app = App(outdir=str(outdir), context={"stage": stage, **(context or {})})
+    app = App(outdir=str(outdir), context={"stage": stage, **FEATURE_FLAGS, **(context or {})})
     given = {k: app.node.try_get_context(k) for k in DEFAULTS}
     config = stage_config(stage, {k: v for k, v in given.items() if v is not None})
     stack = TfcStack(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
@@ -110,6 +110,27 @@ class TfcStack(Stack):
         self.functions = {f.name: self._function(f, packages) for f in resources.functions}
         self.ops_topic = self._topic("ops")
         self._alarms()
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """What the runbook's first-deploy steps need, printed by `cdk deploy`."""
+        if hasattr(self, "api"):
+            CfnOutput(self, "ApiUrl", value=self.api.api.url, description="Public forms and API (tfc --api)")
+        CfnOutput(self, "OpsTopic", value=self.ops_topic.topic_arn, description="Alarms are sent here")
+        for parameter in self.resources.parameters:
+            CfnOutput(
+                self,
+                f"Parameter{parameter.name.title().replace('-', '')}",
+                value=parameter_path(self.stage, parameter.name),
+                description=parameter.purpose,
+            )
+        if INBOUND_BUCKET in self.buckets and INBOUND_TOPIC in self.topics:
+            CfnOutput(
+                self,
+                "ReceiptRuleSet",
+                value=physical_name(self.stage, "inbound"),
+                description="Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>",
+            )
 
     # --- data --------------------------------------------------------------------------------
 
@@ -214,7 +235,6 @@ class TfcStack(Stack):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
             lifecycle_rules=[
                 s3.LifecycleRule(expiration=Duration.days(90), noncurrent_version_expiration=Duration.days(7))
             ],
