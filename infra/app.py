@@ -19,6 +19,7 @@ from infra import nag
 from infra.config import DEFAULTS, stage_config
 from infra.packaging import build
 from infra.stack import Packages, TfcStack
+from shared.resources import RESOURCES, Resources
 
 OUTDIR = Path(__file__).resolve().parent / "cdk.out"
 # CDK feature flags a new project gets from `cdk init`; set here so every synth (tests, make, the
@@ -33,7 +34,11 @@ FEATURE_FLAGS = {
 
 
 def make_app(
-    stage: str, outdir: Path = OUTDIR, packages: Packages | None = None, context: dict | None = None
+    stage: str,
+    outdir: Path = OUTDIR,
+    packages: Packages | None = None,
+    context: dict | None = None,
+    resources: Resources = RESOURCES,
 ) -> tuple[App, TfcStack]:
     app = App(outdir=str(outdir), context={"stage": stage, **FEATURE_FLAGS, **(context or {})})
     given = {k: app.node.try_get_context(k) for k in DEFAULTS}
@@ -42,7 +47,8 @@ def make_app(
         app,
         f"tfc-{stage}",
         config=config,
-        packages=packages or build(),
+        packages=packages or build(resources),
+        resources=resources,
         env=Environment(account=config.account, region=config.region),
         description=f"Tech for Campaigns volunteer platform, stage {stage} (infra/, from shared/resources.py)",
     )
