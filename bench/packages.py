@@ -35,14 +35,16 @@ print(json.dumps({{"ok": error is None, "error": error, "seconds": seconds, "out
 """
 
 
-def unpack(packages: Any, function: str, into: Path) -> list[str]:
-    """Unzip the function (as /var/task) and its layers (each as /opt/python); return the path list."""
+def unpack(packages: Any, function: str, into: Path, layers_dir: Path | None = None) -> list[str]:
+    """Unzip the function (as /var/task) and its layers (each as /opt/python); return the path list.
+    Layers are read-only, so they may be unpacked once into `layers_dir` and shared."""
     task = into / "task"
     zipfile.ZipFile(packages.functions[function]).extractall(task)
     paths = [str(task)]
     for layer in packages.function_layers[function]:
-        target = into / f"layer-{layer}"
-        zipfile.ZipFile(packages.layers[layer]).extractall(target)
+        target = (layers_dir or into) / f"layer-{layer}"
+        if not target.exists():
+            zipfile.ZipFile(packages.layers[layer]).extractall(target)
         paths.append(str(target / "python"))
     return paths
 
@@ -72,7 +74,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
             from shared.resources import RESOURCES
 
             handler = RESOURCES.function(name).handler
-            paths = unpack(packages, name, Path(tmp) / name)
+            paths = unpack(packages, name, Path(tmp) / name, Path(tmp) / "layers")
             times = [import_handler(handler, paths) for _ in range(repeats)]
             functions[name] = {
                 "zip_mb": round(path.stat().st_size / 1e6, 2),

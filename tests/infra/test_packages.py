@@ -15,9 +15,14 @@ from shared.resources import RESOURCES
 TEN_MB = 10 * 1024 * 1024
 
 
+@pytest.fixture(scope="module")
+def layers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("layers")
+
+
 @pytest.mark.parametrize("function", RESOURCES.functions, ids=lambda f: f.name)
-def test_handler_imports_from_its_package_alone(function: Any, packages: Any, tmp_path: Path) -> None:
-    paths = unpack(packages, function.name, tmp_path)
+def test_handler_imports_from_its_package_alone(function: Any, packages: Any, tmp_path: Path, layers_dir: Path) -> None:
+    paths = unpack(packages, function.name, tmp_path, layers_dir)
     result = import_handler(function.handler, paths)
     assert result["ok"], result["error"]
     assert result["outside"] == [], f"modules loaded from outside the package: {result['outside']}"
