@@ -14,6 +14,7 @@ the pinned requirements, so later builds (and `make synth`) are offline.
 from __future__ import annotations
 
 import ast
+import csv
 import hashlib
 import importlib.metadata
 import json
@@ -23,7 +24,12 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from infra.stack import Packages
 from shared.resources import RESOURCES, Function, Resources
@@ -111,6 +117,63 @@ def layers_for(function: Function, root: Path = ROOT) -> tuple[str, ...]:
     return ("aws-sdk", *sorted(layer for layer, module in LAYER_IMPORTS.items() if module in imported))
 
 
+_LAMBDA_ENV = default_environment() | {
+    "python_version": "3.11",
+    "python_full_version": "3.11.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "extra": "",
+}
+
+
+@dataclass(frozen=True)
+class Distributions:
+    """What pip installed into a target directory: each distribution's files, requirements and
+    top-level modules (read from its .dist-info)."""
+
+    files: dict[str, list[str]]
+    requires: dict[str, set[str]]
+    modules: dict[str, str]  # top-level import name -> distribution
+
+    @classmethod
+    def read(cls, target: Path) -> Distributions:
+        files: dict[str, list[str]] = {}
+        requires: dict[str, set[str]] = {}
+        modules: dict[str, str] = {}
+        for info in sorted(target.glob("*.dist-info")):
+            meta = (info / "METADATA").read_text(errors="replace").split("\n\n", 1)[0].splitlines()
+            name = canonicalize_name(next(line.split(":", 1)[1].strip() for line in meta if line.startswith("Name:")))
+            with (info / "RECORD").open() as record:
+                paths = [row[0] for row in csv.reader(record) if row and not row[0].startswith("..")]
+            files[name] = paths
+            requires[name] = set()
+            for line in meta:
+                if line.startswith("Requires-Dist:"):
+                    req = Requirement(line.split(":", 1)[1].strip())
+                    if req.marker is None or req.marker.evaluate(_LAMBDA_ENV):
+                        requires[name].add(canonicalize_name(req.name))
+            for path in paths:
+                top = path.split("/", 1)[0]
+                if not top.endswith((".dist-info", ".data")) and not top.startswith("__"):
+                    modules.setdefault(top.removesuffix(".py"), name)
+        return cls(files, requires, modules)
+
+    def needed_by(self, imported: set[str]) -> set[str]:
+        """The distributions these top-level imports come from, with their dependencies."""
+        todo = [self.modules[m] for m in imported if m in self.modules]
+        found: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in found or name not in self.files:
+                continue
+            found.add(name)
+            todo += self.requires[name]
+        return found
+
+
 def _files(base: Path, prefix: str = "") -> list[tuple[Path, str]]:
     """(file, name in zip) under base, without caches, scripts and tests."""
     out = []
@@ -164,15 +227,18 @@ def build(resources: Resources = RESOURCES, out: Path = BUILD, root: Path = ROOT
     out.mkdir(parents=True, exist_ok=True)
     requirements = core_requirements(root)
     deps = _pip_target(requirements, out / f"deps-{_digest(requirements + PLATFORM)}")
-    dep_files = _files(deps)
+    installed = Distributions.read(deps)
     layers: dict[str, Path] = {}
     for name, packages in LAYERS.items():
         pinned = [_at_most(p) for p in packages]
         target = _pip_target(pinned, out / f"layer-{name}-{_digest(pinned + PLATFORM)}")
         layers[name] = _cached_zip(out / f"layer-{name}.zip", _files(target, "python/"))
-    functions = {
-        f.name: _cached_zip(out / f"{f.name}.zip", dep_files + _source_files(f, root)) for f in resources.functions
-    }
+    functions = {}
+    for function in resources.functions:
+        needed = installed.needed_by(imports_of(function.service, root))
+        dep_files = [(deps / path, path) for name in sorted(needed) for path in installed.files[name]]
+        dep_files = [(s, n) for s, n in dep_files if s.is_file() and "__pycache__" not in n and not n.endswith(".pyc")]
+        functions[function.name] = _cached_zip(out / f"{function.name}.zip", dep_files + _source_files(function, root))
     packages = Packages(functions, layers, {f.name: layers_for(f, root) for f in resources.functions})
     (out / "manifest.json").write_text(
         json.dumps(
