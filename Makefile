@@ -45,12 +45,13 @@ synth: $(STAMP)  ## synthesize STAGE (default dev) into infra/cdk.out/, offline:
 	$(BIN)/python -m infra.app -c stage=$(STAGE) $(CDK_ARGS)
 	$(BIN)/cfn-lint --non-zero-exit-code error infra/cdk.out/tfc-$(STAGE).template.json
 
+ACCOUNT = $(shell $(BIN)/python -c "import boto3; print(boto3.client('sts').get_caller_identity()['Account'])" 2>/dev/null)
+
 deploy: $(STAMP)  ## deploy STAGE with real AWS credentials (never in CI); see infra/README.md
-	@test -n "$(STAGE)" || (echo "STAGE=dev|staging|prod is required" && exit 2)
-	aws sts get-caller-identity --query Account --output text >/dev/null
+	@test -n "$(ACCOUNT)" || (echo "no AWS credentials: deploy needs them (aws configure, or AWS_PROFILE)" && exit 2)
 	npx --yes aws-cdk@2 deploy tfc-$(STAGE) --app "$(BIN)/python -m infra.app" --output infra/cdk.out \
-		-c stage=$(STAGE) -c account=$$(aws sts get-caller-identity --query Account --output text) \
-		-c region=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} --require-approval broadening $(CDK_ARGS)
+		-c stage=$(STAGE) -c account=$(ACCOUNT) -c region=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} \
+		--require-approval broadening $(CDK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .tfc build infra/cdk.out
