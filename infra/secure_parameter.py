@@ -24,9 +24,9 @@ ssm = boto3.client("ssm")
 
 
 def handler(event, context):
-    props = event["ResourceProperties"]
-    name = props["Name"]
-    try:
+    props = event.get("ResourceProperties", {})
+    name = props.get("Name") or event.get("PhysicalResourceId") or "unnamed"
+    try:  # every path answers CloudFormation, or the stack would wait an hour
         if event["RequestType"] == "Create":
             try:
                 ssm.get_parameter(Name=name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -191,6 +192,13 @@ def test_no_wildcard_actions_in_any_allow_statement(synth: Any) -> None:
             continue
         for action in _listify(statement["Action"]):
             assert "*" not in action, f"{key} allows {action}"
+    # The one exception: a KMS key policy's statement delegating the key to the account's IAM
+    # (AWS's default key policy; without it nobody could administer the key). Nothing else.
+    for key, res in synth.resources("AWS::KMS::Key").items():
+        for statement in res["Properties"]["KeyPolicy"]["Statement"]:
+            if any("*" in a for a in _listify(statement["Action"])):
+                principal = json.dumps(statement["Principal"])
+                assert statement["Action"] == "kms:*" and ":root" in principal, f"{key}: {statement}"
 
 
 def _function_policy(synth: Any, function: str) -> list[dict[str, Any]]:
