@@ -19,3 +19,21 @@ def bench_packages(
     from bench.packages import run
 
     print(json.dumps(run(repeats), indent=None if as_json else 2))
+
+
+# --- costs (infra issue): call counts per project from a demo run, priced per season -------------
+@bench.command("costs")
+def bench_costs(
+    campaigns: int = typer.Option(20, min=1),
+    volunteers: int = typer.Option(1200, min=10),
+    seed: int = typer.Option(7),
+    port: int = typer.Option(0, help="HTTP port of the demo's API (0: any free port)"),
+) -> None:
+    """Count every AWS call of a demo run per project and price a season at 50 and 500 projects."""
+    import json
+    import os
+
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+    from bench.costs import run
+
+    print(json.dumps(run(campaigns, volunteers, seed, port)))
