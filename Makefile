@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up lint format unit e2e clean
+.PHONY: demo test up lint format unit e2e clean package synth deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,5 +35,23 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 
+STAGE ?= dev
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+package: $(STAMP)  ## build every function's Lambda zip and the layers into build/lambda/
+	$(BIN)/python -m infra.packaging
+
+synth: $(STAMP)  ## synthesize STAGE (default dev) into infra/cdk.out/, offline: no AWS account, no Docker
+	$(BIN)/python -m infra.app -c stage=$(STAGE) $(CDK_ARGS)
+	$(BIN)/cfn-lint --non-zero-exit-code error infra/cdk.out/tfc-$(STAGE).template.json
+
+ACCOUNT = $(shell $(BIN)/python -c "import boto3; print(boto3.client('sts').get_caller_identity()['Account'])" 2>/dev/null)
+
+deploy: $(STAMP)  ## deploy STAGE with real AWS credentials (never in CI); see infra/README.md
+	@test -n "$(ACCOUNT)" || (echo "no AWS credentials: deploy needs them (aws configure, or AWS_PROFILE)" && exit 2)
+	npx --yes aws-cdk@2 deploy tfc-$(STAGE) --app "$(BIN)/python -m infra.app" --output infra/cdk.out \
+		-c stage=$(STAGE) -c account=$(ACCOUNT) -c region=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} \
+		--require-approval broadening $(CDK_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .tfc
+	rm -rf $(VENV) .pytest_cache .ruff_cache .tfc build infra/cdk.out

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tfc.commands.bench import bench
+from tfc.commands.dlq import dlq
 from tfc.commands.score import score
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.add_typer(volunteers, name="volunteers")
 app.add_typer(campaigns, name="campaigns")
 app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/commands/
 app.add_typer(score, name="score")
+app.add_typer(dlq, name="dlq")
 
 err = Console(stderr=True)
 out = Console()
