@@ -53,8 +53,9 @@ def test_a_new_s3_trigger_topic_and_function_are_deployed(extended: tuple[Any, d
     functions = {v["Properties"].get("FunctionName"): k for k, v in _of(template, "AWS::Lambda::Function").items()}
     new = functions["tfc-dev-scoring-ingest"]
     notifications = next(iter(_of(template, "Custom::S3BucketNotifications").values()))["Properties"]
-    config = notifications["NotificationConfiguration"]["LambdaFunctionConfigurations"][0]
-    assert config["LambdaFunctionArn"]["Fn::GetAtt"][0] == new
+    configs = notifications["NotificationConfiguration"]["LambdaFunctionConfigurations"]
+    # Other functions may already have triggers on the same bucket: find the new one's.
+    config = next(c for c in configs if c["LambdaFunctionArn"]["Fn::GetAtt"][0] == new)
     assert config["Events"] == ["s3:ObjectCreated:*"]
     rules = {r["Name"]: r["Value"] for r in config["Filter"]["Key"]["FilterRules"]}
     assert rules == {"prefix": "results/", "suffix": ".csv"}
