@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tfc.commands.bench import bench
+from tfc.commands.notify import notify
 
 app = typer.Typer(
     help="Tech for Campaigns: the volunteer program's platform.", no_args_is_help=True, add_completion=False
@@ -26,6 +27,7 @@ app.add_typer(projects, name="projects")
 app.add_typer(volunteers, name="volunteers")
 app.add_typer(campaigns, name="campaigns")
 app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/commands/
+app.add_typer(notify, name="notify")
 
 err = Console(stderr=True)
 out = Console()
