@@ -45,7 +45,7 @@ class ContactState:
         put = {
             "Put": {
                 "TableName": self._table.name,
-                "Item": _serialise(item),
+                "Item": item,
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
@@ -55,10 +55,10 @@ class ContactState:
                 {
                     "Update": {
                         "TableName": self._table.name,
-                        "Key": _serialise({"pk": f"VOLUNTEER#{volunteer_id}", "sk": "META"}),
+                        "Key": {"pk": f"VOLUNTEER#{volunteer_id}", "sk": "META"},
                         "UpdateExpression": "SET email_opt_out = :yes",
                         "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+                        "ExpressionAttributeValues": {":yes": True},
                     }
                 }
             )
@@ -81,14 +81,15 @@ class ContactState:
 
     def suppressed(self, email_keys: list[str]) -> set[str]:
         """Which of these addresses are suppressed (one BatchGetItem per 100)."""
-        client, name, out = self._table.meta.client, self._table.name, set()
+        client, name = self._table.meta.client, self._table.name  # a resource client: plain values
+        out: set[str] = set()
         unique = sorted(set(email_keys))
         for start in range(0, len(unique), 100):
-            request = {name: {"Keys": [_serialise(suppression_key(k)) for k in unique[start : start + 100]]}}
+            request = {name: {"Keys": [suppression_key(k) for k in unique[start : start + 100]]}}
             request[name]["ConsistentRead"] = True  # type: ignore[index]
             while request:
                 page = client.batch_get_item(RequestItems=request)
-                out.update(i["pk"]["S"].removeprefix("SUPPRESSED#") for i in page["Responses"].get(name, []))
+                out.update(str(i["pk"]).removeprefix("SUPPRESSED#") for i in page["Responses"].get(name, []))
                 request = page.get("UnprocessedKeys") or {}
         return out
 
@@ -139,13 +140,6 @@ class ContactState:
             ExpressionAttributeNames={"#t": "type"},
             ExpressionAttributeValues={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
         )
-
-
-def _serialise(item: dict[str, Any]) -> dict[str, Any]:
-    from boto3.dynamodb.types import TypeSerializer
-
-    serializer = TypeSerializer()
-    return {k: serializer.serialize(v) for k, v in item.items()}
 
 
 def contact_state() -> ContactState:
