@@ -14,6 +14,8 @@ import binascii
 import hashlib
 import hmac
 import re
+from datetime import datetime
+from typing import Protocol
 
 _MAC_BYTES = 10
 _TOKEN = re.compile(r"^[a-z2-7]{42}$")
@@ -51,3 +53,19 @@ def verify(token: str, key: bytes) -> str:
 
 def url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/unsubscribe/{token}"
+
+
+class _Contacts(Protocol):
+    def suppress(self, email_key: str, reason: str, now: datetime, volunteer_id: str | None) -> bool: ...
+
+
+class _Volunteers(Protocol):
+    def volunteer_id_for_email(self, email_key: str) -> str | None: ...
+
+
+def apply(token: str, key: bytes, contacts: _Contacts, volunteers: _Volunteers, now: datetime) -> bool:
+    """Honour an unsubscribe at once: the address goes on the suppression list (and a volunteer's
+    `email_opt_out` is set, so they are not invited again). True if it was not already there.
+    Raises BadUnsubscribeToken for a forged or malformed link."""
+    email_key = verify(token, key)
+    return contacts.suppress(email_key, "unsubscribe", now, volunteers.volunteer_id_for_email(email_key))

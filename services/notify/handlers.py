@@ -37,7 +37,7 @@ def on_send(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def on_inbound(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivery.register_context(context)
-    inbox = Inbox(main_store(), publish, logger)
+    inbox = Inbox(main_store(), publish, logger, contact_state(), get_settings())
 
     def handle(record: SQSRecord) -> None:
         inbox.handle(record.body, utcnow(), record.message_id)

@@ -8,6 +8,7 @@ back to the queue with a delay (`defer`), and the email already sent is not sent
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 
@@ -46,7 +47,7 @@ class Sender:
         logger: Logger,
         contacts: ContactState,
         defer: Defer,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         """One Sender per invocation: it reuses what it read for the rest of the batch (a wave's
         invitations to one project arrive together)."""
@@ -55,7 +56,7 @@ class Sender:
         self.log = logger
         self.contacts = contacts
         self.defer = defer
-        self.now = now
+        self.now = now or utcnow
         self._records: dict[str, ProjectRecord] = {}
         self._campaigns: dict[str, Campaign] = {}
 
@@ -166,7 +167,8 @@ class Sender:
             return
         assert volunteer.phone is not None
         now = self.now()
-        wake = sms.quiet_until(now, volunteer.current_location.state)
+        quiet = sms.quiet_hours(os.environ.get("TFC_SMS_QUIET_HOURS", "21-9"))
+        wake = sms.quiet_until(now, volunteer.current_location.state, *quiet) if quiet else None
         if wake is not None:
             delay = max(1, min(MAX_DELAY_SECONDS, int((wake - now).total_seconds()) + 1))
             self.defer(event, delay)

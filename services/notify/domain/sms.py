@@ -68,14 +68,24 @@ def time_zone(state: str) -> ZoneInfo:
     return ZoneInfo(state_time_zone(state))
 
 
-def quiet_until(now: datetime, state: str) -> datetime | None:
+def quiet_until(now: datetime, state: str, start: time = QUIET_START, end: time = QUIET_END) -> datetime | None:
     """When quiet hours end (9 am local), or None if a text may go now."""
     local = now.astimezone(time_zone(state))
-    if QUIET_END <= local.time() < QUIET_START:
+    if end <= local.time() < start:
         return None
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    wake = datetime.combine(day, QUIET_END, tzinfo=local.tzinfo)
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    wake = datetime.combine(day, end, tzinfo=local.tzinfo)
     return wake.astimezone(now.tzinfo)
+
+
+def quiet_hours(setting: str) -> tuple[time, time] | None:
+    """`TFC_SMS_QUIET_HOURS`: "21-9" (the default) or "off" (tests of the live pipeline only)."""
+    if setting.strip().lower() == "off":
+        return None
+    match = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", setting)
+    if not match or not all(0 <= int(h) <= 23 for h in match.groups()):
+        raise ValueError(f"TFC_SMS_QUIET_HOURS: {setting!r} is not 'START-END' in hours (e.g. 21-9) or 'off'")
+    return time(int(match.group(1))), time(int(match.group(2)))
 
 
 # --- wording (short: one segment where possible) --------------------------------------------
