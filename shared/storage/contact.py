@@ -107,24 +107,17 @@ class ContactState:
         return self._flip(phone, False, now)
 
     def _flip(self, phone: str, out: bool, now: datetime) -> bool:
-        condition = (
-            "attribute_not_exists(opted_out) OR opted_out = :no"
-            if out
-            else "attribute_exists(opted_out) AND opted_out = :yes"
-        )
+        if out:
+            condition, values = "attribute_not_exists(opted_out) OR opted_out = :no", {":no": False}
+        else:
+            condition, values = "opted_out = :yes", {":yes": True}
         try:
             self._table.update_item(
                 Key=sms_state_key(phone),
                 UpdateExpression="SET opted_out = :out, changed_at = :now, #t = :type",
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#t": "type"},
-                ExpressionAttributeValues={
-                    ":out": out,
-                    ":now": now.isoformat(),
-                    ":no": False,
-                    ":yes": True,
-                    ":type": "SmsState",
-                },
+                ExpressionAttributeValues={":out": out, ":now": now.isoformat(), ":type": "SmsState"} | values,
             )
         except ClientError as exc:
             if _failed_condition(exc):
