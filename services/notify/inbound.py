@@ -223,7 +223,8 @@ class Inbox:
             respond(sms.nothing_open())
             return
         self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
-        self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid)
+        if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
+            respond(sms.nothing_open())  # it had closed: a short polite text as well as the email
 
     @staticmethod
     def _label(record: Any, invitation: Invitation) -> str:

@@ -61,3 +61,11 @@ def test_classify_reply_command_names_a_missing_file(tmp_path):
     result = CliRunner().invoke(app, ["notify", "classify-reply", str(tmp_path / "missing.eml")])
     assert result.exit_code == 1
     assert "missing.eml" in result.output
+
+
+def test_a_huge_reply_is_read_from_its_top_only():
+    from services.notify.domain.replies import MAX_READ_CHARS, classify
+
+    intent, text = classify("Yes, I'm in\n\n" + "filler line\n" * 200_000 + "no")
+    assert intent == "yes"
+    assert len(text) <= MAX_READ_CHARS
