@@ -34,11 +34,25 @@ def texts_to(api, number: str) -> list[str]:
     return [m["text"] for m in api.get("/_local/outbox").json() if m["channel"] == "sms" and m["to"] == number]
 
 
-def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
+@pytest.fixture
+def fresh_pools():
+    """Matching caches candidate pools for 5 minutes per container (services/matching/staffing.py),
+    so volunteers signed up after a pool was read stay invisible that long. The runtime shares this
+    process: forget the pools before and after, so this test neither misses its own volunteers nor
+    hides later tests' ones (a matching limitation, reported to its issue)."""
+    from services.matching.staffing import POOLS
+
+    POOLS.clear()
+    yield
+    POOLS.clear()
+
+
+def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime, fresh_pools):
     ops = {"x-api-key": runtime.ops_key}
     lead = person(1, ["project_management"], phone="804-555-0199", sms_consent=True)
     ids = {}
-    for data in (lead, person(2, ["web_analytics"]), person(3, ["data_analysis"])):
+    member = person(2, ["web_analytics"])
+    for data in (lead, member, person(3, ["data_analysis"])):
         response = api.post("/volunteers", json=data)
         assert response.status_code == 201, response.text
         ids[data["email"]] = response.json()["volunteer_id"]
@@ -62,15 +76,25 @@ def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
                 return m
         return None
 
-    invite = wait_for(lambda: invitation_to(lead["email"]))
+    lead_invite = wait_for(lambda: invitation_to(lead["email"]))
+    invite = wait_for(lambda: invitation_to(member["email"]))
     link = re.search(r"<(https?://[^>]+)>", invite["list_unsubscribe"] or "")
     assert link, invite["list_unsubscribe"]
     unsubscribe_path = urlsplit(link.group(1)).path
     assert unsubscribe_path.startswith("/unsubscribe/")
 
+    # The lead answers from an iPhone: "Yes!" above the quoted invitation (which says NO too).
+    yes = {
+        "from": lead["email"],
+        "to": lead_invite["reply_to"],
+        "subject": "Re: " + lead_invite["subject"],
+        "text": "Yes!\n\nSent from my iPhone\n\n> On Nov 24, 2026, at 9:01 AM, Tech for Campaigns "
+        "<team@mail.techforcampaigns.test> wrote:\n>\n> To answer, just reply:\n>   NO - no problem\n",
+    }
+    assert api.post("/_local/inbound/email", json=yes).status_code == 202
     # A Gmail-shaped reply whose quoted invitation says YES: only the new text ("No...") counts.
     reply = {
-        "from": lead["email"],
+        "from": member["email"],
         "to": invite["reply_to"],
         "subject": "Re: " + invite["subject"],
         "text": "No thanks, not this time.\n\nOn Tue, Nov 24, 2026 at 9:01 AM Tech for Campaigns "
@@ -79,31 +103,25 @@ def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
     assert api.post("/_local/inbound/email", json=reply).status_code == 202
     assert api.post("/_local/inbound/email", json=reply).status_code == 202  # a second copy changes nothing
 
-    def declined_note() -> list[dict]:
+    def note(email: str, subject: str) -> list[dict]:
         return [
-            m
-            for m in api.get("/_local/outbox").json()
-            if m["to"] == lead["email"] and m["subject"] == "Thanks for letting us know"
+            m for m in api.get("/_local/outbox").json() if m["to"] == email and (m["subject"] or "").startswith(subject)
         ]
 
-    wait_for(declined_note)
+    wait_for(lambda: note(lead["email"], "You're on the team"))
+    wait_for(lambda: note(member["email"], "Thanks for letting us know"))
 
     # Texts: STOP twice gets exactly one confirmation; HELP while opted out gets nothing; START confirms.
+    sms = {"from": PHONE, "to": "+12025550100"}
     for body in ("STOP", "stop"):
-        assert (
-            api.post("/_local/inbound/sms", json={"from": PHONE, "to": "+12025550100", "text": body}).status_code == 202
-        )
+        assert api.post("/_local/inbound/sms", json=sms | {"text": body}).status_code == 202
     wait_for(lambda: any("unsubscribed" in t for t in texts_to(api, PHONE)))
-    assert (
-        api.post("/_local/inbound/sms", json={"from": PHONE, "to": "+12025550100", "text": "HELP"}).status_code == 202
-    )
-    assert (
-        api.post("/_local/inbound/sms", json={"from": PHONE, "to": "+12025550100", "text": "START"}).status_code == 202
-    )
+    assert api.post("/_local/inbound/sms", json=sms | {"text": "HELP"}).status_code == 202
+    assert api.post("/_local/inbound/sms", json=sms | {"text": "START"}).status_code == 202
     wait_for(lambda: any("again" in t for t in texts_to(api, PHONE)))
     sent = [t for t in texts_to(api, PHONE) if "unsubscribed" in t or "again" in t or "Help:" in t]
     assert len(sent) == 2, sent  # one STOP confirmation, one START confirmation, no HELP answer while out
-    assert len(declined_note()) == 1
+    assert len(note(member["email"], "Thanks for letting us know")) == 1  # the duplicate reply did nothing
 
     # Unsubscribe: a scanner's GET shows a page; the one-click POST unsubscribes.
     page = api.get(unsubscribe_path)
