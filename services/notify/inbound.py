@@ -178,14 +178,8 @@ class Inbox:
         phone = message["originationNumber"]
         reply = sms.read(message.get("messageBody", ""))
         reply_key = f"inbound:sms:{message_id}:reply"
-        if reply.keyword == "stop":
-            if self.contacts.sms_opt_out(phone, now):  # only the first STOP is confirmed
-                delivery.deliver_sms(reply_key, phone, sms.stopped())
-            self.log.info("sms opt-out", extra={"keyword": "stop"})
-            return
-        if reply.keyword == "start":
-            if self.contacts.sms_opt_in(phone, now):
-                delivery.deliver_sms(reply_key, phone, sms.started())
+        if reply.keyword in ("stop", "start"):
+            self._opt(phone, reply.keyword == "stop", now)
             return
         opted_out = bool(self.contacts.sms_state(phone).get("opted_out"))
 
@@ -225,6 +219,22 @@ class Inbox:
         self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
         if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
             respond(sms.nothing_open())  # it had closed: a short polite text as well as the email
+
+    def _opt(self, phone: str, out: bool, now: datetime) -> None:
+        """STOP / START: flip the state, then confirm exactly once per flip. The confirmation's key
+        is the flip's time, so a retry after a crash, or a second STOP racing the first, finds the
+        same key and sends nothing more; a repeat after confirmation finds it done."""
+        (self.contacts.sms_opt_out if out else self.contacts.sms_opt_in)(phone, now)
+        state = self.contacts.sms_state(phone)
+        if bool(state.get("opted_out")) != out or state.get("confirmed", True):
+            return  # never opted in or out by us (a START with no STOP), or already confirmed
+        changed_at = str(state["changed_at"])
+        kind = "stopped" if out else "started"
+        delivery.deliver_sms(
+            f"sms:{email_hash(phone)}:{kind}:{changed_at}", phone, sms.stopped() if out else sms.started()
+        )
+        self.contacts.mark_confirmed(phone, changed_at)
+        self.log.info("sms opt-out" if out else "sms opt-in", extra={"keyword": kind})
 
     @staticmethod
     def _label(record: Any, invitation: Invitation) -> str:

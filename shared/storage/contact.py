@@ -4,7 +4,8 @@ Kept apart from store.py (notify owns these items; other services only read them
 numbers are keys only as hashes (`shared.models.email_hash`), never stored in clear here.
 
     SUPPRESSED#<email hash> / EMAIL   reason (bounce | complaint | unsubscribe), at, source
-    SMS#<phone hash>        / STATE   opted_out, opted_out_at, disclosed (first-text disclosure sent)
+    SMS#<phone hash>        / STATE   opted_out, changed_at, confirmed (the STOP/START reply went),
+                                      disclosed (the first-text disclosure went)
 """
 
 from __future__ import annotations
@@ -114,16 +115,35 @@ class ContactState:
         try:
             self._table.update_item(
                 Key=sms_state_key(phone),
-                UpdateExpression="SET opted_out = :out, changed_at = :now, #t = :type",
+                UpdateExpression="SET opted_out = :out, changed_at = :now, confirmed = :no_confirm, #t = :type",
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#t": "type"},
-                ExpressionAttributeValues={":out": out, ":now": now.isoformat(), ":type": "SmsState"} | values,
+                ExpressionAttributeValues={
+                    ":out": out,
+                    ":now": now.isoformat(),
+                    ":no_confirm": False,
+                    ":type": "SmsState",
+                }
+                | values,
             )
         except ClientError as exc:
             if _failed_condition(exc):
                 return False
             raise
         return True
+
+    def mark_confirmed(self, phone: str, changed_at: str) -> None:
+        """The STOP or START confirmation for the change made at `changed_at` went out."""
+        try:
+            self._table.update_item(
+                Key=sms_state_key(phone),
+                UpdateExpression="SET confirmed = :yes",
+                ConditionExpression="changed_at = :at",
+                ExpressionAttributeValues={":yes": True, ":at": changed_at},
+            )
+        except ClientError as exc:
+            if not _failed_condition(exc):  # a newer change owns its own confirmation
+                raise
 
     def mark_disclosed(self, phone: str, now: datetime) -> None:
         """The first-text disclosure went out (idempotent)."""

@@ -405,3 +405,29 @@ def test_no_address_or_number_in_any_log_line(texter, aws, daytime, capfd, caplo
     assert "reply classified" in logs and "sms opt-out" in logs  # the lines were captured
     for secret in (person.email, PHONE, "804-555-0177", "8045550177"):
         assert secret not in logs
+
+
+def test_a_stop_whose_confirmation_failed_once_is_confirmed_exactly_once(texter, aws, daytime, monkeypatch):
+    from services.notify.adapters.sms import SnsSms
+
+    real = SnsSms()
+    calls = {"n": 0}
+
+    class FailsOnce:
+        def send(self, to, text, origination):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Publish")
+            return real.send(to, text, origination)
+
+    monkeypatch.setattr("services.notify.delivery.sms_sender", FailsOnce)
+    inject_sms(PHONE, "+12025550100", "STOP")
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="tfc-test-inbound")["QueueUrl"]
+    body = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"][0]["Body"]
+    with pytest.raises(Exception, match="All records failed"):
+        handlers.on_inbound(sqs_event([body], "inbound"), Context())  # the record will come back
+    assert contact_state().sms_state(PHONE)["opted_out"] is True  # honoured at once all the same
+    assert handlers.on_inbound(sqs_event([body], "inbound"), Context()) == {"batchItemFailures": []}
+    sms_in(aws, "STOP")
+    assert [t for to, t in texts() if to == PHONE] == [sms.stopped()]
