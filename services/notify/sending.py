@@ -168,7 +168,8 @@ class Sender:
         assert volunteer.phone is not None
         now = self.now()
         quiet = sms.quiet_hours(os.environ.get("TFC_SMS_QUIET_HOURS", "21-9"))
-        wake = sms.quiet_until(now, volunteer.current_location.state, *quiet) if quiet else None
+        place = volunteer.current_location
+        wake = sms.quiet_until(now, place.state, *quiet, city=place.city) if quiet else None
         if wake is not None:
             delay = max(1, min(MAX_DELAY_SECONDS, int((wake - now).total_seconds()) + 1))
             self.defer(event, delay)

@@ -88,3 +88,13 @@ def test_texts_name_the_sender_and_the_first_one_discloses_rates_stop_and_help()
     assert len(invite) <= 160 * 2
     assert "START" in sms.stopped()
     assert "YES K7Q" in sms.which_one([("K7Q", "Website for Jo"), ("M3P", "Social for Al")])
+
+
+def test_quiet_hours_follow_the_current_city_across_a_states_time_zone_line():
+    at = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)  # 8:30 am Central, 7:30 am Mountain
+    assert sms.quiet_until(at, "TX", city="Austin") == datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # 9 am Central
+    assert sms.quiet_until(at, "TX", city="El Paso") == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # 9 am Mountain
+    evening = datetime(2026, 11, 26, 2, 30, tzinfo=UTC)  # 9:30 pm Eastern, 8:30 pm Central
+    assert sms.quiet_until(evening, "FL", city="Miami") is not None
+    assert sms.quiet_until(evening, "FL", city="Pensacola") is None
+    assert sms.quiet_until(evening, "FL", city="  pensacola ") is None

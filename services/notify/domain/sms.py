@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from shared.geo import state_time_zone
+from services.notify.domain.zones import zone_of
 
 OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
 OPT_IN = {"START", "UNSTOP", "YES START"}
@@ -64,13 +63,11 @@ def short_code(invitation_id: str) -> str:
     return base64.b32encode(hashlib.sha256(invitation_id.encode()).digest()).decode()[:3]
 
 
-def time_zone(state: str) -> ZoneInfo:
-    return ZoneInfo(state_time_zone(state))
-
-
-def quiet_until(now: datetime, state: str, start: time = QUIET_START, end: time = QUIET_END) -> datetime | None:
-    """When quiet hours end (9 am local), or None if a text may go now."""
-    local = now.astimezone(time_zone(state))
+def quiet_until(
+    now: datetime, state: str, start: time = QUIET_START, end: time = QUIET_END, city: str = ""
+) -> datetime | None:
+    """When quiet hours end (9 am local, from the volunteer's current city), or None if a text may go now."""
+    local = now.astimezone(zone_of(state, city))
     if end <= local.time() < start:
         return None
     day = local.date() if local.time() < end else local.date() + timedelta(days=1)
