@@ -218,7 +218,7 @@ class Inbox:
             return
         self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
         if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
-            respond(sms.nothing_open())  # it had closed: a short polite text as well as the email
+            respond(sms.closed())  # it had closed: a short polite text (and the email's note for a yes)
 
     def _opt(self, phone: str, out: bool, now: datetime) -> None:
         """STOP / START: flip the state, then confirm exactly once per flip. The confirmation's key

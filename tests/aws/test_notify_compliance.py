@@ -431,3 +431,12 @@ def test_a_stop_whose_confirmation_failed_once_is_confirmed_exactly_once(texter,
     assert handlers.on_inbound(sqs_event([body], "inbound"), Context()) == {"batchItemFailures": []}
     sms_in(aws, "STOP")
     assert [t for to, t in texts() if to == PHONE] == [sms.stopped()]
+
+
+def test_a_text_yes_to_a_closed_invitation_gets_a_polite_text_and_note(texter, aws, daytime):
+    _person, inv = texter
+    main_store().close_invitation(inv, "team_full", utcnow())
+    sms_in(aws, f"YES {sms.short_code(inv.invitation_id)}")
+    assert drain(aws, "matching") == []
+    assert [(e["type"], e["outcome"]) for e in drain(aws, "notify")] == [("answer.outcome", "team_full")]
+    assert [t for to, t in texts() if to == PHONE] == [sms.closed()]

@@ -141,6 +141,13 @@ def nothing_open() -> str:
     )
 
 
+def closed() -> str:
+    return (
+        f"{SENDER}: thanks! That invitation has already closed, so there's nothing more to do. "
+        "We'll text you about the next one."
+    )
+
+
 def unclear() -> str:
     return (
         f"{SENDER}: thanks, we couldn't tell if that was a yes or a no. "
