@@ -78,7 +78,18 @@ def new_text(body: str) -> str:
         latest = _LIBRARY.parse_reply(text=body)
     except Exception:
         latest = None
-    return _cut(latest if latest is not None else body)
+    text = _cut(latest if latest is not None else body)
+    return text or _bottom_posted(body)
+
+
+def _bottom_posted(body: str) -> str:
+    """Nothing above the quote: a bottom-poster may have answered below a ">"-quoted block. Only
+    the text after the last quoted line counts (never anything inside the quote)."""
+    lines = body.split("\n")
+    last_quoted = max((i for i, line in enumerate(lines) if line.lstrip().startswith(">")), default=None)
+    if last_quoted is None:
+        return ""
+    return _cut("\n".join(lines[last_quoted + 1 :]).strip())
 
 
 def _cut(body: str) -> str:
