@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
+from tfc.commands.notify import notify
 from tfc.commands.score import score
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(campaigns, name="campaigns")
 app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/commands/
 app.add_typer(score, name="score")
 app.add_typer(dlq, name="dlq")
+app.add_typer(notify, name="notify")
 
 err = Console(stderr=True)
 out = Console()

@@ -42,6 +42,9 @@ from shared.publisher import publish
 from shared.secrets import MissingSecret, get_secret
 from shared.settings import get_settings
 from shared.storage import main_store
+from shared.storage.contact import contact_state
+from shared.unsubscribe import BadUnsubscribeToken
+from shared.unsubscribe import apply as apply_unsubscribe
 
 app = Chalice(app_name="tfc-intake")
 logger = get_logger("intake")
@@ -272,6 +275,48 @@ def create_volunteer() -> Response:
             ),
         )
     return _json(status, {"volunteer_id": volunteer.volunteer_id, "updated": updated})
+
+
+# --- unsubscribe (RFC 8058): a GET only shows a confirm page; a POST unsubscribes ------------------
+
+_UNSUBSCRIBE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem;">
+<h1>{title}</h1><p>{text}</p>{form}</body></html>"""
+
+
+def _unsubscribe_page(status: int, title: str, text: str, form: str = "") -> Response:
+    return _html(status, _UNSUBSCRIBE_PAGE.format(title=title, text=text, form=form))
+
+
+@app.route("/unsubscribe/{token}", methods=["GET"])
+def unsubscribe_confirm(token: str) -> Response:
+    """Link scanners follow GETs: this page changes nothing and asks for a click."""
+    if not re.fullmatch(r"[a-z2-7]{42}", token or ""):
+        return _unsubscribe_page(404, "Link not recognised", "This unsubscribe link is not valid.")
+    return _unsubscribe_page(
+        200,
+        "Unsubscribe from Tech for Campaigns emails?",
+        "You will get no more emails from us, including invitations to volunteer.",
+        '<form method="post"><button type="submit">Unsubscribe</button></form>',
+    )
+
+
+@app.route("/unsubscribe/{token}", methods=["POST"], content_types=_CONTENT_TYPES)
+def unsubscribe(token: str) -> Response:
+    """One click (RFC 8058 `List-Unsubscribe=One-Click`) or the confirm page's button."""
+    try:
+        _body()
+        key = get_secret("reply-token-key").encode()
+        added = apply_unsubscribe(token, key, contact_state(), main_store(), utcnow())
+    except _Refused as refused:
+        return refused.response
+    except BadUnsubscribeToken:
+        return _unsubscribe_page(404, "Link not recognised", "This unsubscribe link is not valid.")
+    except MissingSecret:
+        return _refuse(503, [{"field": "unsubscribe", "message": "is not configured"}])
+    logger.info("unsubscribed", extra={"new": added})
+    return _unsubscribe_page(200, "You're unsubscribed", "You will get no more emails from Tech for Campaigns.")
 
 
 # --- ops routes (x-api-key) ---------------------------------------------------------------------

@@ -21,12 +21,14 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from services.notify.adapters.email import send_email
 from services.notify.adapters.sms import sms_sender
+from services.notify.ratelimit import TokenBucket, call_throttled, email_rate
 from shared.aws import client
 from shared.settings import get_settings
 
 KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invitation's life
 
 _lock = threading.Lock()
+_bucket: TokenBucket | None = None
 _deliver: Callable[..., dict[str, Any]] | None = None
 _once: Callable[..., Any] | None = None
 _config = IdempotencyConfig(
@@ -35,10 +37,22 @@ _config = IdempotencyConfig(
 
 
 def _send(delivery: dict[str, Any]) -> dict[str, Any]:
+    """Runs only for a key not yet delivered. An exception (throttling included) deletes the
+    in-progress record, so the retry may send."""
     if delivery["channel"] == "email":
         message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
-        return {"message_id": send_email(message)}  # type: ignore[arg-type]
-    return {"message_id": sms_sender().send(delivery["to"], delivery["text"], delivery["origination"])}
+        _rate().acquire()
+        return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
+    sender = sms_sender()
+    return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
+
+
+def _rate() -> TokenBucket:
+    global _bucket
+    with _lock:
+        if _bucket is None:
+            _bucket = TokenBucket(email_rate())
+        return _bucket
 
 
 def _get() -> Callable[..., dict[str, Any]]:
@@ -59,10 +73,11 @@ def _get() -> Callable[..., dict[str, Any]]:
 
 def reset() -> None:
     """Forget both idempotent wrappers (and their clients): the endpoint or stage changed."""
-    global _deliver, _once
+    global _deliver, _once, _bucket
     with _lock:
         _deliver = None
         _once = None
+        _bucket = None
 
 
 def register_context(context: Any) -> None:

@@ -1,8 +1,10 @@
-"""Inbound: replies by email (SES receipt -> S3 -> SNS -> SQS) and by SMS (two-way SMS -> SNS
--> SQS), checked, classified, and passed to matching as answers. Applied once per message.
+"""Inbound: replies by email (SES receipt -> S3 -> SNS -> SQS), texts (two-way SMS -> SNS -> SQS)
+and SES bounce/complaint events (-> the suppression list). Applied once per received message.
 
 A reply counts only if its token is genuine and unexpired and it comes from the invited
 volunteer's own address; anything else changes nothing and is logged without the address.
+Texts: STOP and friends opt out with exactly one confirmation, START opts back in, HELP answers,
+YES/NO apply to the only open invitation, or to the one whose short code is given.
 """
 
 from __future__ import annotations
@@ -10,41 +12,70 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from services.notify import delivery
-from services.notify.domain import mime
-from services.notify.domain.replies import classify
+from services.notify.domain import sms
+from services.notify.domain.reading import Reading, read_message
 from services.notify.domain.tokens import BadToken, ExpiredToken, token_from_address, verify
 from shared.aws import client
 from shared.events import AnswerOutcomeV1, Event, InvitationAnsweredV1, ReplyAcknowledgedV1
-from shared.models import email_hash
+from shared.models import Invitation, email_hash
 from shared.secrets import get_secret
+from shared.settings import Settings
 from shared.storage import Store
+from shared.storage.contact import ContactState
 
 Publish = Callable[[str, Sequence[Event]], None]
 _VERDICTS = ("spamVerdict", "virusVerdict", "spfVerdict", "dkimVerdict", "dmarcVerdict")
 
 
 class Inbox:
-    def __init__(self, store: Store, publish: Publish, logger: Logger) -> None:
+    def __init__(
+        self, store: Store, publish: Publish, logger: Logger, contacts: ContactState, settings: Settings
+    ) -> None:
         self.store = store
         self.publish = publish
         self.log = logger
+        self.contacts = contacts
+        self.settings = settings
 
     def handle(self, sqs_body: str, now: datetime, correlation_id: str) -> None:
         envelope = json.loads(sqs_body)
         message = json.loads(envelope["Message"]) if "Message" in envelope else envelope
-        if message.get("notificationType") == "Received":
+        kind = message.get("notificationType") or message.get("eventType")
+        if kind == "Received":
             key = f"inbound:email:{message['mail']['messageId']}"
             delivery.once(key, lambda: self.email(message, now, correlation_id))
+        elif kind in ("Bounce", "Complaint"):
+            self.mail_event(kind, message, now)  # idempotent by itself: the first suppression stays
         elif "originationNumber" in message:
-            key = f"inbound:sms:{message.get('inboundMessageId') or envelope.get('MessageId')}"
-            delivery.once(key, lambda: self.sms(message, now, correlation_id))
+            message_id = message.get("inboundMessageId") or envelope.get("MessageId")
+            delivery.once(f"inbound:sms:{message_id}", lambda: self.sms(message, message_id, now, correlation_id))
         else:
             self.log.warning("unknown inbound notification; dropped", extra={"keys": sorted(message)[:10]})
+
+    # --- bounces and complaints -------------------------------------------------------------
+
+    def mail_event(self, kind: str, message: dict[str, Any], now: datetime) -> None:
+        if kind == "Bounce":
+            bounce = message.get("bounce", {})
+            if bounce.get("bounceType") != "Permanent":
+                self.log.info("transient bounce: address kept", extra={"subtype": bounce.get("bounceSubType")})
+                return
+            people, reason = bounce.get("bouncedRecipients", []), "bounce"
+        else:
+            people, reason = message.get("complaint", {}).get("complainedRecipients", []), "complaint"
+        for person in people:
+            address = parseaddr(person.get("emailAddress", ""))[1]
+            if not address:
+                continue
+            key = email_hash(address)
+            added = self.contacts.suppress(key, reason, now, self.store.volunteer_id_for_email(key))
+            self.log.info("address suppressed", extra={"reason": reason, "new": added})
 
     # --- email ------------------------------------------------------------------------------
 
@@ -56,22 +87,21 @@ class Inbox:
             return
         action = receipt["action"]
         raw = client("s3").get_object(Bucket=action["bucketName"], Key=action["objectKey"])["Body"].read()
-        mail = mime.parse(raw)
-        if mail.auto_submitted:
+        reading = read_message(raw)
+        if reading.auto_reply:
             self.log.info("inbound mail dropped: auto-reply")
             return
-        tokens = [t for t in map(token_from_address, receipt.get("recipients", []) + mail.recipients) if t]
+        tokens = [t for t in map(token_from_address, receipt.get("recipients", []) + reading.recipients) if t]
         if not tokens:
             self.log.info("inbound mail dropped: no reply token in its recipients")
             return
-        self._apply(tokens[0], mail.sender, mail.text, "email", now, cid)
+        self._apply_email(tokens[0], reading, now, cid)
 
-    def _apply(self, token: str, sender: str, text: str, channel: str, now: datetime, cid: str) -> None:
+    def _apply_email(self, token: str, reading: Reading, now: datetime, cid: str) -> None:
         key = get_secret("reply-token-key").encode()
         expired = False
         try:
-            parsed = verify(token, key, now)
-            invitation_id = parsed.invitation_id
+            invitation_id = verify(token, key, now).invitation_id
         except ExpiredToken as exc:
             expired, invitation_id = True, exc.invitation_id
         except BadToken as exc:
@@ -82,89 +112,132 @@ class Inbox:
         if invitation is None or volunteer is None:
             self.log.warning("reply refused: invitation unknown", extra={"invitation_id": invitation_id})
             return
-        if email_hash(sender) != volunteer.email_key:
+        if email_hash(reading.sender) != volunteer.email_key:
             self.log.warning(
                 "reply refused: sender is not the invited volunteer", extra={"invitation_id": invitation_id}
             )
             return
-        intent, new_text = classify(text)
         self.log.info(
             "reply classified",
-            extra={"invitation_id": invitation_id, "intent": intent, "channel": channel, "expired": expired},
+            extra={"invitation_id": invitation_id, "intent": reading.intent, "channel": "email", "expired": expired},
         )
-        if expired or invitation.status == "expired":
-            if intent == "yes":
+        if expired:
+            invitation = invitation.model_copy(update={"status": "expired"})
+        self._answer(invitation, reading.intent, reading.reply_text, "email", now, cid)
+
+    def _answer(self, invitation: Invitation, intent: str, text: str, channel: str, now: datetime, cid: str) -> bool:
+        """Apply a classified reply to one invitation. Returns False when only a polite note (or
+        nothing) followed, so the SMS path knows no answer went to matching."""
+        closed = {"expired": "expired", "team_full": "team_full", "withdrawn": "team_full"}.get(invitation.status)
+        if closed is None and invitation.status == "pending" and invitation.expires_at <= now:
+            closed = "expired"
+        if closed:
+            if intent == "yes":  # a yes too late: a polite answer, sent once per invitation and kind
+                self.publish("notify", [self._outcome(invitation, closed, cid)])
+            return False
+        if intent == "unclear":
+            self.store.save_unclear_reply(invitation, channel, text, now)
+            if channel == "email":
                 self.publish(
                     "notify",
                     [
-                        AnswerOutcomeV1(
+                        ReplyAcknowledgedV1(
                             correlation_id=cid,
-                            invitation_id=invitation_id,
+                            invitation_id=invitation.invitation_id,
                             project_id=invitation.project_id,
-                            outcome="expired",
+                            channel="email",
                         )
                     ],
                 )
-            return
-        if intent == "unclear":
-            self.store.save_unclear_reply(invitation, channel, new_text, now)
-            self.publish(
-                "notify",
-                [
-                    ReplyAcknowledgedV1(
-                        correlation_id=cid,
-                        invitation_id=invitation_id,
-                        project_id=invitation.project_id,
-                        channel=channel,  # type: ignore[arg-type]
-                    )
-                ],
-            )  # type: ignore[arg-type]
-            return
-        self.publish(
-            "matching",
-            [InvitationAnsweredV1(correlation_id=cid, invitation_id=invitation_id, answer=intent, channel=channel)],
-        )  # type: ignore[arg-type]
-
-    # --- sms --------------------------------------------------------------------------------
-
-    def sms(self, message: dict[str, Any], now: datetime, cid: str) -> None:
-        volunteer_id = self.store.volunteer_id_for_phone(message["originationNumber"])
-        if volunteer_id is None:
-            self.log.info("sms from an unknown number; dropped")
-            return
-        intent, _ = classify(message.get("messageBody", ""))
-        open_invitations = sorted(
-            (
-                i
-                for i in self.store.invitations_of_volunteer(volunteer_id)
-                if i.status == "pending" and i.expires_at > now
-            ),
-            key=lambda i: i.created_at,
-            reverse=True,
-        )
-        if not open_invitations:
-            self.log.info("sms with no open invitation", extra={"volunteer_id": volunteer_id})
-            return
-        invitation = open_invitations[0]
-        if intent == "unclear":
-            self.store.save_unclear_reply(invitation, "sms", message.get("messageBody", ""), now)
-            self.publish(
-                "notify",
-                [
-                    ReplyAcknowledgedV1(
-                        correlation_id=cid,
-                        invitation_id=invitation.invitation_id,
-                        project_id=invitation.project_id,
-                        channel="sms",
-                    )
-                ],
-            )
-            return
+            return False
         self.publish(
             "matching",
             [
                 InvitationAnsweredV1(
-                    correlation_id=cid, invitation_id=invitation.invitation_id, answer=intent, channel="sms"
+                    correlation_id=cid,
+                    invitation_id=invitation.invitation_id,
+                    answer=intent,  # type: ignore[arg-type]
+                    channel=channel,  # type: ignore[arg-type]
                 )
             ],
         )
+        return True
+
+    @staticmethod
+    def _outcome(invitation: Invitation, outcome: str, cid: str) -> AnswerOutcomeV1:
+        return AnswerOutcomeV1(
+            correlation_id=cid,
+            invitation_id=invitation.invitation_id,
+            project_id=invitation.project_id,
+            outcome=outcome,  # type: ignore[arg-type]
+        )
+
+    # --- sms --------------------------------------------------------------------------------
+
+    def sms(self, message: dict[str, Any], message_id: str, now: datetime, cid: str) -> None:
+        phone = message["originationNumber"]
+        reply = sms.read(message.get("messageBody", ""))
+        reply_key = f"inbound:sms:{message_id}:reply"
+        if reply.keyword in ("stop", "start"):
+            self._opt(phone, reply.keyword == "stop", now)
+            return
+        opted_out = bool(self.contacts.sms_state(phone).get("opted_out"))
+
+        def respond(text: str) -> None:
+            if not opted_out:  # after STOP nothing but the START confirmation is ever sent
+                delivery.deliver_sms(reply_key, phone, text)
+
+        if reply.keyword == "help":
+            respond(sms.help_text(parseaddr(self.settings.sender)[1]))
+            return
+        volunteer_id = self.store.volunteer_id_for_phone(phone)
+        if volunteer_id is None:
+            self.log.info("sms from an unknown number; dropped")
+            return
+        mine = sorted(self.store.invitations_of_volunteer(volunteer_id), key=lambda i: i.created_at, reverse=True)
+        open_ = [i for i in mine if i.status == "pending" and i.expires_at > now]
+        if reply.keyword == "unclear":
+            target = open_[0] if len(open_) == 1 else None
+            if target is not None:
+                self.store.save_unclear_reply(target, "sms", message.get("messageBody", ""), now)
+            respond(sms.unclear())
+            return
+        if reply.code:
+            chosen = [i for i in mine if sms.short_code(i.invitation_id) == reply.code]
+        else:
+            chosen = open_ if len(open_) <= 1 else []
+            if not open_ and mine:
+                chosen = mine[:1]  # the most recent one, closed: it gets the polite answer
+        if len(open_) > 1 and not chosen:
+            projects = {i.project_id: self.store.get_project(i.project_id) for i in open_}
+            options = [(sms.short_code(i.invitation_id), self._label(projects[i.project_id], i)) for i in open_]
+            respond(sms.which_one(options))
+            return
+        if not chosen:
+            respond(sms.nothing_open())
+            return
+        self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
+        if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
+            respond(sms.closed())  # it had closed: a short polite text (and the email's note for a yes)
+
+    def _opt(self, phone: str, out: bool, now: datetime) -> None:
+        """STOP / START: flip the state, then confirm exactly once per flip. The confirmation's key
+        is the flip's time, so a retry after a crash, or a second STOP racing the first, finds the
+        same key and sends nothing more; a repeat after confirmation finds it done."""
+        (self.contacts.sms_opt_out if out else self.contacts.sms_opt_in)(phone, now)
+        state = self.contacts.sms_state(phone)
+        if bool(state.get("opted_out")) != out or state.get("confirmed", True):
+            return  # never opted in or out by us (a START with no STOP), or already confirmed
+        changed_at = str(state["changed_at"])
+        kind = "stopped" if out else "started"
+        delivery.deliver_sms(
+            f"sms:{email_hash(phone)}:{kind}:{changed_at}", phone, sms.stopped() if out else sms.started()
+        )
+        self.contacts.mark_confirmed(phone, changed_at)
+        self.log.info("sms opt-out" if out else "sms opt-in", extra={"keyword": kind})
+
+    @staticmethod
+    def _label(record: Any, invitation: Invitation) -> str:
+        if record is None:
+            return invitation.project_id
+        return f"{record.project.title} for {record.project.candidate_name}"

@@ -77,6 +77,8 @@ def all_contents() -> dict[str, messages.Content]:
         "invitation": messages.invitation(volunteer(), PROJECT, INVITATION, TEAM, FOOTER),
         "campaign_received": messages.campaign_received(CAMPAIGN, [PROJECT], FOOTER),
         "team_intro": messages.team_intro(PROJECT, CAMPAIGN, TEAM, FOOTER),
+        "reminder": messages.reminder(volunteer(), PROJECT, INVITATION, FOOTER),
+        "project_staffed": messages.project_staffed(PROJECT, CAMPAIGN, TEAM, FOOTER),
     }
     for kind in ("joined", "declined", "team_full", "expired", "at_limit", "withdrawn", "released", "unclear"):
         contents[kind] = messages.outcome(kind, volunteer(), PROJECT, FOOTER)
@@ -121,3 +123,29 @@ def test_mime_has_both_parts_and_reply_to_and_no_header_injection():
     assert message["Reply-To"] == "reply+abc@reply.example.org"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert {p.get_content_type() for p in message.iter_parts()} == {"text/plain", "text/html"}
+
+
+def test_every_kind_carries_its_unsubscribe_link_in_both_parts():
+    footer = {"postal_address": "PO Box 1", "unsubscribe_url": "https://x.org/unsubscribe/abc?a=1&b=2"}
+    for content in (
+        messages.invitation(volunteer(), PROJECT, INVITATION, TEAM, footer),
+        messages.reminder(volunteer(), PROJECT, INVITATION, footer),
+        messages.outcome("team_full", volunteer(), PROJECT, footer),
+        messages.campaign_received(CAMPAIGN, [PROJECT], footer),
+        messages.project_staffed(PROJECT, CAMPAIGN, TEAM, footer),
+    ):
+        assert "https://x.org/unsubscribe/abc?a=1&b=2" in content.text
+        assert 'href="https://x.org/unsubscribe/abc?a=1&amp;b=2"' in content.html
+
+
+def test_reminder_says_when_it_closes_and_how_to_answer():
+    content = messages.reminder(volunteer(name="Ana"), PROJECT, INVITATION, FOOTER)
+    assert "Reminder" in content.subject
+    assert "YES or NO" in content.text and "5 hours a week for 4 weeks" in content.text
+    assert "PST" in content.text  # the closing time in the volunteer's own zone (Oakland)
+
+
+def test_project_staffed_tells_the_campaign_who_leads():
+    content = messages.project_staffed(PROJECT, CAMPAIGN, TEAM, FOOTER)
+    assert "team is complete" in content.text and "1 volunteer." in content.text
+    assert f"Ana {EVIL} leads it" in content.text  # plain text is not HTML: kept as typed

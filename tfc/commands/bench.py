@@ -55,3 +55,16 @@ def bench_costs(
     from bench.costs import run
 
     print(json.dumps(run(campaigns, volunteers, seed, port)))
+
+
+# --- notify (issue 4) -------------------------------------------------------------------------
+
+
+@bench.command("replies")
+def bench_replies(rounds: int = typer.Option(50, help="Passes over the reply corpus.")) -> None:
+    """Reply reading (MIME parse, quote cut, intent) over tests/fixtures/replies."""
+    import json
+
+    from bench.replies import run
+
+    typer.echo(json.dumps(run(rounds)))

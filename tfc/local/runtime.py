@@ -117,6 +117,7 @@ class LocalRuntime:
             "AWS_DEFAULT_REGION": REGION,
             "TFC_STAGE": STAGE,
             "TFC_SMS_ADAPTER": "sns",
+            "TFC_EMAIL_RATE_PER_SECOND": "200",  # the emulator has no SES quota; AWS uses the default
             "TFC_PUBLIC_URL": f"http://{self.options.host}:{self.options.port}",
             "TFC_AUTO_APPROVE": "1" if self.options.auto_approve else "",
         }

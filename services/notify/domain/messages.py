@@ -78,6 +78,25 @@ def invitation(
     )
 
 
+def reminder(volunteer: Volunteer, project: Project, invitation: Invitation, footer: dict[str, str]) -> Content:
+    return render(
+        "reminder",
+        volunteer=volunteer,
+        project=project,
+        district_label=district_label(project),
+        role_label="a team lead" if invitation.role == "lead" else "a team member",
+        expires=_when(invitation.expires_at, volunteer.current_location.state),
+        **footer,
+    )
+
+
+def project_staffed(
+    project: Project, campaign: Campaign, team: list[tuple[Slot, Volunteer]], footer: dict[str, str]
+) -> Content:
+    lead = next((v.name for s, v in team if s.role == "lead"), "A trained team lead")
+    return render("project_staffed", project=project, campaign=campaign, team_size=len(team), lead_name=lead, **footer)
+
+
 def campaign_received(campaign: Campaign, projects: list[Project], footer: dict[str, str]) -> Content:
     return render(
         "campaign_received", campaign=campaign, projects=projects, district_label=district_label(campaign), **footer
@@ -155,14 +174,6 @@ def outcome(kind: str, volunteer: Volunteer, project: Project, footer: dict[str,
     values = {"title": project.title.lower(), "candidate": project.candidate_name}
     return render(
         "outcome", volunteer=volunteer, headline=headline.format(**values), message=message.format(**values), **footer
-    )
-
-
-def sms_invitation(project: Project, invitation: Invitation) -> str:
-    return (
-        f"Tech for Campaigns: can you help {project.candidate_name} with "
-        f"{project.title.lower()}, {project.hours_per_week} h/wk for {project.weeks} wks? "
-        "Details in your email. Reply YES to join, NO to pass."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -42,6 +43,14 @@ def build(
     return msg
 
 
+# Out-of-office replies from clients that set no header, in the languages of the corpus.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto[- ]?reply|autoreply|out of (the )?office|abwesenheitsnotiz|"
+    r"réponse automatique|respuesta automática|resposta automática|risposta automatica)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Inbound:
     sender: str  # the bare address, lower case
@@ -58,7 +67,9 @@ def parse(raw: bytes) -> Inbound:
     auto = str(msg.get("Auto-Submitted", "no")).lower() not in ("", "no") or bool(
         msg.get("X-Autoreply")
         or msg.get("X-Autorespond")
-        or str(msg.get("Precedence", "")).lower() in ("auto_reply", "bulk", "junk")
+        or msg.get("X-Auto-Response-Suppress")  # Exchange stamps its own automatic replies
+        or str(msg.get("Precedence", "")).lower() in ("auto_reply", "bulk", "junk", "list")
+        or _AUTO_SUBJECT.match(str(msg.get("Subject", "")))
     )
     return Inbound(
         sender=sender,

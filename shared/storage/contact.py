@@ -1,0 +1,163 @@
+"""Who may be contacted, and how: the email suppression list and each phone's SMS state.
+
+Kept apart from store.py (notify owns these items; other services only read them). Addresses and
+numbers are keys only as hashes (`shared.models.email_hash`), never stored in clear here.
+
+    SUPPRESSED#<email hash> / EMAIL   reason (bounce | complaint | unsubscribe), at, source
+    SMS#<phone hash>        / STATE   opted_out, changed_at, confirmed (the STOP/START reply went),
+                                      disclosed (the first-text disclosure went)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared.models import email_hash
+
+SuppressionReason = str  # "bounce" | "complaint" | "unsubscribe"
+
+
+def suppression_key(email_key: str) -> dict[str, str]:
+    return {"pk": f"SUPPRESSED#{email_key}", "sk": "EMAIL"}
+
+
+def sms_state_key(phone: str) -> dict[str, str]:
+    return {"pk": f"SMS#{email_hash(phone)}", "sk": "STATE"}
+
+
+def _failed_condition(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class ContactState:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    # --- email suppression ------------------------------------------------------------------
+
+    def suppress(self, email_key: str, reason: SuppressionReason, now: datetime, volunteer_id: str | None) -> bool:
+        """Put the address on the suppression list (the first reason is kept). With a volunteer,
+        also set their `email_opt_out` in the same transaction, so matching stops inviting them.
+        Returns True when this call added the address."""
+        item = suppression_key(email_key) | {"type": "Suppression", "reason": reason, "at": now.isoformat()}
+        put = {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        actions = [put]
+        if volunteer_id:
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": {"pk": f"VOLUNTEER#{volunteer_id}", "sk": "META"},
+                        "UpdateExpression": "SET email_opt_out = :yes",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": {":yes": True},
+                    }
+                }
+            )
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    return False  # already suppressed
+                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                    return self.suppress(email_key, reason, now, None)  # the volunteer is gone
+            raise
+        return True
+
+    def suppression(self, email_key: str) -> str | None:
+        """The reason an address must not be mailed, or None."""
+        found = self._table.get_item(Key=suppression_key(email_key), ConsistentRead=True).get("Item")
+        return str(found["reason"]) if found else None
+
+    def suppressed(self, email_keys: list[str]) -> set[str]:
+        """Which of these addresses are suppressed (one BatchGetItem per 100)."""
+        client, name = self._table.meta.client, self._table.name  # a resource client: plain values
+        out: set[str] = set()
+        unique = sorted(set(email_keys))
+        for start in range(0, len(unique), 100):
+            request = {name: {"Keys": [suppression_key(k) for k in unique[start : start + 100]]}}
+            request[name]["ConsistentRead"] = True  # type: ignore[index]
+            while request:
+                page = client.batch_get_item(RequestItems=request)
+                out.update(str(i["pk"]).removeprefix("SUPPRESSED#") for i in page["Responses"].get(name, []))
+                request = page.get("UnprocessedKeys") or {}
+        return out
+
+    # --- SMS ----------------------------------------------------------------------------------
+
+    def sms_state(self, phone: str) -> dict[str, Any]:
+        return self._table.get_item(Key=sms_state_key(phone), ConsistentRead=True).get("Item") or {}
+
+    def sms_opt_out(self, phone: str, now: datetime) -> bool:
+        """STOP: True only for the call that moved the number from in to out (one confirmation)."""
+        return self._flip(phone, True, now)
+
+    def sms_opt_in(self, phone: str, now: datetime) -> bool:
+        """START: True only for the call that moved the number from out to in."""
+        return self._flip(phone, False, now)
+
+    def _flip(self, phone: str, out: bool, now: datetime) -> bool:
+        if out:
+            condition, values = "attribute_not_exists(opted_out) OR opted_out = :no", {":no": False}
+        else:
+            condition, values = "opted_out = :yes", {":yes": True}
+        try:
+            self._table.update_item(
+                Key=sms_state_key(phone),
+                UpdateExpression="SET opted_out = :out, changed_at = :now, confirmed = :no_confirm, #t = :type",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#t": "type"},
+                ExpressionAttributeValues={
+                    ":out": out,
+                    ":now": now.isoformat(),
+                    ":no_confirm": False,
+                    ":type": "SmsState",
+                }
+                | values,
+            )
+        except ClientError as exc:
+            if _failed_condition(exc):
+                return False
+            raise
+        return True
+
+    def mark_confirmed(self, phone: str, changed_at: str) -> None:
+        """The STOP or START confirmation for the change made at `changed_at` went out."""
+        try:
+            self._table.update_item(
+                Key=sms_state_key(phone),
+                UpdateExpression="SET confirmed = :yes",
+                ConditionExpression="changed_at = :at",
+                ExpressionAttributeValues={":yes": True, ":at": changed_at},
+            )
+        except ClientError as exc:
+            if not _failed_condition(exc):  # a newer change owns its own confirmation
+                raise
+
+    def mark_disclosed(self, phone: str, now: datetime) -> None:
+        """The first-text disclosure went out (idempotent)."""
+        self._table.update_item(
+            Key=sms_state_key(phone),
+            UpdateExpression="SET disclosed = :yes, disclosed_at = if_not_exists(disclosed_at, :now), #t = :type",
+            ExpressionAttributeNames={"#t": "type"},
+            ExpressionAttributeValues={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
+        )
+
+
+def contact_state() -> ContactState:
+    """Built per call (cheap): the table handle follows the current endpoint and stage."""
+    from shared.aws import dynamodb_resource
+    from shared.settings import get_settings
+
+    return ContactState(dynamodb_resource().Table(get_settings().table("main")))
