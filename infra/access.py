@@ -43,6 +43,8 @@ class Access:
     tables: dict[str, Level] = field(default_factory=dict)
     publishes: frozenset[str] = frozenset()  # queue names
     reads_buckets: frozenset[str] = frozenset()
+    # bucket -> key prefix the function writes under (scoring's reports); nothing else is writable
+    writes_objects: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()  # parameter names under /tfc/<stage>/
     sends_email: bool = False
     sends_sms: bool = False
@@ -50,7 +52,10 @@ class Access:
 
 ACCESS: dict[str, Access] = {
     "intake-api": Access(
-        tables={"main": "write"}, publishes=frozenset({"notify", "matching"}), secrets=frozenset({"ops-api-key"})
+        tables={"main": "write"},
+        publishes=frozenset({"notify", "matching"}),
+        # the ops key guards ops routes; the reply-token key signs one-click unsubscribe links
+        secrets=frozenset({"ops-api-key", "reply-token-key"}),
     ),
     "matching-events": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "matching-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
@@ -66,7 +71,9 @@ ACCESS: dict[str, Access] = {
         reads_buckets=frozenset({"inbound-mail"}),  # the SES receipt rule's S3 action stores the raw mail there
         secrets=frozenset({"reply-token-key"}),
     ),
-    "scoring-run": Access(tables={"main": "write"}, reads_buckets=frozenset({"data"})),
+    "scoring-run": Access(
+        tables={"main": "write"}, reads_buckets=frozenset({"data"}), writes_objects={"data": "reports/"}
+    ),
 }
 
 
@@ -79,6 +86,7 @@ class ServiceUses:
     secrets: set[str] = field(default_factory=set)
     aws: set[str] = field(default_factory=set)  # boto3 service names given to client(...)
     buckets: set[str] = field(default_factory=set)
+    puts_objects: bool = False  # calls s3 put_object / upload_*
 
     def use_table(self, name: str, level: Level) -> None:
         if self.tables.get(name) != "write":
@@ -107,6 +115,8 @@ def scan_service(service: str, root: Path = ROOT) -> ServiceUses:
                 uses.secrets.add(value)
             elif name == "client" and value:
                 uses.aws.add(value)
+            elif name in ("put_object", "upload_file", "upload_fileobj"):
+                uses.puts_objects = True
             elif name == "bucket" and value:
                 uses.buckets.add(value)
             elif name == "table" and value:

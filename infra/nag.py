@@ -27,8 +27,9 @@ VALIDATION = (
     "(and re-renders forms); an API Gateway validator would replace those with opaque errors."
 )
 OBJECTS = (
-    "Read access to the objects of one named bucket: the keys are generated (SES message ids, "
-    "results files), so they cannot be listed in the policy; the bucket itself is not wildcarded."
+    "Read access to the objects of one named bucket, or write access under one key prefix of it "
+    "(scoring's reports/): the keys are generated (SES message ids, results files, run ids), so they "
+    "cannot be listed in the policy; the bucket itself is not wildcarded."
 )
 SMS = (
     "End User Messaging SMS authorises SendTextMessage on the origination identity; its id is "
@@ -87,7 +88,7 @@ def suppress(stack: Stack) -> None:
                     _s(
                         "AwsSolutions-IAM5",
                         OBJECTS,
-                        [RegexAppliesTo(regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/\\*$/")],
+                        [RegexAppliesTo(regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(reports\\/)?\\*$/")],
                     ),
                     _s(
                         "AwsSolutions-IAM5",

@@ -108,6 +108,11 @@ class TfcStack(Stack):
             for name, path in packages.layers.items()
         }
         self.functions = {f.name: self._function(f, packages) for f in resources.functions}
+        if not config.public_url and hasattr(self, "api"):
+            # Links in emails (one-click unsubscribe) point at the API itself unless a domain is set.
+            for function in resources.functions:
+                if not function.http:
+                    self.functions[function.name].add_environment("TFC_PUBLIC_URL", self.api.api.url)
         self.ops_topic = self._topic("ops")
         self._alarms()
         self._outputs()
@@ -416,6 +421,11 @@ class TfcStack(Stack):
             bucket = self.buckets[name]
             role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
             role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[bucket.arn_for_objects("*")]))
+        for name, prefix in sorted(access.writes_objects.items()):
+            bucket = self.buckets[name]
+            role.add_to_policy(
+                iam.PolicyStatement(actions=["s3:PutObject"], resources=[bucket.arn_for_objects(f"{prefix}*")])
+            )
         if access.secrets:
             role.add_to_policy(
                 iam.PolicyStatement(

@@ -229,6 +229,7 @@ def test_each_role_sends_only_to_the_queues_its_code_publishes_to(synth: Any) ->
         assert ("ses:SendEmail" in actions) == ACCESS[function.name].sends_email, function.name
         assert ("sms-voice:SendTextMessage" in actions) == ACCESS[function.name].sends_sms, function.name
         assert ("s3:GetObject" in actions) == bool(ACCESS[function.name].reads_buckets or function.s3), function.name
+        assert ("s3:PutObject" in actions) == bool(ACCESS[function.name].writes_objects), function.name
 
 
 def test_declared_access_agrees_with_what_each_service_calls() -> None:
@@ -247,6 +248,7 @@ def test_declared_access_agrees_with_what_each_service_calls() -> None:
         assert any(a.sends_email for a in declared) == ("sesv2" in uses.aws), service
         assert any(a.sends_sms for a in declared) == ("pinpoint-sms-voice-v2" in uses.aws), service
         assert uses.buckets <= set().union(*(a.reads_buckets for a in declared)), service
+        assert uses.puts_objects == any(a.writes_objects for a in declared), service
 
 
 def test_schedules_fire_their_functions(synth: Any) -> None:
@@ -327,3 +329,11 @@ def test_cfn_lint_finds_no_errors(synth: Any) -> None:
         [str(cfn_lint), "--non-zero-exit-code", "error", str(synth.path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_functions_that_write_links_know_the_public_https_url(synth: Any) -> None:
+    """Unsubscribe links (RFC 8058 needs https) point at the deployed API when no domain is configured."""
+    functions = _by_name(synth.resources("AWS::Lambda::Function"), "FunctionName")
+    props = synth.resources("AWS::Lambda::Function")[functions[physical_name(STAGE, "notify-send")]]["Properties"]
+    url = props["Environment"]["Variables"]["TFC_PUBLIC_URL"]
+    assert "https://" in json.dumps(url), url
