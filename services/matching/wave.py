@@ -1,0 +1,295 @@
+"""One wave of invitations across every open project: read, allocate (pure domain), write.
+
+Reads per wave: one Query per open project (its partition: slots, team, invitations), one GetItem
+per distinct district (its latest score), the skill pools (one paginated Query per seat kind,
+cached by a warm container), and the live state of the pools' volunteers (BatchGetItem, 100 a
+call). No Scan. Writes: one transaction per invitation (guarded: never invited before, pending
+cap, project limit, opt-out, 14-day limit, one writer per volunteer state), then the send events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from aws_lambda_powertools import Logger
+
+from services.matching.config import MatchingConfig
+from services.matching.domain.allocation import plan_wave
+from services.matching.domain.candidates import Candidate
+from services.matching.domain.eligibility import eligible_edges
+from services.matching.domain.pool import (
+    LEAD,
+    LEAD_KIND,
+    SKILLS,
+    ProjectRow,
+    Projects,
+    Rules,
+    VolunteerRow,
+    Volunteers,
+    invitations_needed,
+)
+from services.matching.domain.scoring import WEIGHTS, project_priority, reasons
+from shared.catalog import catalog
+from shared.events import Event, InvitationIssuedV1
+from shared.ids import derived_id
+from shared.models import Invitation, Project
+from shared.storage import InviteOutcome, Store
+from shared.storage.store import LEADS_POOL, ProjectRecord
+from shared.storage.waves import WaveStore
+
+Publish = Callable[[str, Sequence[Event]], None]
+PoolOf = Callable[[str], list[Candidate]]
+
+
+def kind_of(role: str, skill: str | None) -> str:
+    return LEAD_KIND if role == "lead" else skill or ""
+
+
+def kind_label(kind: str) -> str:
+    if kind == LEAD_KIND:
+        return "trained team lead"
+    return catalog().skill_label(kind).split(" (")[0].lower()
+
+
+@dataclass
+class WaveResult:
+    projects: int = 0
+    invited: int = 0
+    refused: int = 0  # lost a guard at write time (someone else invited them, a limit was reached)
+    short: list[str] = field(default_factory=list)  # projects whose pool was too small this wave
+    flagged: list[str] = field(default_factory=list)  # moved to needs_attention
+    volunteers_considered: int = 0
+    objective: float = 0.0
+
+    def figures(self) -> dict[str, int | float]:
+        return {
+            "projects": self.projects,
+            "invited": self.invited,
+            "refused": self.refused,
+            "short": len(self.short),
+            "flagged": len(self.flagged),
+            "volunteers_considered": self.volunteers_considered,
+            "objective": round(self.objective, 3),
+        }
+
+
+class Wave:
+    def __init__(
+        self,
+        store: Store,
+        publish: Publish,
+        pool_of: PoolOf,
+        rules: Rules,
+        config: MatchingConfig,
+        invitation_ttl_seconds: int,
+        logger: Logger,
+    ) -> None:
+        self.store = store
+        self.waves = WaveStore(store)
+        self.publish = publish
+        self.pool_of = pool_of
+        self.rules = rules
+        self.config = config
+        self.ttl = timedelta(seconds=invitation_ttl_seconds)
+        self.log = logger
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def _priorities(self, projects: list[Project], now: datetime) -> dict[str, tuple[float, dict[str, float]]]:
+        scores: dict[tuple[str, str, str], float | None] = {}
+        out = {}
+        for p in projects:
+            district = (p.state, p.chamber, p.district)
+            if district not in scores:
+                found = self.store.latest_score(*district)
+                scores[district] = found.target_score if found else None
+            priority = project_priority(scores[district], p.election_date, p.approved_at or p.created_at, now)
+            out[p.project_id] = (priority.value, priority.components)
+        return out
+
+    def _volunteers(self, kinds: set[str], min_hours: int, min_weeks: int, now: datetime) -> list[VolunteerRow]:
+        """Everyone in the needed pools who could fit some project, with their live state."""
+        profiles: dict[str, Candidate] = {}
+        for kind in sorted(kinds):
+            for c in self.pool_of(LEADS_POOL if kind == LEAD_KIND else kind):
+                if c.hours_per_week >= min_hours and c.weeks_available >= min_weeks:
+                    profiles[c.volunteer_id] = c
+        states = self.waves.volunteer_states(profiles)
+        rows = []
+        for vid, c in profiles.items():
+            s = states.get(vid)
+            if s is None:  # left the program since the pool was cached
+                continue
+            rows.append(
+                VolunteerRow(
+                    volunteer_id=vid,
+                    skills=c.skills,
+                    hours_per_week=c.hours_per_week,
+                    weeks_available=c.weeks_available,
+                    lead_trained=c.lead_trained,
+                    home_state=c.home_state,
+                    current_state=c.current_state,
+                    active_projects=int(s.get("active_projects", 0)),
+                    max_active_projects=int(s.get("max_active_projects", 1)),
+                    pending_invitations=int(s.get("pending_invitations", 0)),
+                    opted_out=bool(s.get("email_opt_out", False)),
+                    recent_invites=len(WaveStore.recent_invites(s, now)),
+                    invited_total=int(s.get("invited_total", 0)),
+                    responded_total=int(s.get("responded_total", 0)),
+                )
+            )
+        self._states = states
+        return rows
+
+    # --- the wave ---------------------------------------------------------------------------
+
+    def run(self, records: list[ProjectRecord], now: datetime, correlation_id: str) -> WaveResult:
+        result = WaveResult(projects=len(records))
+        rows: list[ProjectRow] = []
+        by_id: dict[str, ProjectRecord] = {}
+        stale: list[tuple[ProjectRecord, dict[str, int]]] = []
+        priorities = self._priorities([r.project for r in records], now)
+        for record in records:
+            open_kinds = [kind_of(s.role, s.skill) for s in record.slots if s.volunteer_id is None]
+            pending = [i for i in record.invitations if i.status == "pending" and i.expires_at > now]
+            needs = invitations_needed(open_kinds, [kind_of(i.role, i.skill) for i in pending], self.rules)
+            if not needs:
+                continue
+            project = record.project
+            if project.waves >= self.config.max_waves and not pending:
+                stale.append((record, needs))
+                continue
+            invited = frozenset(i.volunteer_id for i in record.invitations) | frozenset(
+                s.volunteer_id for s in record.slots if s.volunteer_id
+            )
+            rows.append(
+                ProjectRow(
+                    project_id=project.project_id,
+                    state=project.state,
+                    hours_per_week=project.hours_per_week,
+                    weeks=project.weeks,
+                    skills=tuple(project.skills),
+                    priority=priorities[project.project_id][0],
+                    needs=needs,
+                    invited=invited,
+                )
+            )
+            by_id[project.project_id] = record
+        if not rows and not stale:
+            return result
+        every = [r.project for r in records if r.project.project_id in by_id] + [r.project for r, _ in stale]
+        kinds = {k for r in rows for k in r.needs} | {k for _, needs in stale for k in needs}
+        people = self._volunteers(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every), now)
+        vols = Volunteers.from_rows(people)
+        result.volunteers_considered = len(vols)
+        for record, needs in stale:
+            self._flag(record, needs, vols, now, result)
+        if not rows:
+            return result
+        projects = Projects.from_rows(rows, vols.ids)
+        plan = plan_wave(vols, projects, self.rules)
+        result.objective = plan.objective
+        invitations = self._invitations(plan, vols, projects, by_id, priorities, now)
+        created = self._write(invitations, result)
+        touched = {i.project_id for i in created}
+        short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
+        result.short = sorted(short - touched)
+        for project_id in sorted(touched | short):
+            self.store.record_wave(project_id)
+        self._send(created, correlation_id)
+        return result
+
+    def _invitations(self, plan, vols, projects, by_id, priorities, now: datetime) -> list[Invitation]:
+        out = []
+        for e in plan.chosen:
+            v, d = int(plan.edges.volunteer[e]), int(plan.edges.demand[e])
+            project_id = projects.ids[int(projects.demand_project[d])]
+            project = by_id[project_id].project
+            kind = int(projects.demand_skill[d])
+            parts = {k: round(float(plan.parts[k][e]), 4) for k in (*WEIGHTS, "priority")}
+            parts |= {f"priority_{k}": x for k, x in priorities[project_id][1].items()}
+            volunteer_id = vols.ids[v]
+            out.append(
+                Invitation(
+                    invitation_id=derived_id("i", project_id, volunteer_id),
+                    project_id=project_id,
+                    volunteer_id=volunteer_id,
+                    role="lead" if kind == LEAD else "member",
+                    skill=None if kind == LEAD else SKILLS[kind],
+                    score=round(float(plan.weight[e]), 4),
+                    score_components=parts,
+                    reasons=reasons(vols, projects, v, d, parts),
+                    wave=project.waves + 1,
+                    created_at=now,
+                    expires_at=now + self.ttl,
+                )
+            )
+        return out
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _write(self, invitations: list[Invitation], result: WaveResult) -> list[Invitation]:
+        def create(inv: Invitation) -> InviteOutcome:
+            return self.waves.create_invitation(
+                inv,
+                self._states.get(inv.volunteer_id, {}),
+                max_pending=self.rules.max_pending,
+                max_recent=self.rules.max_invites_14d,
+            )
+
+        with ThreadPoolExecutor(self.config.write_threads) as pool:
+            outcomes = list(pool.map(create, invitations))
+        created = [i for i, o in zip(invitations, outcomes, strict=True) if o is InviteOutcome.CREATED]
+        result.invited = len(created)
+        result.refused = len(invitations) - len(created)
+        return created
+
+    def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
+        if not invitations:
+            return
+        self.publish(
+            "notify",
+            [
+                InvitationIssuedV1(
+                    correlation_id=correlation_id, invitation_id=i.invitation_id, project_id=i.project_id
+                )
+                for i in invitations
+            ],
+        )
+        with ThreadPoolExecutor(self.config.write_threads) as pool:
+            list(pool.map(self.store.mark_invitation_published, invitations))
+
+    def _flag(
+        self, record: ProjectRecord, needs: dict[str, int], vols: Volunteers, now: datetime, result: WaveResult
+    ) -> None:
+        """N waves and still short: staff must act. The reason names the seat kinds that are short,
+        scarcest first, with how many volunteers could be invited for each right now."""
+        project = record.project
+        row = ProjectRow(
+            project_id=project.project_id,
+            state=project.state,
+            hours_per_week=project.hours_per_week,
+            weeks=project.weeks,
+            skills=tuple(project.skills),
+            priority=1.0,
+            needs={k: 1 for k in needs},
+            invited=frozenset(i.volunteer_id for i in record.invitations),
+        )
+        one = Projects.from_rows([row], vols.ids)
+        eligible = np.bincount(eligible_edges(vols, one, self.rules).demand, minlength=len(one.demand_need))
+        counts = {}
+        for d in range(len(one.demand_need)):
+            kind = int(one.demand_skill[d])
+            counts[LEAD_KIND if kind == LEAD else SKILLS[kind]] = int(eligible[d])
+        shortest = sorted(counts, key=lambda k: (counts[k], k))
+        detail = ", ".join(f"{kind_label(k)} ({counts[k]} eligible now)" for k in shortest)
+        reason = f"not staffed after {project.waves} waves; short of {detail}"
+        if self.store.transition_project(
+            project, "needs_attention", from_statuses=["matching"], now=now, reason=reason
+        ):
+            result.flagged.append(project.project_id)
+            self.log.warning("project needs attention", extra={"project_id": project.project_id, "reason": reason})
