@@ -14,16 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import numpy as np
 from aws_lambda_powertools import Logger
 
 from services.matching.config import MatchingConfig
 from services.matching.domain.allocation import plan_wave
 from services.matching.domain.candidates import Candidate
-from services.matching.domain.eligibility import eligible_edges
+from services.matching.domain.eligibility import has_kind
 from services.matching.domain.pool import (
     LEAD,
     LEAD_KIND,
+    SKILL_INDEX,
     SKILLS,
     ProjectRow,
     Projects,
@@ -266,30 +266,25 @@ class Wave:
     def _flag(
         self, record: ProjectRecord, needs: dict[str, int], vols: Volunteers, now: datetime, result: WaveResult
     ) -> None:
-        """N waves and still short: staff must act. The reason names the seat kinds that are short,
-        scarcest first, with how many volunteers could be invited for each right now."""
+        """N waves and still short: staff must act. The reason names the short seat kind first: the
+        one with the fewest volunteers who have the skill and the time at all, then the others."""
         project = record.project
-        row = ProjectRow(
-            project_id=project.project_id,
-            state=project.state,
-            hours_per_week=project.hours_per_week,
-            weeks=project.weeks,
-            skills=tuple(project.skills),
-            priority=1.0,
-            needs={k: 1 for k in needs},
-            invited=frozenset(i.volunteer_id for i in record.invitations),
-        )
-        one = Projects.from_rows([row], vols.ids)
-        eligible = np.bincount(eligible_edges(vols, one, self.rules).demand, minlength=len(one.demand_need))
-        counts = {}
-        for d in range(len(one.demand_need)):
-            kind = int(one.demand_skill[d])
-            counts[LEAD_KIND if kind == LEAD else SKILLS[kind]] = int(eligible[d])
+        fits_time = (vols.hours >= project.hours_per_week) & (vols.weeks >= project.weeks)
+        counts = {
+            kind: int((fits_time & has_kind(vols, LEAD if kind == LEAD_KIND else SKILL_INDEX[kind])).sum())
+            for kind in needs
+        }
         shortest = sorted(counts, key=lambda k: (counts[k], k))
-        detail = ", ".join(f"{kind_label(k)} ({counts[k]} eligible now)" for k in shortest)
-        reason = f"not staffed after {project.waves} waves; short of {detail}"
-        if self.store.transition_project(
+        head, rest = shortest[0], shortest[1:]
+        reason = (
+            f"not staffed after {project.waves} waves; short of {kind_label(head)}: "
+            f"{counts[head]} volunteer{'s' if counts[head] != 1 else ''} with the skill and the time"
+        )
+        if rest:
+            reason += " (also open: " + ", ".join(f"{kind_label(k)}, {counts[k]}" for k in rest) + ")"
+        moved = self.store.transition_project(
             project, "needs_attention", from_statuses=["matching"], now=now, reason=reason
-        ):
+        )
+        if moved:
             result.flagged.append(project.project_id)
             self.log.warning("project needs attention", extra={"project_id": project.project_id, "reason": reason})
