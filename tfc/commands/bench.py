@@ -36,6 +36,7 @@ def bench_season(
     seed: int = typer.Option(1, help="Seed of the instance and the answers"),
     yes: float = typer.Option(0.30, min=0.0, max=1.0, help="Share of invitations answered yes"),
     no: float = typer.Option(0.20, min=0.0, max=1.0, help="Share answered no (the rest stay silent)"),
+    wave_hours: float = typer.Option(6.0, min=0.05, help="Hours between waves (simulated)"),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object"),
 ) -> None:
     """500 projects through waves with a seeded acceptance model: how many get staffed, how fast."""
@@ -45,5 +46,5 @@ def bench_season(
 
     if yes + no > 1.0:
         raise typer.BadParameter("--yes plus --no must be at most 1", param_hint="--no")
-    result = simulate(volunteers, projects, seed, yes=yes, no=no)
+    result = simulate(volunteers, projects, seed, yes=yes, no=no, wave_hours=wave_hours)
     typer.echo(json.dumps(result) if json_out else json.dumps(result, indent=2))
