@@ -3,9 +3,9 @@
 Simulated time, the product's own wave (domain: hard rules, score, allocation, invitations needed)
 and the product's team rules (an opt-in takes the seat it was invited for or another open seat the
 volunteer may take; a full team withdraws its pending invitations; a volunteer who joins a team at
-their limit has their other invitations withdrawn; invitations expire after 72 h; a project still
-short after N waves with nothing pending is flagged needs_attention). Each invitation is answered
-yes (30%), no (20%) or never, after a delay drawn from the seed.
+their limit has their other invitations withdrawn; invitations expire after 72 h; a project with
+nothing pending that is still short after N waves, or has nobody left to ask, needs attention).
+Each invitation is answered yes (30%), no (20%) or never, after a delay drawn from the seed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 from bench.instance import NOW, ProjectSpec, project_specs, volunteer_rows
 from services.matching.config import MatchingConfig
 from services.matching.domain.allocation import plan_wave
+from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.pool import LEAD, LEAD_KIND, SKILLS, ProjectRow, Projects, Rules, Volunteers
 from services.matching.domain.pool import invitations_needed as needed
 from services.matching.domain.scoring import project_priority
@@ -149,24 +150,17 @@ def simulate(
             needs = needed(state.open_kinds, [i.kind for i in still], rules)
             if not needs:
                 continue
-            if state.waves >= config.max_waves and not still:
-                state.flagged = True
-                continue
             spec = state.spec
             waiting_since = NOW + timedelta(hours=state.approved)
             priority = project_priority(spec.target_score, spec.election_date, waiting_since, now).value
-            rows.append(
-                ProjectRow(
-                    spec.project_id,
-                    spec.state,
-                    spec.hours_per_week,
-                    spec.weeks,
-                    spec.skills,
-                    priority,
-                    needs,
-                    frozenset(state.invited),
-                )
-            )
+            row = ProjectRow(
+                spec.project_id, spec.state, spec.hours_per_week, spec.weeks, spec.skills, priority, needs,
+                frozenset(state.invited),
+            )  # fmt: skip
+            if not still and attention_reason(state.waves, config.max_waves, left_to_ask(base, row)):
+                state.flagged = True
+                continue
+            rows.append(row)
             live.append(p)
         if rows:
             waves += 1
@@ -203,8 +197,7 @@ def simulate(
                     seq += 1
                     heapq.heappush(answers, (t + delay, seq, 0, inv, answer))
             max_pending = max(max_pending, int(pending.max()))
-            short = {live[int(table.demand_project[d])] for d in plan.short_demands(table)}
-            for p in touched | short:
+            for p in touched:  # a wave counts when it asked someone
                 states[p].waves += 1
         if all(s.staffed_at is not None or s.flagged for s in states):
             break

@@ -18,12 +18,11 @@ from aws_lambda_powertools import Logger
 
 from services.matching.config import MatchingConfig
 from services.matching.domain.allocation import plan_wave
+from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.candidates import Candidate
-from services.matching.domain.eligibility import has_kind
 from services.matching.domain.pool import (
     LEAD,
     LEAD_KIND,
-    SKILL_INDEX,
     SKILLS,
     ProjectRow,
     Projects,
@@ -33,7 +32,6 @@ from services.matching.domain.pool import (
     invitations_needed,
 )
 from services.matching.domain.scoring import WEIGHTS, project_priority, reasons
-from shared.catalog import catalog
 from shared.events import Event, InvitationIssuedV1
 from shared.ids import derived_id
 from shared.models import Invitation, Project
@@ -47,12 +45,6 @@ PoolOf = Callable[[str], list[Candidate]]
 
 def kind_of(role: str, skill: str | None) -> str:
     return LEAD_KIND if role == "lead" else skill or ""
-
-
-def kind_label(kind: str) -> str:
-    if kind == LEAD_KIND:
-        return "trained team lead"
-    return catalog().skill_label(kind).split(" (")[0].lower()
 
 
 @dataclass
@@ -151,7 +143,7 @@ class Wave:
         result = WaveResult(projects=len(records))
         rows: list[ProjectRow] = []
         by_id: dict[str, ProjectRecord] = {}
-        stale: list[tuple[ProjectRecord, dict[str, int]]] = []
+        stale: list[tuple[ProjectRecord, ProjectRow]] = []
         priorities = self._priorities([r.project for r in records], now)
         for record in records:
             open_kinds = [kind_of(s.role, s.skill) for s in record.slots if s.volunteer_id is None]
@@ -160,34 +152,37 @@ class Wave:
             if not needs:
                 continue
             project = record.project
-            if project.waves >= self.config.max_waves and not pending:
-                stale.append((record, needs))
-                continue
             invited = frozenset(i.volunteer_id for i in record.invitations) | frozenset(
                 s.volunteer_id for s in record.slots if s.volunteer_id
             )
-            rows.append(
-                ProjectRow(
-                    project_id=project.project_id,
-                    state=project.state,
-                    hours_per_week=project.hours_per_week,
-                    weeks=project.weeks,
-                    skills=tuple(project.skills),
-                    priority=priorities[project.project_id][0],
-                    needs=needs,
-                    invited=invited,
-                )
+            row = ProjectRow(
+                project_id=project.project_id,
+                state=project.state,
+                hours_per_week=project.hours_per_week,
+                weeks=project.weeks,
+                skills=tuple(project.skills),
+                priority=priorities[project.project_id][0],
+                needs=needs,
+                invited=invited,
             )
+            if not pending:  # maybe stuck: decided below, once the pool is read
+                stale.append((record, row))
+            else:
+                rows.append(row)
             by_id[project.project_id] = record
         if not rows and not stale:
             return result
-        every = [r.project for r in records if r.project.project_id in by_id] + [r.project for r, _ in stale]
-        kinds = {k for r in rows for k in r.needs} | {k for _, needs in stale for k in needs}
+        every = [r.project for r in by_id.values()]
+        kinds = {k for r in rows for k in r.needs} | {k for _, row in stale for k in row.needs}
         people = self._volunteers(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every), now)
         vols = Volunteers.from_rows(people)
         result.volunteers_considered = len(vols)
-        for record, needs in stale:
-            self._flag(record, needs, vols, now, result)
+        for record, row in stale:
+            reason = attention_reason(record.project.waves, self.config.max_waves, left_to_ask(vols, row))
+            if reason is None:
+                rows.append(row)
+            else:
+                self._flag(record, reason, now, result)
         if not rows:
             return result
         projects = Projects.from_rows(rows, vols.ids)
@@ -198,7 +193,7 @@ class Wave:
         touched = {i.project_id for i in created}
         short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
         result.short = sorted(short - touched)
-        for project_id in sorted(touched | short):
+        for project_id in sorted(touched):  # a wave counts when it asked someone
             self.store.record_wave(project_id)
         self._send(created, correlation_id)
         return result
@@ -263,25 +258,8 @@ class Wave:
         with ThreadPoolExecutor(self.config.write_threads) as pool:
             list(pool.map(self.store.mark_invitation_published, invitations))
 
-    def _flag(
-        self, record: ProjectRecord, needs: dict[str, int], vols: Volunteers, now: datetime, result: WaveResult
-    ) -> None:
-        """N waves and still short: staff must act. The reason names the short seat kind first: the
-        one with the fewest volunteers who have the skill and the time at all, then the others."""
+    def _flag(self, record: ProjectRecord, reason: str, now: datetime, result: WaveResult) -> None:
         project = record.project
-        fits_time = (vols.hours >= project.hours_per_week) & (vols.weeks >= project.weeks)
-        counts = {
-            kind: int((fits_time & has_kind(vols, LEAD if kind == LEAD_KIND else SKILL_INDEX[kind])).sum())
-            for kind in needs
-        }
-        shortest = sorted(counts, key=lambda k: (counts[k], k))
-        head, rest = shortest[0], shortest[1:]
-        reason = (
-            f"not staffed after {project.waves} waves; short of {kind_label(head)}: "
-            f"{counts[head]} volunteer{'s' if counts[head] != 1 else ''} with the skill and the time"
-        )
-        if rest:
-            reason += " (also open: " + ", ".join(f"{kind_label(k)}, {counts[k]}" for k in rest) + ")"
         moved = self.store.transition_project(
             project, "needs_attention", from_statuses=["matching"], now=now, reason=reason
         )

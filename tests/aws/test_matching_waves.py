@@ -110,24 +110,36 @@ def test_one_reminder_per_invitation_inside_the_window(aws, configure):
     assert all(i.reminded for i in main_store().get_project(project.project_id).invitations)
 
 
-def test_a_project_short_after_n_waves_needs_attention_naming_the_skill(aws, configure):
-    configure(TFC_MATCHING_MAX_WAVES="2", TFC_INVITATION_TTL_SECONDS="60")
+def test_a_project_nobody_can_fill_needs_attention_naming_the_skill(aws, configure):
     signup(1, ["web_development"], lead=True)
     signup(2, ["web_development"])  # nobody writes copy
     project = approved_project()
-    st = staffing()
-    now = utcnow()
-    st.tick(now, "t")  # wave 1: the lead and the web developer asked; copywriting short
-    st.tick(now + timedelta(seconds=1), "t")  # wave 2: still short
-    assert main_store().get_project(project.project_id).project.waves == 2
-    assert main_store().get_project(project.project_id).project.status == "matching"  # invitations still out
-    figures = st.tick(now + timedelta(seconds=120), "t")  # they expired unanswered: staff must act
+    figures = staffing().tick(utcnow(), "t")
     record = main_store().get_project(project.project_id)
-    assert figures["flagged"] == 1 and record.project.status == "needs_attention"
+    assert figures["flagged"] == 1 and figures["invited"] == 0 and record.project.status == "needs_attention"
     assert record.project.status_reason == (
-        "not staffed after 2 waves; short of copywriting and editing: 0 volunteers with the skill and the time"
+        "nobody left to ask; short of copywriting and editing: 0 volunteers with the skill and time left"
         " (also open: trained team lead, 1, website building, 2)"
     )
+
+
+def test_a_project_still_short_after_n_waves_needs_attention(aws, configure):
+    configure(TFC_MATCHING_MAX_WAVES="2", TFC_INVITATION_TTL_SECONDS="60")
+    for n in range(1, 4):  # three people for each seat kind, who never answer
+        signup(n, ["project_management"], lead=True)
+        signup(n + 10, ["web_development"])
+        signup(n + 20, ["copywriting"])
+    project = approved_project()
+    st, now = staffing(), utcnow()
+    st.tick(now, "t")  # wave 1: two invitations per seat kind
+    st.tick(now + timedelta(seconds=70), "t")  # all expired unanswered: wave 2 asks the rest
+    assert main_store().get_project(project.project_id).project.waves == 2
+    busy = st.tick(now + timedelta(seconds=75), "t")  # invitations still out: keep waiting
+    assert busy["flagged"] == 0
+    figures = st.tick(now + timedelta(seconds=140), "t")
+    record = main_store().get_project(project.project_id)
+    assert figures["flagged"] == 1 and record.project.status == "needs_attention"
+    assert record.project.status_reason.startswith("not staffed after 2 waves; short of ")
 
 
 def test_many_yes_race_for_the_last_seat_exactly_one_joins(aws, configure):
