@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from services.matching.domain.allocation import plan_wave, stable_allocation
+from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.candidates import SlotKind, choose_slot
 from services.matching.domain.eligibility import eligible_edges
 from services.matching.domain.pool import (
@@ -276,3 +277,26 @@ def test_choose_slot_prefers_the_invited_seat_then_any_seat_the_volunteer_may_ta
     ]
     seats = choose_slot(volunteer, SlotKind("member", "copywriting"), slots)
     assert [s.index for s in seats] == [2, 1]  # never the lead seat (not trained), never a filled seat
+
+
+# --- when staff must act -----------------------------------------------------------------------
+
+
+def test_nobody_left_to_ask_names_the_short_skill_first():
+    people = [person("v1", skills=("data_analysis",), lead_trained=True), person("v2", skills=("data_analysis",))]
+    vols = Volunteers.from_rows(people)
+    row = email_project(needs={LEAD_KIND: 2, "email_marketing": 2, "data_analysis": 2}, invited=frozenset({"v2"}))
+    left = left_to_ask(vols, row)
+    assert left == {LEAD_KIND: 1, "email_marketing": 0, "data_analysis": 1}
+    assert attention_reason(1, 5, left) == (
+        "nobody left to ask; short of email marketing: 0 volunteers with the skill and time left"
+        " (also open: trained team lead, 1, data analysis, 1)"
+    )
+
+
+def test_a_busy_pool_is_no_reason_but_n_waves_are():
+    left = {"copywriting": 3}
+    assert attention_reason(4, 5, left) is None  # people exist: the next wave tries again
+    assert attention_reason(5, 5, left) == (
+        "not staffed after 5 waves; short of copywriting and editing: 3 volunteers with the skill and time left"
+    )
