@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from services.matching.config import MatchingConfig
-from services.matching.domain.allocation import plan_wave
+from services.matching.domain.allocation import WavePlan, plan_wave
 from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.candidates import Candidate
 from services.matching.domain.pool import (
@@ -103,8 +104,11 @@ class Wave:
             out[p.project_id] = (priority.value, priority.components)
         return out
 
-    def _volunteers(self, kinds: set[str], min_hours: int, min_weeks: int, now: datetime) -> list[VolunteerRow]:
-        """Everyone in the needed pools who could fit some project, with their live state."""
+    def _volunteers(
+        self, kinds: set[str], min_hours: int, min_weeks: int, now: datetime
+    ) -> tuple[list[VolunteerRow], dict[str, dict[str, Any]]]:
+        """Everyone in the needed pools who could fit some project, with their live state (the
+        state as read is also what each invitation's write is guarded against)."""
         profiles: dict[str, Candidate] = {}
         for kind in sorted(kinds):
             for c in self.pool_of(LEADS_POOL if kind == LEAD_KIND else kind):
@@ -134,8 +138,7 @@ class Wave:
                     responded_total=int(s.get("responded_total", 0)),
                 )
             )
-        self._states = states
-        return rows
+        return rows, states
 
     # --- the wave ---------------------------------------------------------------------------
 
@@ -174,7 +177,7 @@ class Wave:
             return result
         every = [r.project for r in by_id.values()]
         kinds = {k for r in rows for k in r.needs} | {k for _, row in stale for k in row.needs}
-        people = self._volunteers(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every), now)
+        people, states = self._volunteers(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every), now)
         vols = Volunteers.from_rows(people)
         result.volunteers_considered = len(vols)
         for record, row in stale:
@@ -189,7 +192,7 @@ class Wave:
         plan = plan_wave(vols, projects, self.rules)
         result.objective = plan.objective
         invitations = self._invitations(plan, vols, projects, by_id, priorities, now)
-        created = self._write(invitations, result)
+        created = self._write(invitations, states, result)
         touched = {i.project_id for i in created}
         short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
         result.short = sorted(short - touched)
@@ -198,7 +201,16 @@ class Wave:
         self._send(created, correlation_id)
         return result
 
-    def _invitations(self, plan, vols, projects, by_id, priorities, now: datetime) -> list[Invitation]:
+    def _invitations(
+        self,
+        plan: WavePlan,
+        vols: Volunteers,
+        projects: Projects,
+        by_id: dict[str, ProjectRecord],
+        priorities: dict[str, tuple[float, dict[str, float]]],
+        now: datetime,
+    ) -> list[Invitation]:
+        """The chosen edges as invitations, each with its score, components and reasons."""
         out = []
         for e in plan.chosen:
             v, d = int(plan.edges.volunteer[e]), int(plan.edges.demand[e])
@@ -227,11 +239,13 @@ class Wave:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def _write(self, invitations: list[Invitation], result: WaveResult) -> list[Invitation]:
+    def _write(
+        self, invitations: list[Invitation], states: dict[str, dict[str, Any]], result: WaveResult
+    ) -> list[Invitation]:
         def create(inv: Invitation) -> InviteOutcome:
             return self.waves.create_invitation(
                 inv,
-                self._states.get(inv.volunteer_id, {}),
+                states[inv.volunteer_id],
                 max_pending=self.rules.max_pending,
                 max_recent=self.rules.max_invites_14d,
             )

@@ -166,7 +166,7 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
     reset_settings()
     website_refresh_team()
     for n in range(7, 12):
-        signup(n, ["copywriting", "web_development"], lead=n % 2 == 0)
+        signup(n, ["copywriting", "web_development"], lead=True)
     project = approved_project()
     drain(aws, "matching")
     run([approve_event(project.project_id)])
