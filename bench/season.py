@@ -142,7 +142,7 @@ def simulate(
                 if inv.created + TTL_HOURS <= t:
                     close(inv, "expired")
         now = NOW + timedelta(hours=t)
-        rows, live = [], []
+        rows, live, fresh_round = [], [], set()
         for p, state in enumerate(states):
             if state.approved > t or state.staffed_at is not None or state.flagged:
                 continue
@@ -162,6 +162,8 @@ def simulate(
                 continue
             rows.append(row)
             live.append(p)
+            if not still:
+                fresh_round.add(p)
         if rows:
             waves += 1
             vols = replace(
@@ -197,7 +199,7 @@ def simulate(
                     seq += 1
                     heapq.heappush(answers, (t + delay, seq, 0, inv, answer))
             max_pending = max(max_pending, int(pending.max()))
-            for p in touched:  # a wave counts when it asked someone
+            for p in touched & fresh_round:  # a new round: asked someone while nothing was pending
                 states[p].waves += 1
         if all(s.staffed_at is not None or s.flagged for s in states):
             break

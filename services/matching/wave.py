@@ -147,6 +147,7 @@ class Wave:
         rows: list[ProjectRow] = []
         by_id: dict[str, ProjectRecord] = {}
         stale: list[tuple[ProjectRecord, ProjectRow]] = []
+        fresh_round: set[str] = set()
         priorities = self._priorities([r.project for r in records], now)
         for record in records:
             open_kinds = [kind_of(s.role, s.skill) for s in record.slots if s.volunteer_id is None]
@@ -168,8 +169,9 @@ class Wave:
                 needs=needs,
                 invited=invited,
             )
-            if not pending:  # maybe stuck: decided below, once the pool is read
+            if not pending:  # a new round, or stuck: decided below, once the pool is read
                 stale.append((record, row))
+                fresh_round.add(project.project_id)
             else:
                 rows.append(row)
             by_id[project.project_id] = record
@@ -196,7 +198,9 @@ class Wave:
         touched = {i.project_id for i in created}
         short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
         result.short = sorted(short - touched)
-        for project_id in sorted(touched):  # a wave counts when it asked someone
+        # A wave counts for a project when it starts a new round: it asks someone while nothing
+        # is pending (top-ups after a decline, with other invitations still out, do not count).
+        for project_id in sorted(touched & fresh_round):
             self.store.record_wave(project_id)
         self._send(created, correlation_id)
         return result
