@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
 from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
@@ -148,8 +149,8 @@ class Staffing:
         cid = event.correlation_id
         if event.answer == "no":  # the seat is offered again in the next wave
             if self.store.close_invitation(invitation, "declined", now, event.channel):
-                self.waves.record_response(invitation.volunteer_id)
                 self._tell(invitation, "declined", cid)
+                self._count_answer(invitation)
             return
         if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
             self.finish_if_full(invitation.project_id, now, cid)
@@ -173,8 +174,6 @@ class Staffing:
             outcome = self.store.accept_invitation(invitation, project, seats[0].index, now)
             if outcome is AcceptOutcome.SLOT_TAKEN:
                 continue
-            if outcome is not AcceptOutcome.NOT_PENDING:
-                self.waves.record_response(invitation.volunteer_id)
             if outcome is AcceptOutcome.JOINED:
                 self.log.info("volunteer joined team", extra={"project_id": project.project_id, "slot": seats[0].index})
                 self._tell(invitation, "joined", cid)
@@ -187,8 +186,18 @@ class Staffing:
                 self._close(invitation, "declined", now, cid, tell="at_limit")
             elif outcome is AcceptOutcome.EXPIRED:
                 self._close(invitation, "expired", now, cid)
+            if outcome is not AcceptOutcome.NOT_PENDING:
+                self._count_answer(invitation)
             return  # NOT_PENDING: already answered, nothing to do
         self._close(invitation, "team_full", now, cid)
+
+    def _count_answer(self, invitation: Invitation) -> None:
+        """Past responsiveness is a soft signal: counted once, after everything that matters is
+        done, and never worth failing (and so retrying) the answer for."""
+        try:
+            self.waves.record_response(invitation.volunteer_id)
+        except ClientError:
+            self.log.warning("answer not counted", extra={"invitation_id": invitation.invitation_id})
 
     def _close(self, invitation: Invitation, status: str, now: datetime, cid: str, tell: str | None = None) -> None:
         if self.store.close_invitation(invitation, status, now):
