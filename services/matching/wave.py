@@ -9,12 +9,14 @@ cap, project limit, opt-out, 14-day limit, one writer per volunteer state), then
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 from aws_lambda_powertools import Logger
 
 from services.matching.config import MatchingConfig
@@ -41,6 +43,7 @@ from shared.storage.store import LEADS_POOL, ProjectRecord
 from shared.storage.waves import WaveStore
 
 Publish = Callable[[str, Sequence[Event]], None]
+SEND_CHUNK = 100  # invitations written, then sent, at a time
 PoolOf = Callable[[str], list[Candidate]]
 
 
@@ -194,7 +197,7 @@ class Wave:
         plan = plan_wave(vols, projects, self.rules)
         result.objective = plan.objective
         invitations = self._invitations(plan, vols, projects, by_id, priorities, now)
-        created = self._write(invitations, states, result)
+        created = self._write_and_send(invitations, states, now, correlation_id, result)
         touched = {i.project_id for i in created}
         short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
         result.short = sorted(short - touched)
@@ -202,7 +205,6 @@ class Wave:
         # is pending (top-ups after a decline, with other invitations still out, do not count).
         for project_id in sorted(touched & fresh_round):
             self.store.record_wave(project_id)
-        self._send(created, correlation_id)
         return result
 
     def _invitations(
@@ -214,9 +216,10 @@ class Wave:
         priorities: dict[str, tuple[float, dict[str, float]]],
         now: datetime,
     ) -> list[Invitation]:
-        """The chosen edges as invitations, each with its score, components and reasons."""
+        """The chosen edges as invitations, each with its score, components and reasons; the most
+        important first (they are written and sent in that order)."""
         out = []
-        for e in plan.chosen:
+        for e in plan.chosen[np.argsort(-plan.weight[plan.chosen], kind="stable")]:
             v, d = int(plan.edges.volunteer[e]), int(plan.edges.demand[e])
             project_id = projects.ids[int(projects.demand_project[d])]
             project = by_id[project_id].project
@@ -243,25 +246,38 @@ class Wave:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def _write(
-        self, invitations: list[Invitation], states: dict[str, dict[str, Any]], result: WaveResult
+    def _write_and_send(
+        self,
+        invitations: list[Invitation],
+        states: dict[str, dict[str, Any]],
+        now: datetime,
+        correlation_id: str,
+        result: WaveResult,
     ) -> list[Invitation]:
-        def create(inv: Invitation) -> InviteOutcome:
-            return self.waves.create_invitation(
-                inv,
-                states[inv.volunteer_id],
-                max_pending=self.rules.max_pending,
-                max_recent=self.rules.max_invites_14d,
-            )
+        """Write the invitations in chunks and send each chunk as soon as it is written, so the
+        first emails do not wait for the whole wave. Each invitation's life starts when it is
+        written (a large wave takes a while), not when the wave started."""
+        started = time.monotonic()
 
+        def create(inv: Invitation) -> Invitation | None:
+            written = now + timedelta(seconds=time.monotonic() - started)
+            inv = inv.model_copy(update={"created_at": written, "expires_at": written + self.ttl})
+            outcome = self.waves.create_invitation(
+                inv, states[inv.volunteer_id], max_pending=self.rules.max_pending, max_recent=self.rules.max_invites_14d
+            )
+            return inv if outcome is InviteOutcome.CREATED else None
+
+        created: list[Invitation] = []
         with ThreadPoolExecutor(self.config.write_threads) as pool:
-            outcomes = list(pool.map(create, invitations))
-        created = [i for i, o in zip(invitations, outcomes, strict=True) if o is InviteOutcome.CREATED]
+            for start in range(0, len(invitations), SEND_CHUNK):
+                chunk = [i for i in pool.map(create, invitations[start : start + SEND_CHUNK]) if i is not None]
+                self._send(chunk, correlation_id, pool)
+                created += chunk
         result.invited = len(created)
         result.refused = len(invitations) - len(created)
         return created
 
-    def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
+    def _send(self, invitations: list[Invitation], correlation_id: str, pool: ThreadPoolExecutor) -> None:
         if not invitations:
             return
         self.publish(
@@ -273,8 +289,7 @@ class Wave:
                 for i in invitations
             ],
         )
-        with ThreadPoolExecutor(self.config.write_threads) as pool:
-            list(pool.map(self.store.mark_invitation_published, invitations))
+        list(pool.map(self.store.mark_invitation_published, invitations))
 
     def _flag(self, record: ProjectRecord, reason: str, now: datetime, result: WaveResult) -> None:
         project = record.project
