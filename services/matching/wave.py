@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 from aws_lambda_powertools import Logger
 
 from services.matching.config import MatchingConfig
-from services.matching.domain.allocation import WavePlan, plan_wave
+from services.matching.domain.allocation import WavePlan, plan_wave, shortlist
 from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.candidates import Candidate
 from services.matching.domain.pool import (
@@ -58,7 +58,8 @@ class WaveResult:
     refused: int = 0  # lost a guard at write time (someone else invited them, a limit was reached)
     short: list[str] = field(default_factory=list)  # projects whose pool was too small this wave
     flagged: list[str] = field(default_factory=list)  # moved to needs_attention
-    volunteers_considered: int = 0
+    pool: int = 0  # volunteers in the needed pools who fit some project
+    volunteers_considered: int = 0  # of whom live state was read (the shortlist)
     objective: float = 0.0
 
     def figures(self) -> dict[str, int | float]:
@@ -68,6 +69,7 @@ class WaveResult:
             "refused": self.refused,
             "short": len(self.short),
             "flagged": len(self.flagged),
+            "pool": self.pool,
             "volunteers_considered": self.volunteers_considered,
             "objective": round(self.objective, 3),
         }
@@ -107,31 +109,40 @@ class Wave:
             out[p.project_id] = (priority.value, priority.components)
         return out
 
-    def _volunteers(
-        self, kinds: set[str], min_hours: int, min_weeks: int, now: datetime
-    ) -> tuple[list[VolunteerRow], dict[str, dict[str, Any]]]:
-        """Everyone in the needed pools who could fit some project, with their live state (the
-        state as read is also what each invitation's write is guarded against)."""
+    def _profiles(self, kinds: set[str], min_hours: int, min_weeks: int) -> list[VolunteerRow]:
+        """Everyone in the needed pools who could fit some project (profiles only, from the pools)."""
         profiles: dict[str, Candidate] = {}
         for kind in sorted(kinds):
             for c in self.pool_of(LEADS_POOL if kind == LEAD_KIND else kind):
                 if c.hours_per_week >= min_hours and c.weeks_available >= min_weeks:
                     profiles[c.volunteer_id] = c
-        states = self.waves.volunteer_states(profiles)
+        return [
+            VolunteerRow(
+                volunteer_id=vid,
+                skills=c.skills,
+                hours_per_week=c.hours_per_week,
+                weeks_available=c.weeks_available,
+                lead_trained=c.lead_trained,
+                home_state=c.home_state,
+                current_state=c.current_state,
+            )
+            for vid, c in profiles.items()
+        ]
+
+    def _with_state(
+        self, people: list[VolunteerRow], now: datetime
+    ) -> tuple[list[VolunteerRow], dict[str, dict[str, Any]]]:
+        """The same people with their live state (the state as read is also what each
+        invitation's write is guarded against); anyone gone since the pools were cached is left out."""
+        states = self.waves.volunteer_states(p.volunteer_id for p in people)
         rows = []
-        for vid, c in profiles.items():
-            s = states.get(vid)
-            if s is None:  # left the program since the pool was cached
+        for person in people:
+            s = states.get(person.volunteer_id)
+            if s is None:
                 continue
             rows.append(
-                VolunteerRow(
-                    volunteer_id=vid,
-                    skills=c.skills,
-                    hours_per_week=c.hours_per_week,
-                    weeks_available=c.weeks_available,
-                    lead_trained=c.lead_trained,
-                    home_state=c.home_state,
-                    current_state=c.current_state,
+                replace(
+                    person,
                     active_projects=int(s.get("active_projects", 0)),
                     max_active_projects=int(s.get("max_active_projects", 1)),
                     pending_invitations=int(s.get("pending_invitations", 0)),
@@ -182,17 +193,22 @@ class Wave:
             return result
         every = [r.project for r in by_id.values()]
         kinds = {k for r in rows for k in r.needs} | {k for _, row in stale for k in row.needs}
-        people, states = self._volunteers(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every), now)
-        vols = Volunteers.from_rows(people)
-        result.volunteers_considered = len(vols)
+        profiles = self._profiles(kinds, min(p.hours_per_week for p in every), min(p.weeks for p in every))
+        static = Volunteers.from_rows(profiles)
+        result.pool = len(static)
         for record, row in stale:
-            reason = attention_reason(record.project.waves, self.config.max_waves, left_to_ask(vols, row))
+            reason = attention_reason(record.project.waves, self.config.max_waves, left_to_ask(static, row))
             if reason is None:
                 rows.append(row)
             else:
                 self._flag(record, reason, now, result)
         if not rows:
             return result
+        # Live state only for the front of each demand's ranking, not the whole pool.
+        front = shortlist(static, Projects.from_rows(rows, static.ids), self.rules)
+        people, states = self._with_state([profiles[i] for i in front], now)
+        vols = Volunteers.from_rows(people)
+        result.volunteers_considered = len(vols)
         projects = Projects.from_rows(rows, vols.ids)
         plan = plan_wave(vols, projects, self.rules)
         result.objective = plan.objective

@@ -1,13 +1,15 @@
 """The matching benchmarks' own logic on small instances: the exact solver bounds the wave, and a
 simulated season keeps every limit over time."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from bench.exact import optimum
 from bench.instance import NOW, project_row, project_specs, volunteer_rows
 from bench.matching import gini
 from bench.season import max_in_window, simulate
-from services.matching.domain.allocation import plan_wave, stable_allocation
+from services.matching.domain.allocation import plan_wave, shortlist, stable_allocation
 from services.matching.domain.pool import Projects, Rules, Volunteers
 
 
@@ -41,3 +43,19 @@ def test_a_small_season_staffs_most_projects_within_every_limit():
     assert result["max_invites_per_volunteer_14d"] <= 6
     assert result["max_pending_per_volunteer"] <= 3
     assert result["staffed"] + result["needs_attention"] <= 40
+
+
+def test_a_small_wave_reads_a_shortlist_and_keeps_nearly_all_of_the_objective():
+    rules = Rules()
+    people = volunteer_rows(3000, 1)
+    rows = [project_row(s, rules, NOW) for s in project_specs(20, 1)]
+    vols = Volunteers.from_rows(people)
+    full = plan_wave(vols, Projects.from_rows(rows, vols.ids), rules).objective
+    unknown = {"pending_invitations": 0, "active_projects": 0, "opted_out": False, "recent_invites": 0}
+    profiles = Volunteers.from_rows([replace(p, **unknown, invited_total=0, responded_total=0) for p in people])
+    front = shortlist(profiles, Projects.from_rows(rows, profiles.ids), rules)
+    assert 0 < len(front) < len(people) // 2
+    subset = Volunteers.from_rows([people[i] for i in front])
+    assert plan_wave(subset, Projects.from_rows(rows, subset.ids), rules).objective >= 0.98 * full
+    big = [project_row(s, rules, NOW) for s in project_specs(300, 1)]
+    assert len(shortlist(profiles, Projects.from_rows(big, profiles.ids), rules)) == len(people)  # read everyone
