@@ -25,7 +25,9 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     def handle(parsed: Event) -> None:
         if isinstance(parsed, ProjectApprovedV1):
-            staffing.top_up(parsed.project_id, utcnow(), parsed.correlation_id)
+            # Nothing to do now: the next wave (the schedule's tick) allocates across every open
+            # project at once, this one included.
+            logger.info("project approved; invited in the next wave", extra={"project_id": parsed.project_id})
         elif isinstance(parsed, InvitationAnsweredV1):
             staffing.apply_answer(parsed, utcnow())
 

@@ -1,8 +1,10 @@
-"""Matching's use cases: top a project up with invitations, apply answers, expire, finish teams.
+"""Matching's use cases: waves of invitations, answers, expiries, reminders, finished teams.
 
-Each step is idempotent: invitation ids are derived from (project, volunteer) so a retried wave
-creates nothing twice, answers move an invitation out of `pending` exactly once, and every
-count is guarded by a conditional write in the store.
+Invitations go out only in waves (the schedule's tick), each across every open project at once
+(wave.py); approvals, declines and expiries simply leave seats for the next wave. Each step is
+idempotent: invitation ids are derived from (project, volunteer) so a retried wave creates
+nothing twice, answers move an invitation out of `pending` exactly once, and every count is
+guarded by a conditional write in the store.
 """
 
 from __future__ import annotations
@@ -13,29 +15,25 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
-from services.matching.domain.candidates import (
-    Candidate,
-    Load,
-    SlotKind,
-    available,
-    choose_slot,
-    invitations_needed,
-    rank,
-)
+from services.matching.config import MatchingConfig, matching_config
+from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
+from services.matching.wave import Wave, WaveResult
 from shared.events import (
     AnswerOutcomeV1,
     Event,
     InvitationAnsweredV1,
     InvitationIssuedV1,
+    InvitationReminderV1,
     InvitationWithdrawnV1,
     ProjectStaffedV1,
 )
-from shared.ids import derived_id
-from shared.models import Invitation, Project
+from shared.models import Invitation
 from shared.settings import Settings
-from shared.storage import AcceptOutcome, InviteOutcome, Store
-from shared.storage.store import LEADS_POOL, ProjectRecord
+from shared.storage import AcceptOutcome, Store
+from shared.storage.store import ProjectRecord
+from shared.storage.waves import WaveStore
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
@@ -70,92 +68,53 @@ POOLS = PoolCache()
 
 class Staffing:
     def __init__(
-        self, store: Store, publish: Publish, settings: Settings, logger: Logger, pools: PoolCache = POOLS
+        self,
+        store: Store,
+        publish: Publish,
+        settings: Settings,
+        logger: Logger,
+        pools: PoolCache = POOLS,
+        config: MatchingConfig | None = None,
     ) -> None:
         self.store = store
         self.publish = publish
         self.settings = settings
         self.log = logger
         self.pools = pools
+        self.config = config or matching_config()
+        self.waves = WaveStore(store)
 
-    def _pool(self, kind: SlotKind) -> list[Candidate]:
-        return self.pools.get(self.store, LEADS_POOL if kind.role == "lead" else kind.skill or "")
+    def _pool(self, key: str) -> list[Candidate]:
+        return self.pools.get(self.store, key)
 
-    # --- inviting ---------------------------------------------------------------------------
+    # --- inviting: waves ----------------------------------------------------------------------
 
-    def top_up(self, project_id: str, now: datetime, correlation_id: str) -> int:
-        """Keep `invites_per_slot` invitations out for every open seat. Returns how many were sent."""
-        found = self.store.get_project(project_id)
-        if found is None:
-            raise LookupError(f"project {project_id} not found")
-        project, slots, invitations = found.project, found.slots, found.invitations
-        if project.status != "matching":
-            return 0
-        open_slots = [s for s in slots if s.volunteer_id is None]
-        if not open_slots:  # full, but not marked staffed: a crash after the last opt-in
-            self._finish(found, now, correlation_id)
-            return 0
-        self._republish_unsent(invitations, now, correlation_id)
-        pending = [i for i in invitations if i.status == "pending" and i.expires_at > now]
-        needed = invitations_needed(
-            open_slots, [SlotKind(i.role, i.skill) for i in pending], self.settings.invites_per_slot
+    def wave(self, now: datetime, correlation_id: str, project_ids: list[str] | None = None) -> WaveResult:
+        """One wave across every project still matching (or just `project_ids`)."""
+        if project_ids is None:
+            project_ids = [p.project_id for p in self.store.projects_with_status("matching")]
+        records = []
+        for project_id in project_ids:
+            found = self.store.get_project(project_id)
+            if found is None or found.project.status != "matching":
+                continue
+            if all(s.volunteer_id for s in found.slots):  # full, not marked staffed: a crash after the last opt-in
+                self._finish(found, now, correlation_id)
+                continue
+            self._republish_unsent(found.invitations, now, correlation_id)
+            records.append(found)
+        wave = Wave(
+            self.store,
+            self.publish,
+            self._pool,
+            self.config.rules(self.settings),
+            self.config,
+            self.settings.invitation_ttl_seconds,
+            self.log,
         )
-        if not needed:
-            return 0
-        excluded = {i.volunteer_id for i in invitations} | {s.volunteer_id for s in slots if s.volunteer_id}
-        issued: list[Invitation] = []
-        for kind, count in needed.items():
-            for chosen in self._pick(kind, count, project, excluded):
-                invitation = self._invitation(
-                    project, chosen.candidate.volunteer_id, kind, chosen.score, list(chosen.reasons), now
-                )
-                outcome = self.store.create_invitation(invitation, self.settings.max_pending_invitations)
-                excluded.add(chosen.candidate.volunteer_id)
-                if outcome is InviteOutcome.CREATED:
-                    issued.append(invitation)
-        if issued:
-            self.store.record_wave(project_id)
-            self._send(issued, correlation_id)
-        self.log.info(
-            "invitations issued", extra={"project_id": project_id, "count": len(issued), "needed": sum(needed.values())}
-        )
-        return len(issued)
-
-    def _pick(self, kind: SlotKind, count: int, project: Project, excluded: set[str]) -> list:
-        ranked = rank(self._pool(kind), kind, project, excluded)
-        chosen = []
-        # Live counters only for the front of the ranking: a few batch reads, not the whole pool.
-        for start in range(0, len(ranked), max(count * 4, 25)):
-            window = ranked[start : start + max(count * 4, 25)]
-            loads = self.store.get_loads(s.candidate.volunteer_id for s in window)
-            live = {vid: Load.from_row(row) for vid, row in loads.items()}
-            open_to = [
-                (load.pending_invitations, position, scored)
-                for position, scored in enumerate(window)
-                if (load := live.get(scored.candidate.volunteer_id))
-                and available(load, self.settings.max_pending_invitations)
-            ]
-            # Fairness first: among good fits, whoever has fewer invitations waiting is asked.
-            chosen += [scored for _, _, scored in sorted(open_to, key=lambda t: (t[0], t[1]))]
-            if len(chosen) >= count:
-                return chosen[:count]
-        return chosen
-
-    def _invitation(
-        self, project: Project, volunteer_id: str, kind: SlotKind, score: float, reasons: list[str], now: datetime
-    ) -> Invitation:
-        return Invitation(
-            invitation_id=derived_id("i", project.project_id, volunteer_id),
-            project_id=project.project_id,
-            volunteer_id=volunteer_id,
-            role=kind.role,  # type: ignore[arg-type]
-            skill=kind.skill,
-            score=round(score, 3),
-            reasons=reasons,
-            wave=project.waves + 1,
-            created_at=now,
-            expires_at=now + timedelta(seconds=self.settings.invitation_ttl_seconds),
-        )
+        result = wave.run(records, now, correlation_id)
+        self.log.info("wave", extra=result.figures())
+        return result
 
     def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
         self.publish(
@@ -188,10 +147,10 @@ class Staffing:
             self.log.warning("answer for an unknown invitation", extra={"invitation_id": event.invitation_id})
             return
         cid = event.correlation_id
-        if event.answer == "no":
+        if event.answer == "no":  # the seat is offered again in the next wave
             if self.store.close_invitation(invitation, "declined", now, event.channel):
                 self._tell(invitation, "declined", cid)
-            self.top_up(invitation.project_id, now, cid)
+                self._count_answer(invitation)
             return
         if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
             self.finish_if_full(invitation.project_id, now, cid)
@@ -227,8 +186,18 @@ class Staffing:
                 self._close(invitation, "declined", now, cid, tell="at_limit")
             elif outcome is AcceptOutcome.EXPIRED:
                 self._close(invitation, "expired", now, cid)
+            if outcome is not AcceptOutcome.NOT_PENDING:
+                self._count_answer(invitation)
             return  # NOT_PENDING: already answered, nothing to do
         self._close(invitation, "team_full", now, cid)
+
+    def _count_answer(self, invitation: Invitation) -> None:
+        """Past responsiveness is a soft signal: counted once, after everything that matters is
+        done, and never worth failing (and so retrying) the answer for."""
+        try:
+            self.waves.record_response(invitation.volunteer_id)
+        except ClientError:
+            self.log.warning("answer not counted", extra={"invitation_id": invitation.invitation_id})
 
     def _close(self, invitation: Invitation, status: str, now: datetime, cid: str, tell: str | None = None) -> None:
         if self.store.close_invitation(invitation, status, now):
@@ -249,10 +218,9 @@ class Staffing:
 
     def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open
-        invitations now, so those seats are offered to someone else at once."""
+        invitations now, so the next wave offers those seats to someone else."""
         others = [i for i in self.store.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
-        for invitation in self.withdraw(others, "volunteer_busy", now, cid):
-            self.top_up(invitation.project_id, now, cid)
+        self.withdraw(others, "volunteer_busy", now, cid)
 
     # --- finishing --------------------------------------------------------------------------
 
@@ -294,16 +262,36 @@ class Staffing:
 
     # --- the schedule -----------------------------------------------------------------------
 
-    def tick(self, now: datetime, correlation_id: str) -> dict[str, int]:
-        """Expire overdue invitations, then top up every project still matching."""
+    def tick(self, now: datetime, correlation_id: str) -> dict[str, int | float]:
+        """Expire overdue invitations, remind those about to expire, then one wave."""
         expired = 0
         for invitation in self.store.pending_invitations_expiring_before(now):
             if self.store.close_invitation(invitation, "expired", now):
                 expired += 1
-        projects = sorted(
-            self.store.projects_with_status("matching"), key=lambda p: (p.election_date, -p.priority, p.created_at)
-        )
-        sent = 0
-        for project in projects:
-            sent += self.top_up(project.project_id, now, correlation_id)
-        return {"expired": expired, "projects": len(projects), "invited": sent}
+        reminded = self.remind(now, correlation_id)
+        figures = self.wave(now, correlation_id).figures()
+        return {"expired": expired, "reminded": reminded} | figures
+
+    def remind(self, now: datetime, correlation_id: str) -> int:
+        """One reminder per pending invitation inside the window before its expiry."""
+        window = self.config.reminder_window(self.settings.invitation_ttl_seconds)
+        if window <= 0:
+            return 0
+        due = [
+            i
+            for i in self.store.pending_invitations_expiring_before(now + timedelta(seconds=window))
+            if i.expires_at > now and not i.reminded
+        ]
+        # The conditional write first: a reminder is sent at most once, even if two ticks overlap.
+        won = [i for i in due if self.waves.mark_reminded(i)]
+        if won:
+            self.publish(
+                "notify",
+                [
+                    InvitationReminderV1(
+                        correlation_id=correlation_id, invitation_id=i.invitation_id, project_id=i.project_id
+                    )
+                    for i in won
+                ],
+            )
+        return len(won)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from services.matching import handlers
 from shared.events import InvitationAnsweredV1, ProjectApprovedV1, dump
 from shared.storage import main_store
+from shared.storage.waves import WaveStore
 from tests.aws.builders import approved_project, signup, website_refresh_team
 from tests.aws.conftest import Context, drain, sqs_event
 
@@ -31,15 +32,22 @@ def run(bodies: list[str]) -> dict:
     return handlers.on_event(sqs_event(bodies, "matching"), Context())
 
 
+def wave() -> dict:
+    """The schedule's tick: expiries, reminders, then one wave across every open project."""
+    return handlers.on_tick({}, Context())
+
+
 def invited(aws) -> list[str]:
     return [e["invitation_id"] for e in drain(aws, "notify") if e["type"] == "invitation.issued"]
 
 
-def test_approval_invites_two_per_seat_with_reasons(aws):
+def test_the_wave_after_approval_invites_two_per_seat_with_reasons(aws):
     website_refresh_team()
     project = approved_project()
     drain(aws, "matching")
     assert run([approve_event(project.project_id)]) == {"batchItemFailures": []}
+    assert invited(aws) == []  # invitations go out in waves, not per approval
+    assert wave()["invited"] == 6
     ids = invited(aws)
     assert len(ids) == 6  # lead, web_development, copywriting: two invitations each
     record = main_store().get_project(project.project_id)
@@ -48,9 +56,13 @@ def test_approval_invites_two_per_seat_with_reasons(aws):
         ("member", "web_development"): 2,
         ("member", "copywriting"): 2,
     }
-    assert all(i.reasons and i.published for i in record.invitations)
+    assert all(i.reasons and i.published and i.score_components for i in record.invitations)
+    assert all(set(i.score_components) >= {"skill", "affinity", "responsiveness", "fairness", "priority"}
+               for i in record.invitations)  # fmt: skip
     assert len({i.volunteer_id for i in record.invitations}) == 6  # nobody asked twice
+    assert record.project.waves == 1
     assert run([approve_event(project.project_id)]) == {"batchItemFailures": []}  # redelivery
+    assert wave()["invited"] == 0  # every seat has its invitations out: nothing more
     assert invited(aws) == [] and len(main_store().get_project(project.project_id).invitations) == 6
 
 
@@ -68,6 +80,7 @@ def fill_team(aws) -> tuple:
     project = approved_project()
     drain(aws, "matching")
     run([approve_event(project.project_id)])
+    wave()
     drain(aws, "notify")
     return team, project, main_store().get_project(project.project_id).invitations
 
@@ -135,8 +148,12 @@ def test_decline_invites_a_replacement(aws):
     _, project, invitations = fill_team(aws)
     declined = next(i for i in invitations if i.skill == "copywriting")
     run([answer(declined.invitation_id, yes=False)])
-    record = main_store().get_project(project.project_id)
     assert main_store().get_invitation(declined.invitation_id).status == "declined"
+    assert (
+        WaveStore(main_store()).volunteer_states([declined.volunteer_id])[declined.volunteer_id]["responded_total"] == 1
+    )
+    wave()
+    record = main_store().get_project(project.project_id)
     pending_copy = [i for i in record.invitations if i.skill == "copywriting" and i.status == "pending"]
     assert len(pending_copy) == 2  # topped back up
     assert main_store().get_volunteer(declined.volunteer_id).pending_invitations == 0
@@ -149,10 +166,11 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
     reset_settings()
     website_refresh_team()
     for n in range(7, 12):
-        signup(n, ["copywriting", "web_development"], lead=n % 2 == 0)
+        signup(n, ["copywriting", "web_development"], lead=True)
     project = approved_project()
     drain(aws, "matching")
     run([approve_event(project.project_id)])
+    wave()
     first = {i.invitation_id for i in main_store().get_project(project.project_id).invitations}
     import datetime as dt
 
@@ -170,12 +188,14 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
 
 
 def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
-    busy = signup(1, ["web_development"])
+    busy = signup(1, ["web_development"])  # grew up in Virginia: the best fit for both projects
     for n in range(2, 8):
-        signup(n, ["web_development", "copywriting"], lead=n < 4)
-    first, second = approved_project(), approved_project()
+        signup(n, ["web_development", "copywriting"], lead=n < 4, state="CO")
+    first = approved_project()
+    wave()
+    second = approved_project()
+    wave()  # one invitation per volunteer per wave: the second comes in the next wave
     drain(aws, "matching")
-    run([approve_event(first.project_id), approve_event(second.project_id)])
     drain(aws, "notify")
     mine = {i.project_id: i for i in main_store().invitations_of_volunteer(busy.volunteer_id)}
     assert set(mine) == {first.project_id, second.project_id}, "the fixture needs both invitations"
@@ -184,4 +204,5 @@ def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
     events = drain(aws, "notify")
     assert any(e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy" for e in events)
     assert main_store().get_volunteer(busy.volunteer_id).pending_invitations == 0
-    assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in events)
+    wave()  # the released seat is offered to someone else
+    assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in drain(aws, "notify"))

@@ -28,6 +28,7 @@ def invitation(aws):
     project = approved_project()
     approvals = drain(aws, "matching")
     matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
     inv = main_store().get_project(project.project_id).invitations[0]
     volunteer = next(v for v in team if v.volunteer_id == inv.volunteer_id)
@@ -132,6 +133,7 @@ def test_sms_yes_answers_the_most_recent_open_invitation(aws):
     approved_project()
     approvals = drain(aws, "matching")
     matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
     mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     assert mine, "the volunteer with a phone should have been invited"

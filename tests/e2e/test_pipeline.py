@@ -90,6 +90,9 @@ def test_request_to_staffed_team_over_http(api, runtime):
         return project if project["status"] == "staffed" else None
 
     project = wait_for(staffed)
+    texts = [m["text"] for m in invitations()]
+    assert any("grew up in Virginia" in t for t in texts)  # the wave's reasons reach the email
+    assert any("trained team lead" in t for t in texts)
     roles = [member["role"] for member in project["team"]]
     assert sorted(roles) == ["lead", "member", "member"]
     assert {m["volunteer_id"] for m in project["team"]} <= set(people.values())

@@ -68,3 +68,46 @@ def bench_replies(rounds: int = typer.Option(50, help="Passes over the reply cor
     from bench.replies import run
 
     typer.echo(json.dumps(run(rounds)))
+
+
+# --- matching (issue 3) -----------------------------------------------------------------------
+
+
+@bench.command("matching")
+def bench_matching(
+    volunteers: int = typer.Option(15000, min=1, help="Volunteers in the pool"),
+    projects: int = typer.Option(500, min=1, help="Open projects competing for them"),
+    seed: int = typer.Option(1, help="Seed of the synthetic instance"),
+    exact: bool = typer.Option(True, help="Also solve the wave exactly (HiGHS LP; about a minute, 2 GB)"),
+    storage_volunteers: int = typer.Option(3000, min=0, help="Pool for the storage-call count (moto)"),
+    storage_projects: int = typer.Option(100, min=0, help="Projects for the storage-call count (0: skip)"),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object"),
+) -> None:
+    """One full wave: time, memory, objective vs the exact optimum, fairness, storage calls."""
+    import json
+
+    from bench.matching import run
+
+    result = run(volunteers, projects, seed, exact, storage_volunteers, storage_projects)
+    typer.echo(json.dumps(result) if json_out else json.dumps(result, indent=2))
+
+
+@bench.command("season")
+def bench_season(
+    volunteers: int = typer.Option(15000, min=1, help="Volunteers in the pool"),
+    projects: int = typer.Option(500, min=1, help="Projects approved over the season"),
+    seed: int = typer.Option(1, help="Seed of the instance and the answers"),
+    yes: float = typer.Option(0.30, min=0.0, max=1.0, help="Share of invitations answered yes"),
+    no: float = typer.Option(0.20, min=0.0, max=1.0, help="Share answered no (the rest stay silent)"),
+    wave_hours: float = typer.Option(6.0, min=0.05, help="Hours between waves (simulated)"),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object"),
+) -> None:
+    """500 projects through waves with a seeded acceptance model: how many get staffed, how fast."""
+    import json
+
+    from bench.season import simulate
+
+    if yes + no > 1.0:
+        raise typer.BadParameter("--yes plus --no must be at most 1", param_hint="--no")
+    result = simulate(volunteers, projects, seed, yes=yes, no=no, wave_hours=wave_hours)
+    typer.echo(json.dumps(result) if json_out else json.dumps(result, indent=2))
