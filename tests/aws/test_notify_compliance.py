@@ -68,6 +68,7 @@ def invited(aws):
     team = website_refresh_team()
     project = approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
     inv = main_store().get_project(project.project_id).invitations[0]
     return inv, next(v for v in team if v.volunteer_id == inv.volunteer_id)
@@ -288,6 +289,7 @@ def texter(aws):
     website_refresh_team()
     approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
     mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     assert mine
@@ -316,6 +318,7 @@ def test_no_text_without_consent(aws, daytime):
     website_refresh_team()
     approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id)]
     assert mine
     on_send([issue(mine[0])])
@@ -375,6 +378,7 @@ def test_several_open_invitations_are_answered_by_short_code(texter, aws, daytim
     website_refresh_team()
     approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
     open_ = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     if len(open_) < 2:
