@@ -269,13 +269,6 @@ class Store:
         found = self._batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)])
         return {f["volunteer_id"]: Volunteer.model_validate(f) for f in found}
 
-    _LOAD_FIELDS = ("volunteer_id", "active_projects", "max_active_projects", "pending_invitations", "email_opt_out")
-
-    def get_loads(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Just the live counters of many volunteers (strongly consistent, projected)."""
-        found = self._batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], projection=self._LOAD_FIELDS)
-        return {f["volunteer_id"]: f for f in found}
-
     def _pool_items(self, volunteer: Volunteer) -> list[dict[str, Any]]:
         profile = {k: v for k, v in volunteer.model_dump(mode="json").items() if k in _POOL_FIELDS}
         pools = [*volunteer.skills, *([LEADS_POOL] if volunteer.lead_trained else [])]
@@ -417,50 +410,6 @@ class Store:
         )
 
     # --- invitations ----------------------------------------------------------------------
-
-    def create_invitation(self, invitation: Invitation, max_pending: int) -> InviteOutcome:
-        """The invitation plus the volunteer's pending count, together; refused past any limit."""
-        inv = invitation
-        record = item(
-            inv,
-            keys.invitation(inv.project_id, inv.invitation_id),
-            gsi2pk=f"VOLUNTEER#{inv.volunteer_id}",
-            gsi2sk=f"{inv.created_at.isoformat()}#{inv.invitation_id}",
-            gsi3pk=keys.PENDING_INVITATIONS,
-            gsi3sk=f"{inv.expires_at.isoformat()}#{inv.invitation_id}",
-        )
-        try:
-            self._transact(
-                [
-                    # The id derives from (project, volunteer): this put is "never invited before".
-                    {
-                        "Put": {
-                            "Item": keys.invitation_pointer(inv.invitation_id)
-                            | {"project_id": inv.project_id, "type": "InvitationPointer"},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {"Put": {"Item": record}},
-                    {
-                        "Update": {
-                            "Key": keys.volunteer(inv.volunteer_id),
-                            "UpdateExpression": "ADD pending_invitations :one",
-                            "ConditionExpression": "attribute_exists(pk) AND pending_invitations < :max"
-                            " AND active_projects < max_active_projects"
-                            " AND email_opt_out = :no",
-                            "ExpressionAttributeValues": {":one": 1, ":max": max_pending, ":no": False},
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if not _is(exc, "TransactionCanceledException"):
-                raise
-            codes = _cancellation_codes(exc)
-            if codes and codes[0] == "ConditionalCheckFailed":
-                return InviteOutcome.EXISTS
-            return InviteOutcome.VOLUNTEER_BUSY
-        return InviteOutcome.CREATED
 
     def mark_invitation_published(self, invitation: Invitation) -> None:
         self._table.update_item(

@@ -10,7 +10,8 @@ from services.intake.domain.requests import CampaignRequest, VolunteerSignup
 from services.intake.usecases import approve_project, set_lead_trained, sign_up, submit_campaign
 from shared.models import Project, Volunteer, utcnow
 from shared.publisher import publish
-from shared.storage import main_store
+from shared.storage import InviteOutcome, main_store
+from shared.storage.waves import WaveStore
 
 
 def signup(
@@ -68,3 +69,10 @@ def website_refresh_team() -> list[Volunteer]:
         signup(5, ["copywriting"]),
         signup(6, ["copywriting"]),
     ]
+
+
+def invite(invitation: Any, max_pending: int = 3, max_recent: int = 6) -> InviteOutcome:
+    """Write one invitation the way a wave does (reading the volunteer's live state first)."""
+    waves = WaveStore(main_store())
+    state = waves.volunteer_states([invitation.volunteer_id]).get(invitation.volunteer_id, {})
+    return waves.create_invitation(invitation, state, max_pending=max_pending, max_recent=max_recent)

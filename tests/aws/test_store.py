@@ -10,7 +10,7 @@ import pytest
 from shared.ids import derived_id
 from shared.models import Invitation, utcnow
 from shared.storage import AcceptOutcome, InviteOutcome, main_store
-from tests.aws.builders import approved_project, signup, website_refresh_team
+from tests.aws.builders import approved_project, invite, signup, website_refresh_team
 
 
 def invitation(project, volunteer, role="member", skill=None, ttl=3600) -> Invitation:
@@ -41,10 +41,10 @@ def test_invitation_limits(aws):
     project = approved_project()
     person = signup(1, ["web_development"])
     inv = invitation(project, person, skill="web_development")
-    assert store.create_invitation(inv, max_pending=3) is InviteOutcome.CREATED
-    assert store.create_invitation(inv, max_pending=3) is InviteOutcome.EXISTS  # never twice
+    assert invite(inv, max_pending=3) is InviteOutcome.CREATED
+    assert invite(inv, max_pending=3) is InviteOutcome.EXISTS  # never twice
     others = [approved_project(["website_launch"]) for _ in range(2)]
-    results = [store.create_invitation(invitation(p, person), max_pending=2) for p in others]
+    results = [invite(invitation(p, person), max_pending=2) for p in others]
     assert results == [InviteOutcome.CREATED, InviteOutcome.VOLUNTEER_BUSY]  # pending cap
     assert store.get_volunteer(person.volunteer_id).pending_invitations == 2
 
@@ -56,18 +56,18 @@ def test_accept_fills_a_slot_once_and_respects_every_limit(aws):
     record = store.get_project(project.project_id)
     lead_seat = next(s for s in record.slots if s.role == "lead")
     inv = invitation(project, team[0], role="lead")
-    store.create_invitation(inv, 3)
+    invite(inv, 3)
     assert store.accept_invitation(inv, project, lead_seat.index, utcnow()) is AcceptOutcome.JOINED
     assert store.accept_invitation(inv, project, lead_seat.index, utcnow()) is AcceptOutcome.NOT_PENDING
     other = invitation(project, team[1], role="lead")
-    store.create_invitation(other, 3)
+    invite(other, 3)
     assert store.accept_invitation(other, project, lead_seat.index, utcnow()) is AcceptOutcome.SLOT_TAKEN
     volunteer = store.get_volunteer(team[0].volunteer_id)
     assert (volunteer.active_projects, volunteer.pending_invitations) == (1, 0)
     # At their limit of one active project, the same volunteer cannot join another.
     second = approved_project(["website_refresh"])
     inv2 = invitation(second, team[0], role="lead")
-    store.create_invitation(inv2, 3)  # refused: the create transaction checks the limit too
+    invite(inv2, 3)  # refused: the create transaction checks the limit too
     assert store.get_invitation(inv2.invitation_id) is None
 
 
@@ -76,7 +76,7 @@ def test_expired_invitation_cannot_be_accepted(aws):
     person = signup(1, ["web_development"])
     project = approved_project()
     inv = invitation(project, person, skill="web_development", ttl=-1)
-    store.create_invitation(inv, 3)
+    invite(inv, 3)
     seat = next(s for s in store.get_project(project.project_id).slots if s.skill == "web_development")
     assert store.accept_invitation(inv, project, seat.index, utcnow()) is AcceptOutcome.EXPIRED
 
@@ -89,7 +89,7 @@ def test_racing_acceptances_never_overfill(aws):
     people = [signup(i, ["web_development"]) for i in range(12)]
     invitations = [invitation(project, p, skill="web_development") for p in people]
     for inv in invitations:
-        store.create_invitation(inv, 3)
+        invite(inv, 3)
     outcomes: list[AcceptOutcome] = []
     barrier = threading.Barrier(len(invitations))
 
@@ -111,7 +111,7 @@ def test_close_releases_the_pending_count_once(aws):
     person = signup(1, ["web_development"])
     project = approved_project()
     inv = invitation(project, person, skill="web_development")
-    store.create_invitation(inv, 3)
+    invite(inv, 3)
     assert store.close_invitation(inv, "declined", utcnow())
     assert not store.close_invitation(inv, "declined", utcnow())  # a duplicate delivery
     assert store.get_volunteer(person.volunteer_id).pending_invitations == 0
