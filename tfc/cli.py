@@ -91,10 +91,10 @@ def demo(
     campaigns_count: Annotated[int, typer.Option("--campaigns", min=1)] = 50,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic pool, requests and answers")] = 7,
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
-    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 900.0,
+    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 1200.0,
     invitation_ttl: Annotated[
         int, typer.Option(help="Seconds an invitation stays open (compressed time)", min=10)
-    ] = 120,
+    ] = 180,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Run the program end to end on the embedded emulator and report what happened."""
@@ -102,7 +102,12 @@ def demo(
     from tfc.demo.run import DemoOptions, run_demo
 
     options = DemoOptions(
-        volunteers=volunteers_count, campaigns=campaigns_count, seed=seed, port=port, timeout_seconds=timeout
+        volunteers=volunteers_count,
+        campaigns=campaigns_count,
+        seed=seed,
+        port=port,
+        timeout_seconds=timeout,
+        invitation_ttl_seconds=invitation_ttl,
     )
     with Progress(
         TextColumn("{task.description:<12}"),

@@ -33,7 +33,7 @@ def test_small_demo_staffs_its_projects_and_reports_json(tmp_path):
             "--seed",
             "3",
             "--invitation-ttl",
-            "20",
+            "45",
             "--timeout",
             "240",
             "--port",

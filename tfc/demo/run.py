@@ -26,12 +26,20 @@ class DemoOptions:
     campaigns: int = 50
     seed: int = 7
     port: int = 8000
-    timeout_seconds: float = 900.0
-    invitation_ttl_seconds: int = 120  # compressed time: invitations expire in minutes, not 72 h
+    timeout_seconds: float = 1200.0
+    # Compressed time: invitations expire in minutes, not 72 h. Sending and replying are not
+    # compressed, so the TTL must cover a wave's send backlog on a busy machine.
+    invitation_ttl_seconds: int = 180
+    # Rounds of invitations before a project is flagged needs_attention: in compressed time a busy
+    # machine's lag costs rounds that real days would not.
+    max_waves: int = 10
     tick_seconds: float = 5.0
     yes: float = 0.6  # of invitations answered yes; no 30%; the rest (10%) never answered
     no: float = 0.3
     min_staffed_fraction: float = 0.8
+
+
+ANSWER_OUTCOMES = ("joined", "declined", "team_full", "expired", "at_limit")
 
 
 @dataclass
@@ -42,6 +50,8 @@ class DemoResult:
     projects_staffed: int = 0
     invitations: int = 0
     opt_ins: int = 0
+    # What became of the answers, as the volunteers were told: joined, declined, team_full, expired, at_limit.
+    answer_outcomes: dict[str, int] = field(default_factory=dict)
     replies_yes: int = 0
     replies_no: int = 0
     never_answered: int = 0
@@ -127,6 +137,7 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
             port=options.port,
             invitation_ttl_seconds=options.invitation_ttl_seconds,
             schedule_seconds={"matching-tick": options.tick_seconds},
+            env={"TFC_MATCHING_MAX_WAVES": str(options.max_waves)},
             visibility_timeout=10,
         )
     )
@@ -237,4 +248,9 @@ def _summarise(
     result.sms_sent = sum(1 for m in outbox if m["channel"] == "sms")
     result.invitations = sum(1 for m in outbox if (m.get("message_key") or "").endswith(":invite:email"))
     result.opt_ins = sum(1 for m in outbox if (m.get("message_key") or "").endswith(":joined"))
+    for message in outbox:
+        key = (message.get("message_key") or "").strip()
+        outcome = key.rsplit(":", 1)[-1]
+        if key.startswith("invitation:") and outcome in ANSWER_OUTCOMES:
+            result.answer_outcomes[outcome] = result.answer_outcomes.get(outcome, 0) + 1
     result.dead_letters = sum(n for q, n in runtime.queue_depths().items() if q.endswith("-dlq"))
