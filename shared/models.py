@@ -127,6 +127,12 @@ class Project(Record):
     created_at: datetime
     approved_at: datetime | None = None
     staffed_at: datetime | None = None
+    # Lifecycle (issue 9): the phase is fixed at kickoff; a follow-on phase links to its first.
+    kickoff_at: datetime | None = None
+    ends_at: datetime | None = None
+    closed_at: datetime | None = None
+    follows_project_id: str | None = None
+    attention_cleared_at: datetime | None = None  # staff resumed it: earlier check-ins are settled
     version: int = 1
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.matching.lifecycle import Lifecycle
 from services.matching.staffing import Staffing
 from shared.batch import consume
-from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1
+from shared.events import CheckinAnsweredV1, Event, InvitationAnsweredV1, ProjectApprovedV1, ProjectCommandV1
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -22,6 +23,7 @@ def _staffing() -> Staffing:
 
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     staffing = _staffing()
+    lifecycle = Lifecycle(main_store(), publish, logger)
 
     def handle(parsed: Event) -> None:
         if isinstance(parsed, ProjectApprovedV1):
@@ -30,6 +32,10 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.info("project approved; invited in the next wave", extra={"project_id": parsed.project_id})
         elif isinstance(parsed, InvitationAnsweredV1):
             staffing.apply_answer(parsed, utcnow())
+        elif isinstance(parsed, ProjectCommandV1):
+            lifecycle.command(parsed, utcnow())
+        elif isinstance(parsed, CheckinAnsweredV1):
+            lifecycle.answer_checkin(parsed.project_id, parsed.week, parsed.text, utcnow())
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 
@@ -38,4 +44,12 @@ def on_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with correlation(logger, new_correlation_id()) as cid:
         figures = _staffing().tick(utcnow(), cid)
         logger.info("matching tick", extra=figures)
+        return figures
+
+
+def on_lifecycle_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Weekly check-ins, attention from their answers, and the phase end of active projects."""
+    with correlation(logger, new_correlation_id()) as cid:
+        figures = Lifecycle(main_store(), publish, logger).tick(utcnow(), cid)
+        logger.info("lifecycle tick", extra=figures)
         return figures

@@ -184,3 +184,21 @@ def test_season_figures():
         "median_rating": 4,
     }
     assert season_figures([], [])["median_rating"] is None
+
+
+def test_resume_after_attention():
+    from services.matching.domain.lifecycle import resume
+
+    assert resume("needs_attention", T0, has_open_seat=True) == "matching"  # find a new lead
+    assert resume("needs_attention", T0, has_open_seat=False) == "active"
+    assert resume("needs_attention", None, has_open_seat=False) == "staffed"
+    with pytest.raises(TransitionError, match="status"):
+        resume("active", T0, has_open_seat=False)
+
+
+def test_checkins_settled_by_staff_no_longer_count():
+    now = T0 + 10 * WEEK
+    blocked = [_c(1, True, "no DNS access")]
+    assert checkin_attention(blocked, now) is not None
+    assert checkin_attention(blocked, now, since=T0 + WEEK + timedelta(hours=6)) is None
+    assert checkin_attention([_c(1), _c(2), _c(3)], now, since=T0 + 2 * WEEK + timedelta(hours=1)) is None

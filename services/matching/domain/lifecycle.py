@@ -22,7 +22,7 @@ MAX_WEEKS = 8
 MISSES_FOR_ATTENTION = 2
 CHECKIN_GRACE = timedelta(days=3)  # an unanswered check-in counts as missed this long after it was asked
 
-Action = Literal["kickoff", "complete", "cancel", "resume"]
+Action = Literal["kickoff", "complete", "cancel"]
 TERMINAL = ("done", "cancelled", "declined")
 # Where each action may start from, and where it leads.
 TRANSITIONS: dict[Action, tuple[tuple[str, ...], str]] = {
@@ -106,6 +106,14 @@ def leave(status: str, seats: Sequence[Seat], volunteer_id: str) -> Leave:
     return Leave(seat.index, "member", "matching", "a member left: seat reopened")
 
 
+def resume(status: str, kickoff_at: datetime | None, has_open_seat: bool) -> str:
+    """Where staff send a project that needed attention: matching while a seat is empty (a new
+    lead or member is found the usual way), else back to active (or staffed before kickoff)."""
+    if status != "needs_attention":
+        raise TransitionError("status", f"only a project that needs attention can resume, not one that is {status}")
+    return "matching" if has_open_seat else after_refill(kickoff_at)
+
+
 # --- weekly check-ins --------------------------------------------------------------------------
 
 
@@ -135,10 +143,11 @@ def is_blocked(answer: str) -> bool:
     return bool(text) and not _NOT_BLOCKED.match(text)
 
 
-def checkin_attention(checkins: Sequence[Checkin], now: datetime) -> str | None:
+def checkin_attention(checkins: Sequence[Checkin], now: datetime, since: datetime | None = None) -> str | None:
     """Why the project needs staff from its check-ins, or None: a "blocked" answer in the latest
-    answered check-in, or the last MISSES_FOR_ATTENTION check-ins all missed."""
-    ordered = sorted(checkins, key=lambda c: c.week)
+    answered check-in, or the last MISSES_FOR_ATTENTION check-ins all missed. Only check-ins asked
+    after `since` (when staff last resolved an attention) count: what they resolved stays resolved."""
+    ordered = sorted((c for c in checkins if since is None or c.asked_at > since), key=lambda c: c.week)
     answered = [c for c in ordered if c.answered_at is not None]
     if answered and is_blocked(answered[-1].blocked):
         return f"the lead reported a blocker in week {answered[-1].week}"
