@@ -71,6 +71,16 @@ class CheckinAnsweredV1(Event):
     text: str = Field(max_length=20_000)
 
 
+class ResultReportedV1(Event):
+    """At phase end the lead replied with the metrics, or the campaign with its 1-5 rating."""
+
+    type: Literal["result.reported"] = "result.reported"
+    version: Literal[1] = 1
+    project_id: str
+    kind: Literal["metrics", "rating"]
+    text: str = Field(max_length=20_000)
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -175,8 +185,17 @@ class VolunteerLeftV1(Event):
     volunteer_id: str
 
 
+class TeamThankedV1(Event):
+    """The lead reported the results: thank the team and the campaign with what they achieved."""
+
+    type: Literal["team.thanked"] = "team.thanked"
+    version: Literal[1] = 1
+    project_id: str
+
+
 MatchingEvent = Annotated[
-    ProjectApprovedV1 | InvitationAnsweredV1 | ProjectCommandV1 | CheckinAnsweredV1, Field(discriminator="type")
+    ProjectApprovedV1 | InvitationAnsweredV1 | ProjectCommandV1 | CheckinAnsweredV1 | ResultReportedV1,
+    Field(discriminator="type"),
 ]
 NotifyEvent = Annotated[
     CampaignReceivedV1
@@ -189,7 +208,8 @@ NotifyEvent = Annotated[
     | ProjectKickedOffV1
     | CheckinRequestedV1
     | ProjectClosedV1
-    | VolunteerLeftV1,
+    | VolunteerLeftV1
+    | TeamThankedV1,
     Field(discriminator="type"),
 ]
 

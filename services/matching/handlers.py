@@ -7,7 +7,14 @@ from typing import Any
 from services.matching.lifecycle import Lifecycle
 from services.matching.staffing import Staffing
 from shared.batch import consume
-from shared.events import CheckinAnsweredV1, Event, InvitationAnsweredV1, ProjectApprovedV1, ProjectCommandV1
+from shared.events import (
+    CheckinAnsweredV1,
+    Event,
+    InvitationAnsweredV1,
+    ProjectApprovedV1,
+    ProjectCommandV1,
+    ResultReportedV1,
+)
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -36,6 +43,8 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             lifecycle.command(parsed, utcnow())
         elif isinstance(parsed, CheckinAnsweredV1):
             lifecycle.answer_checkin(parsed.project_id, parsed.week, parsed.text, utcnow())
+        elif isinstance(parsed, ResultReportedV1):
+            lifecycle.report_result(parsed.project_id, parsed.kind, parsed.text, utcnow(), parsed.correlation_id)
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 

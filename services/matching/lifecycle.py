@@ -21,12 +21,14 @@ from shared.events import (
     ProjectClosedV1,
     ProjectCommandV1,
     ProjectKickedOffV1,
+    TeamThankedV1,
     VolunteerLeftV1,
 )
 from shared.models import Project
 from shared.storage import Conflict, Store
 from shared.storage.lifecycle import LifecycleStore, ServedSeat
 from shared.storage.store import ProjectRecord
+from shared.storage.threads import CAMPAIGN, ThreadStore
 
 Publish = Callable[[str, Sequence[Event]], None]
 
@@ -47,6 +49,7 @@ class Lifecycle:
         self.publish = publish
         self.log = logger
         self.items = LifecycleStore(store)
+        self.threads = ThreadStore(store)
 
     def _record(self, project_id: str) -> ProjectRecord:
         found = self.store.get_project(project_id)
@@ -107,6 +110,7 @@ class Lifecycle:
             record = self._record(project_id)
             project = record.project
             if project.status == outcome:  # a duplicate: the release already happened exactly once
+                self._open_result_threads(record, outcome)
                 self.publish("notify", [ProjectClosedV1(correlation_id=cid, project_id=project_id, outcome=outcome)])
                 return outcome
             sources, target = rules.transition(project.status, action)  # type: ignore[arg-type]
@@ -117,10 +121,34 @@ class Lifecycle:
             if not won:
                 continue  # the status moved: look again (a concurrent close ends in the duplicate branch)
             self._withdraw_pending(record, now, cid)
+            self._open_result_threads(record, outcome)
             self.publish("notify", [ProjectClosedV1(correlation_id=cid, project_id=project_id, outcome=outcome)])
             self.log.info("project closed", extra={"project_id": project_id, "outcome": outcome})
             return outcome
         raise Conflict(f"project {project_id} kept changing while closing; retry")
+
+    def _open_result_threads(self, record: ProjectRecord, outcome: str) -> None:
+        """The replies the phase-end emails ask for: metrics from the lead, a rating from the campaign."""
+        if outcome != "done":
+            return
+        lead = next((s.volunteer_id for s in record.slots if s.role == "lead" and s.volunteer_id), None)
+        if lead:
+            self.threads.open(record.project.project_id, lead, "metrics")
+        self.threads.open(record.project.project_id, CAMPAIGN, "rating")
+
+    def report_result(self, project_id: str, kind: str, text: str, now: datetime, cid: str) -> None:
+        """The lead's metrics (then the team is thanked with them) or the campaign's rating."""
+        if kind == "metrics":
+            self.items.put_result(project_id, "metrics", {"text": text[:4000]}, now)
+            self.publish("notify", [TeamThankedV1(correlation_id=cid, project_id=project_id)])
+            return
+        try:
+            rating, comment = rules.parse_rating(text)
+            body: dict[str, object] = {"rating": rating, "comment": comment}
+        except rules.TransitionError:
+            body = {"text": text[:4000]}  # kept for staff; counts in no median
+            self.log.info("rating reply without a 1-5 number", extra={"project_id": project_id})
+        self.items.put_result(project_id, "rating", body, now)
 
     def _withdraw_pending(self, record: ProjectRecord, now: datetime, cid: str) -> None:
         withdrawn = [
@@ -240,8 +268,9 @@ class Lifecycle:
             for week in rules.checkin_weeks_due(phase, now):
                 if week in asked:
                     continue
-                # Publish first (notify sends once per project and week), then record it as asked:
-                # a crash in between asks again and sends nothing twice.
+                # The reply thread, then the email (notify sends once per project and week), then
+                # record it as asked: a crash in between asks again and sends nothing twice.
+                self.threads.open(project.project_id, lead, "checkin", week)
                 self.publish(
                     "notify",
                     [CheckinRequestedV1(correlation_id=cid, project_id=project.project_id, week=week, lead_id=lead)],
