@@ -62,7 +62,7 @@ ACCESS: dict[str, Access] = {
     "lifecycle-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "notify-send": Access(
         tables={"main": "read", "idempotency": "write"},
-        secrets=frozenset({"reply-token-key"}),
+        secrets=frozenset({"reply-token-key", "webhook-urls"}),  # webhook URLs are credentials
         sends_email=True,
         sends_sms=True,
     ),

@@ -255,6 +255,10 @@ RESOURCES = Resources(
     parameters=(
         Parameter("reply-token-key", purpose="HMAC key that signs reply addresses"),
         Parameter("ops-api-key", purpose="Key staff send as x-api-key on ops routes"),
+        Parameter(
+            "webhook-urls",
+            purpose="JSON {program or 'default': Slack-compatible webhook URL}; the generated value means none",
+        ),
     ),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from services.notify import webhooks
 from services.notify.domain import lifecycle_messages as lm
 from services.notify.domain.tokens import reply_address, sign
 from services.notify.sending import Sender
@@ -53,6 +54,13 @@ class LifecycleSender:
             self.s._email(
                 f"project:{pid}:kickoff", lambda a: lm.kickoff(project, campaign, team, footer(a)), [*people, contact]
             )
+            webhooks.announce(
+                f"project:{pid}:kickoff",
+                project.category,
+                f"Kickoff: {project.title} for {project.candidate_name} ({project.state}), "
+                f"{len(team)} volunteers, until {project.ends_at:%b %-d}",
+                self.s.log,
+            )
         elif isinstance(event, CheckinRequestedV1):
             lead = next((v for s, v in team if s.role == "lead" and v.volunteer_id == event.lead_id), None)
             if lead is None or lead.email_opt_out or project.status != "active":
@@ -78,6 +86,13 @@ class LifecycleSender:
                 lambda a: lm.rating_request(project, campaign, footer(a)),
                 [contact],
                 self._reply_to(thread_id(pid, CAMPAIGN, "rating")),
+            )
+            webhooks.announce(
+                f"project:{pid}:done",
+                project.category,
+                f"Completed: {project.title} for {project.candidate_name} ({project.state}), "
+                f"{len(team)} volunteers: {'; '.join(project.deliverables)}",
+                self.s.log,
             )
         elif isinstance(event, ProjectClosedV1):
             self.s._email(

@@ -119,3 +119,54 @@ def test_phase_end_asks_metrics_and_rating_and_thanks_the_team_with_the_metrics(
     (thanks,) = mails("Thank you:")
     text = thanks.get_body(("plain",)).get_content()
     assert "Sign-ups: 340" in text and all(v.email in str(thanks["To"]) for v in people.values())
+
+
+def _set_webhooks(aws, config: dict) -> None:
+    from shared.secrets import clear_secret_cache
+
+    aws.client("ssm").put_parameter(
+        Name="/tfc/test/webhook-urls", Value=json.dumps(config), Type="SecureString", Overwrite=True
+    )
+    clear_secret_cache()
+
+
+def test_kickoff_and_completion_are_announced_on_the_program_webhook_once(aws):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _set_webhooks(aws, {"default": f"http://127.0.0.1:{server.server_port}/hook"})
+        record, _, _ = kicked_off(aws)
+        matching.on_event(
+            sqs_event(
+                [dump(ProjectCommandV1(correlation_id="t", project_id=record.project.project_id, action="kickoff"))]
+            ),
+            Context(),
+        )
+        to_notify(aws)  # a duplicate kickoff: announced once
+        lifecycle_tick(record.project.ends_at + timedelta(minutes=1))
+        to_notify(aws)
+    finally:
+        server.shutdown()
+    texts = [r["text"] for r in received]
+    assert len(texts) == 2 and texts[0].startswith("Kickoff: ") and texts[1].startswith("Completed: ")
+    assert all(record.project.candidate_name in t for t in texts)
+
+
+def test_a_dead_webhook_never_blocks_the_emails(aws):
+    _set_webhooks(aws, {"default": "http://127.0.0.1:9/nothing-listens"})  # refused at once
+    kicked_off(aws)  # to_notify asserts no batch item failed
+    assert len(mails("Kickoff:")) == 1
