@@ -113,7 +113,7 @@ class Lifecycle:
                 self._open_result_threads(record, outcome)
                 self.publish("notify", [ProjectClosedV1(correlation_id=cid, project_id=project_id, outcome=outcome)])
                 return outcome
-            sources, target = rules.transition(project.status, action)  # type: ignore[arg-type]
+            sources, target = rules.transition(project.status, action, project.kickoff_at is not None)  # type: ignore[arg-type]
             try:
                 won = self.items.close(project, self._seats(record, now), target, sources, now, reason)
             except Conflict:
@@ -249,10 +249,11 @@ class Lifecycle:
         """For every active project: end the phase when due, else ask the check-ins due, then
         flag it when its check-ins say staff should look."""
         figures = {"completed": 0, "checkins_asked": 0, "flagged": 0}
-        for project in self.store.projects_with_status("active"):
+        kicked_off = [p for status in rules.KICKED_OFF_OPEN for p in self.store.projects_with_status(status)]
+        for project in kicked_off:
             phase = _phase(project)
             if phase is None:
-                continue
+                continue  # never kicked off (a project still being staffed the first time)
             if now >= phase.ends_at:
                 try:
                     self.close(project.project_id, "complete", now, cid, "phase ended")
@@ -260,6 +261,8 @@ class Lifecycle:
                 except rules.TransitionError:
                     pass  # moved by someone else since the index was read
                 continue
+            if project.status == "needs_attention":
+                continue  # staff are on it; check-ins resume when they do
             record = self._record(project.project_id)
             lead = next((s.volunteer_id for s in record.slots if s.role == "lead" and s.volunteer_id), None)
             if lead is None:

@@ -63,7 +63,7 @@ class LifecycleSender:
             )
         elif isinstance(event, CheckinRequestedV1):
             lead = next((v for s, v in team if s.role == "lead" and v.volunteer_id == event.lead_id), None)
-            if lead is None or lead.email_opt_out or project.status != "active":
+            if lead is None or lead.email_opt_out or project.status not in ("active", "matching"):
                 self.s.log.info("check-in not sent: lead gone or project not active", extra={"project_id": pid})
                 return
             self.s._email(

@@ -196,3 +196,18 @@ def test_refused_commands_change_nothing(aws):
     run([command(pid, "complete"), command(pid, "leave", volunteer_id="v_nobody"), command("p_missing", "cancel")])
     assert main_store().get_project(pid).project.status == "staffed"
     assert set(actives(record).values()) == {1}
+
+
+def test_the_phase_ends_on_time_while_a_reopened_seat_is_still_empty(aws):
+    record = staffed(aws)
+    pid = record.project.project_id
+    run([command(pid, "kickoff")])
+    project = main_store().get_project(pid).project
+    member = next(s for s in record.slots if s.role == "member")
+    run([command(pid, "leave", volunteer_id=member.volunteer_id)])
+    assert main_store().get_project(pid).project.status == "matching"
+    assert lifecycle_tick(project.ends_at + timedelta(minutes=1))["completed"] == 1
+    final = main_store().get_project(pid)
+    assert final.project.status == "done"
+    assert {main_store().get_volunteer(s.volunteer_id).active_projects for s in final.slots if s.volunteer_id} == {0}
+    assert main_store().get_volunteer(member.volunteer_id).active_projects == 0  # released once, at leaving

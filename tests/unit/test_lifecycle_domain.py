@@ -202,3 +202,10 @@ def test_checkins_settled_by_staff_no_longer_count():
     assert checkin_attention(blocked, now) is not None
     assert checkin_attention(blocked, now, since=T0 + WEEK + timedelta(hours=6)) is None
     assert checkin_attention([_c(1), _c(2), _c(3)], now, since=T0 + 2 * WEEK + timedelta(hours=1)) is None
+
+
+def test_a_kicked_off_project_ends_on_time_even_while_a_seat_is_refilled_or_staff_act():
+    for status in ("matching", "needs_attention"):
+        assert transition(status, "complete", kicked_off=True)[1] == "done"
+        with pytest.raises(TransitionError):
+            transition(status, "complete")  # never kicked off: nothing to complete

@@ -41,11 +41,17 @@ class TransitionError(ValueError):
         self.reason = reason
 
 
-def transition(status: str, action: Action) -> tuple[tuple[str, ...], str]:
+# A kicked-off project whose seat reopened (matching) or that waits for staff still ends on time.
+KICKED_OFF_OPEN = ("active", "matching", "needs_attention")
+
+
+def transition(status: str, action: Action, kicked_off: bool = False) -> tuple[tuple[str, ...], str]:
     """(the statuses the guarded write must still find, the new status) or TransitionError."""
     if action not in TRANSITIONS:
         raise TransitionError("action", f"unknown action {action!r}")
     sources, target = TRANSITIONS[action]
+    if action == "complete" and kicked_off:
+        sources = KICKED_OFF_OPEN
     if status not in sources:
         raise TransitionError("status", f"cannot {action} a project that is {status} (needs {' or '.join(sources)})")
     return sources, target
