@@ -54,7 +54,7 @@ class ProjectCommandV1(Event):
     type: Literal["project.command"] = "project.command"
     version: Literal[1] = 1
     project_id: str
-    action: Literal["kickoff", "complete", "cancel", "leave", "resume"]
+    action: Literal["kickoff", "complete", "cancel", "leave", "resume", "follow_on"]
     volunteer_id: str | None = None  # leave: who leaves
     kickoff_at: datetime | None = None  # kickoff: when the phase starts (default: now)
     reason: str = ""

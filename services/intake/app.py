@@ -396,12 +396,12 @@ def mark_lead_by_email() -> Response:
 
 # --- project lifecycle (issue 9): staff commands, applied by matching -----------------------------
 
-_LIFECYCLE_ACTIONS = ("kickoff", "complete", "cancel", "leave", "resume")
+_LIFECYCLE_ACTIONS = ("kickoff", "complete", "cancel", "leave", "resume", "follow_on")
 
 
 @app.route("/projects/{project_id}/lifecycle", methods=["POST"], content_types=_CONTENT_TYPES)
 def project_lifecycle(project_id: str) -> Response:
-    """{"action": kickoff|complete|cancel|leave|resume, "volunteer_id" (leave), "kickoff_at"
+    """{"action": kickoff|complete|cancel|leave|resume|follow_on, "volunteer_id" (leave), "kickoff_at"
     (ISO, kickoff; default now), "reason"}: queued for matching, which owns the transition (202)."""
     if (refusal := _ops_refusal()) is not None:
         return refusal

@@ -30,7 +30,10 @@ def _staffing() -> Staffing:
 
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     staffing = _staffing()
-    lifecycle = Lifecycle(main_store(), publish, logger)
+    settings = get_settings()
+    lifecycle = Lifecycle(
+        main_store(), publish, logger, settings.invitation_ttl_seconds, settings.max_pending_invitations
+    )
 
     def handle(parsed: Event) -> None:
         if isinstance(parsed, ProjectApprovedV1):

@@ -9,7 +9,7 @@ sends once per project and kind), so a crash between the write and the publish l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -17,6 +17,7 @@ from services.matching.domain import lifecycle as rules
 from shared.events import (
     CheckinRequestedV1,
     Event,
+    InvitationIssuedV1,
     InvitationWithdrawnV1,
     ProjectClosedV1,
     ProjectCommandV1,
@@ -24,7 +25,8 @@ from shared.events import (
     TeamThankedV1,
     VolunteerLeftV1,
 )
-from shared.models import Project
+from shared.ids import derived_id
+from shared.models import Invitation, Project
 from shared.storage import Conflict, Store
 from shared.storage.lifecycle import LifecycleStore, ServedSeat
 from shared.storage.store import ProjectRecord
@@ -44,7 +46,16 @@ def _phase(project: Project) -> rules.Phase | None:
 
 
 class Lifecycle:
-    def __init__(self, store: Store, publish: Publish, logger: Logger) -> None:
+    def __init__(
+        self,
+        store: Store,
+        publish: Publish,
+        logger: Logger,
+        invitation_ttl: int = 259200,
+        max_pending: int = 3,
+    ) -> None:
+        self.invitation_ttl = invitation_ttl
+        self.max_pending = max_pending
         self.store = store
         self.publish = publish
         self.log = logger
@@ -66,6 +77,8 @@ class Lifecycle:
                 self.close(event.project_id, "complete", now, cid, event.reason)
             elif event.action == "cancel":
                 self.close(event.project_id, "cancel", now, cid, event.reason or "cancelled by staff")
+            elif event.action == "follow_on":
+                self.follow_on(event.project_id, now, cid, event.reason)
             elif event.action == "resume":
                 self.resume(event.project_id, now, event.reason or "resumed by staff")
             elif event.action == "leave":
@@ -209,6 +222,63 @@ class Lifecycle:
             **extra,
         )
         return target
+
+    def follow_on(self, project_id: str, now: datetime, cid: str, reason: str = "") -> str:
+        """A new phase after a done project: a new project linked to it, matching at once, whose
+        seats go first to the same team (one invitation each); waves fill whatever they decline."""
+        record = self._record(project_id)
+        first = record.project
+        weeks = rules.follow_on_weeks(first.status, first.weeks)
+        new_id = derived_id("p", "follow_on", project_id)
+        project = first.model_copy(
+            update={
+                "project_id": new_id,
+                "status": "matching",
+                "status_reason": reason or "follow-on phase",
+                "weeks": weeks,
+                "filled": 0,
+                "waves": 0,
+                "created_at": now,
+                "approved_at": now,
+                "staffed_at": None,
+                "kickoff_at": None,
+                "ends_at": None,
+                "closed_at": None,
+                "attention_cleared_at": None,
+                "follows_project_id": project_id,
+                "version": 1,
+            }
+        )
+        slots = [s.model_copy(update={"volunteer_id": None, "filled_at": None}) for s in record.slots]
+        self.items.create_follow_on(project, slots)  # False: created before (a retry): invite as below
+        invited = []
+        for slot in record.slots:
+            if slot.volunteer_id is None:
+                continue
+            invitation = Invitation(
+                invitation_id=derived_id("i", new_id, slot.volunteer_id),
+                project_id=new_id,
+                volunteer_id=slot.volunteer_id,
+                role=slot.role,
+                skill=slot.skill,
+                reasons=[f"You were on the first phase of {first.title.lower()} for {first.candidate_name}"],
+                created_at=now,
+                expires_at=now + timedelta(seconds=self.invitation_ttl),
+            )
+            if self.items.invite_back(invitation, self.max_pending):
+                invited.append(invitation)
+        if invited:
+            self.publish(
+                "notify",
+                [
+                    InvitationIssuedV1(correlation_id=cid, invitation_id=i.invitation_id, project_id=new_id)
+                    for i in invited
+                ],
+            )
+            for invitation in invited:
+                self.store.mark_invitation_published(invitation)
+        self.log.info("follow-on phase", extra={"project_id": new_id, "follows": project_id, "invited": len(invited)})
+        return new_id
 
     # --- check-ins ----------------------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.models import Project, Slot
+from shared.models import Invitation, Project, Slot
 from shared.storage import keys
-from shared.storage.codec import to_dynamo
+from shared.storage.codec import item, to_dynamo
 from shared.storage.store import Conflict, Store, _cancellation_codes, _is
 
 
@@ -170,6 +170,35 @@ class LifecycleStore:
         return self.store.transition_project(
             project, "active", from_statuses=["staffed"], now=now, kickoff_at=kickoff_at, ends_at=ends_at
         )
+
+    def create_follow_on(self, project: Project, slots: list[Slot]) -> bool:
+        """The follow-on project, its empty seats, and its id on the campaign, together; False when
+        it already exists (its id derives from the first project, so a retry creates nothing)."""
+        actions: list[dict[str, Any]] = [
+            {"Put": {"Item": self.store._project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}},
+            *[{"Put": {"Item": item(s, keys.slot(project.project_id, s.index))}} for s in slots],
+            {
+                "Update": {
+                    "Key": keys.campaign(project.campaign_id),
+                    "UpdateExpression": "SET project_ids = list_append(project_ids, :p)",
+                    "ConditionExpression": "attribute_exists(pk)",
+                    "ExpressionAttributeValues": {":p": [project.project_id]},
+                }
+            },
+        ]
+        try:
+            self.store._transact(actions)
+        except ClientError as exc:
+            if _is(exc, "TransactionCanceledException") and _cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+        return True
+
+    def invite_back(self, invitation: Invitation, max_pending: int) -> bool:
+        """The first phase's team is invited first (the usual guards: pending cap, project limit, opt-out)."""
+        from shared.storage.store import InviteOutcome
+
+        return self.store.create_invitation(invitation, max_pending) is InviteOutcome.CREATED
 
     # --- check-ins and results ----------------------------------------------------------------
 

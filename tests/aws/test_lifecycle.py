@@ -211,3 +211,30 @@ def test_the_phase_ends_on_time_while_a_reopened_seat_is_still_empty(aws):
     assert final.project.status == "done"
     assert {main_store().get_volunteer(s.volunteer_id).active_projects for s in final.slots if s.volunteer_id} == {0}
     assert main_store().get_volunteer(member.volunteer_id).active_projects == 0  # released once, at leaving
+
+
+def test_a_follow_on_phase_is_a_new_linked_project_offered_first_to_the_same_team(aws):
+    record = staffed(aws)
+    pid = record.project.project_id
+    run([command(pid, "follow_on")])
+    assert len(main_store().get_campaign(record.project.campaign_id).project_ids) == 1  # refused: not done
+    run([command(pid, "kickoff")])
+    lifecycle_tick(main_store().get_project(pid).project.ends_at + timedelta(minutes=1))
+    drain(aws, "notify")
+    run([command(pid, "follow_on"), command(pid, "follow_on")])  # with a duplicate
+    ids = main_store().get_campaign(record.project.campaign_id).project_ids
+    assert len(ids) == 2
+    follow = main_store().get_project(ids[1])
+    assert follow.project.follows_project_id == pid and follow.project.status == "matching"
+    assert [s.volunteer_id for s in follow.slots] == [None] * len(record.slots)
+    team = {(s.volunteer_id, s.role, s.skill) for s in record.slots}
+    assert {(i.volunteer_id, i.role, i.skill) for i in follow.invitations} == team  # the same team, same seats
+    issued = [e for e in drain(aws, "notify") if e["type"] == "invitation.issued"]
+    assert len(issued) == len(team)  # once each, despite the duplicate
+    run(
+        [
+            dump(InvitationAnsweredV1(correlation_id="t", invitation_id=i.invitation_id, answer="yes", channel="email"))
+            for i in follow.invitations
+        ]
+    )
+    assert main_store().get_project(ids[1]).project.status == "staffed"

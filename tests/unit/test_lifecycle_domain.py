@@ -209,3 +209,12 @@ def test_a_kicked_off_project_ends_on_time_even_while_a_seat_is_refilled_or_staf
         assert transition(status, "complete", kicked_off=True)[1] == "done"
         with pytest.raises(TransitionError):
             transition(status, "complete")  # never kicked off: nothing to complete
+
+
+def test_a_follow_on_follows_only_a_done_project_and_keeps_the_cap():
+    from services.matching.domain.lifecycle import follow_on_weeks
+
+    assert follow_on_weeks("done", 12) == 8 and follow_on_weeks("done", 4) == 4
+    for status in ("active", "cancelled", "matching"):
+        with pytest.raises(TransitionError, match="status"):
+            follow_on_weeks(status, 4)

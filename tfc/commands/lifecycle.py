@@ -1,4 +1,4 @@
-"""`tfc projects kickoff|complete|cancel|leave|resume`: staff moves a project through its life.
+"""`tfc projects kickoff|complete|cancel|leave|resume|follow-on`: staff moves a project through its life.
 
 Each posts to the ops API (`POST /projects/{id}/lifecycle`); matching applies it from its queue,
 so the answer is "queued" and `tfc campaigns show` shows the result a moment later."""
@@ -74,6 +74,11 @@ def resume(project_id: str, api: ApiOpt = None, ops_key: KeyOpt = None) -> None:
     _post(project_id, {"action": "resume"}, api, ops_key)
 
 
+def follow_on(project_id: str, api: ApiOpt = None, ops_key: KeyOpt = None) -> None:
+    """After a done project: a new phase, linked to it, offered first to the same team."""
+    _post(project_id, {"action": "follow_on"}, api, ops_key)
+
+
 def register(projects: typer.Typer) -> None:
-    for command in (kickoff, complete, cancel, leave, resume):
-        projects.command(command.__name__)(command)
+    for command in (kickoff, complete, cancel, leave, resume, follow_on):
+        projects.command(command.__name__.replace("_", "-"))(command)

@@ -120,6 +120,13 @@ def resume(status: str, kickoff_at: datetime | None, has_open_seat: bool) -> str
     return "matching" if has_open_seat else after_refill(kickoff_at)
 
 
+def follow_on_weeks(status: str, weeks: int) -> int:
+    """A follow-on phase is a new project after a done one, again at most MAX_WEEKS."""
+    if status != "done":
+        raise TransitionError("status", f"a follow-on phase follows a done project, not one that is {status}")
+    return min(weeks, MAX_WEEKS)
+
+
 # --- weekly check-ins --------------------------------------------------------------------------
 
 
