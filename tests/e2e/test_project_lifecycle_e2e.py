@@ -1,4 +1,5 @@
-"""One project from request to done in the running local runtime, with a simulated clock:
+"""One project from request to done in the running local runtime, with a simulated clock (runs
+after test_pipeline, whose first "Your team for" intro in the shared outbox must be its own):
 staffed by replies, kicked off by staff, a weekly check-in answered by reply through
 /_local/inbound/email, the phase end (members released), metrics, rating and the thank-you."""
 
@@ -79,10 +80,7 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
         current = project()
         return current if current["status"] == "staffed" else None
 
-    team = wait_for(staffed, timeout=60)["team"]
-    lead_id = next(t["volunteer_id"] for t in team if t["role"] == "lead")
-    lead_email = next((e for e, v in ids.items() if v == lead_id), None)
-    assert lead_email is not None  # only our trained lead could take the lead seat
+    team = wait_for(staffed, timeout=60)["team"]  # the pool is shared: others' volunteers may be on it
 
     saved = os.environ.get(CLOCK_OFFSET_VAR)
     try:
@@ -97,7 +95,8 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
         # a week later (simulated) the lead gets the check-in and answers it by reply
         assert api.post("/_local/clock", json={"advance_seconds": 7 * 86400 + 3600}).status_code == 200
         checkin = wait_for(lambda: mine("Week 1 check-in"))[0]
-        assert lead_email in checkin["to"]
+        lead_email = checkin["to"]  # the lead alone
+        assert "," not in lead_email and lead_email not in (CONTACT,)
         reply(checkin, lead_email, "Done: new home page live\nNext: donate page\nBlocked: none")
 
         def checkin_stored() -> dict | None:
