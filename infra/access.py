@@ -59,9 +59,10 @@ ACCESS: dict[str, Access] = {
     ),
     "matching-events": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "matching-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
+    "lifecycle-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "notify-send": Access(
         tables={"main": "read", "idempotency": "write"},
-        secrets=frozenset({"reply-token-key"}),
+        secrets=frozenset({"reply-token-key", "webhook-urls"}),  # webhook URLs are credentials
         sends_email=True,
         sends_sms=True,
     ),

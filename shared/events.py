@@ -48,6 +48,39 @@ class InvitationAnsweredV1(Event):
     channel: Literal["email", "sms", "staff"]
 
 
+class ProjectCommandV1(Event):
+    """Staff (ops API / `tfc projects ...`) or a volunteer's "leave" reply moves a project on."""
+
+    type: Literal["project.command"] = "project.command"
+    version: Literal[1] = 1
+    project_id: str
+    action: Literal["kickoff", "complete", "cancel", "leave", "resume", "follow_on"]
+    volunteer_id: str | None = None  # leave: who leaves
+    kickoff_at: datetime | None = None  # kickoff: when the phase starts (default: now)
+    reason: str = ""
+    channel: Literal["email", "staff"] = "staff"
+
+
+class CheckinAnsweredV1(Event):
+    """The lead answered a weekly check-in (notify verified the token and the sender)."""
+
+    type: Literal["checkin.answered"] = "checkin.answered"
+    version: Literal[1] = 1
+    project_id: str
+    week: int
+    text: str = Field(max_length=20_000)
+
+
+class ResultReportedV1(Event):
+    """At phase end the lead replied with the metrics, or the campaign with its 1-5 rating."""
+
+    type: Literal["result.reported"] = "result.reported"
+    version: Literal[1] = 1
+    project_id: str
+    kind: Literal["metrics", "rating"]
+    text: str = Field(max_length=20_000)
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -115,7 +148,55 @@ class ReplyAcknowledgedV1(Event):
     channel: Literal["email", "sms"]
 
 
-MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1, Field(discriminator="type")]
+class ProjectKickedOffV1(Event):
+    """The phase started: one kickoff email to the team and the campaign (and the webhook)."""
+
+    type: Literal["project.kicked_off"] = "project.kicked_off"
+    version: Literal[1] = 1
+    project_id: str
+
+
+class CheckinRequestedV1(Event):
+    """Ask the lead this week's three questions (done, next, blocked)."""
+
+    type: Literal["checkin.requested"] = "checkin.requested"
+    version: Literal[1] = 1
+    project_id: str
+    week: int
+    lead_id: str
+
+
+class ProjectClosedV1(Event):
+    """done: metrics request to the lead, rating request to the campaign, thank-you to the team;
+    cancelled: a note to the team and the campaign."""
+
+    type: Literal["project.closed"] = "project.closed"
+    version: Literal[1] = 1
+    project_id: str
+    outcome: Literal["done", "cancelled"]
+
+
+class VolunteerLeftV1(Event):
+    """Confirm to a volunteer that they left the project."""
+
+    type: Literal["volunteer.left"] = "volunteer.left"
+    version: Literal[1] = 1
+    project_id: str
+    volunteer_id: str
+
+
+class TeamThankedV1(Event):
+    """The lead reported the results: thank the team and the campaign with what they achieved."""
+
+    type: Literal["team.thanked"] = "team.thanked"
+    version: Literal[1] = 1
+    project_id: str
+
+
+MatchingEvent = Annotated[
+    ProjectApprovedV1 | InvitationAnsweredV1 | ProjectCommandV1 | CheckinAnsweredV1 | ResultReportedV1,
+    Field(discriminator="type"),
+]
 NotifyEvent = Annotated[
     CampaignReceivedV1
     | InvitationIssuedV1
@@ -123,7 +204,12 @@ NotifyEvent = Annotated[
     | AnswerOutcomeV1
     | ProjectStaffedV1
     | InvitationWithdrawnV1
-    | ReplyAcknowledgedV1,
+    | ReplyAcknowledgedV1
+    | ProjectKickedOffV1
+    | CheckinRequestedV1
+    | ProjectClosedV1
+    | VolunteerLeftV1
+    | TeamThankedV1,
     Field(discriminator="type"),
 ]
 

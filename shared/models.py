@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+import os
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,8 +25,15 @@ InvitationStatus = Literal["pending", "accepted", "declined", "expired", "withdr
 Role = Literal["lead", "member"]
 
 
+CLOCK_OFFSET_VAR = "TFC_CLOCK_OFFSET_SECONDS"
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The system's clock. The local runtime can run it ahead (TFC_CLOCK_OFFSET_SECONDS, moved by
+    `POST /_local/clock`) so weeks of check-ins and a phase end play out in seconds; unset in AWS."""
+    offset = os.environ.get(CLOCK_OFFSET_VAR)
+    now = datetime.now(UTC)
+    return now + timedelta(seconds=float(offset)) if offset else now
 
 
 def email_hash(email: str) -> str:
@@ -127,6 +135,12 @@ class Project(Record):
     created_at: datetime
     approved_at: datetime | None = None
     staffed_at: datetime | None = None
+    # Lifecycle (issue 9): the phase is fixed at kickoff; a follow-on phase links to its first.
+    kickoff_at: datetime | None = None
+    ends_at: datetime | None = None
+    closed_at: datetime | None = None
+    follows_project_id: str | None = None
+    attention_cleared_at: datetime | None = None  # staff resumed it: earlier check-ins are settled
     version: int = 1
 
 

@@ -205,6 +205,20 @@ RESOURCES = Resources(
             purpose="Expire invitations and top up projects that still have open slots",
         ),
         Function(
+            "lifecycle-tick",
+            "matching",
+            "services.matching.handlers:on_lifecycle_tick",
+            timeout_seconds=60,
+            memory_mb=512,
+            schedule=Schedule(
+                "lifecycle-tick",
+                "rate(1 hour)",
+                local_seconds=5.0,
+                purpose="Weekly check-ins to leads; end phases that reached their end date",
+            ),
+            purpose="Check-ins, needs_attention from their answers, phase end (volunteers released)",
+        ),
+        Function(
             "notify-send",
             "notify",
             "services.notify.handlers:on_send",
@@ -241,6 +255,10 @@ RESOURCES = Resources(
     parameters=(
         Parameter("reply-token-key", purpose="HMAC key that signs reply addresses"),
         Parameter("ops-api-key", purpose="Key staff send as x-api-key on ops routes"),
+        Parameter(
+            "webhook-urls",
+            purpose="JSON {program or 'default': Slack-compatible webhook URL}; the generated value means none",
+        ),
     ),
 )
 

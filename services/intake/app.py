@@ -36,6 +36,7 @@ from services.intake.usecases import (
     submit_campaign,
 )
 from shared.catalog import CATEGORY_LABELS, catalog
+from shared.events import ProjectCommandV1
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -391,3 +392,44 @@ def mark_lead_by_email() -> Response:
     if not isinstance(email, str) or "@" not in email:
         return _refuse(422, [{"field": "email", "message": "is required"}])
     return _lead_trained(None, email.strip().lower())
+
+
+# --- project lifecycle (issue 9): staff commands, applied by matching -----------------------------
+
+_LIFECYCLE_ACTIONS = ("kickoff", "complete", "cancel", "leave", "resume", "follow_on")
+
+
+@app.route("/projects/{project_id}/lifecycle", methods=["POST"], content_types=_CONTENT_TYPES)
+def project_lifecycle(project_id: str) -> Response:
+    """{"action": kickoff|complete|cancel|leave|resume|follow_on, "volunteer_id" (leave), "kickoff_at"
+    (ISO, kickoff; default now), "reason"}: queued for matching, which owns the transition (202)."""
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    try:
+        data = _json_object(_body())
+    except _Refused as refused:
+        return refused.response
+    if data.get("action") not in _LIFECYCLE_ACTIONS:
+        return _refuse(422, [{"field": "action", "message": f"must be one of {', '.join(_LIFECYCLE_ACTIONS)}"}])
+    if data["action"] == "leave" and not data.get("volunteer_id"):
+        return _refuse(422, [{"field": "volunteer_id", "message": "is required to leave"}])
+    if main_store().get_projects([project_id]) == []:
+        return _refuse(404, [{"field": "project_id", "message": "no such project"}])
+    with correlation(logger, _correlation_id()) as cid:
+        try:
+            command = ProjectCommandV1(
+                correlation_id=cid,
+                project_id=project_id,
+                action=data["action"],
+                volunteer_id=data.get("volunteer_id"),
+                kickoff_at=data.get("kickoff_at"),
+                reason=str(data.get("reason", ""))[:500],
+            )
+        except ValidationError as exc:
+            errors = [{"field": ".".join(map(str, e["loc"])) or "body", "message": e["msg"]} for e in exc.errors()]
+            return _refuse(422, errors)
+        if command.kickoff_at is not None and command.kickoff_at.tzinfo is None:
+            return _refuse(422, [{"field": "kickoff_at", "message": "needs a time zone (e.g. 2026-03-02T15:00:00Z)"}])
+        publish("matching", [command])
+        logger.info("lifecycle command queued", extra={"project_id": project_id, "action": command.action})
+    return _json(202, {"project_id": project_id, "action": command.action, "queued": True})

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.matching.lifecycle import Lifecycle
 from services.matching.staffing import Staffing
 from shared.batch import consume
-from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1
+from shared.events import (
+    CheckinAnsweredV1,
+    Event,
+    InvitationAnsweredV1,
+    ProjectApprovedV1,
+    ProjectCommandV1,
+    ResultReportedV1,
+)
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -22,6 +30,10 @@ def _staffing() -> Staffing:
 
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     staffing = _staffing()
+    settings = get_settings()
+    lifecycle = Lifecycle(
+        main_store(), publish, logger, settings.invitation_ttl_seconds, settings.max_pending_invitations
+    )
 
     def handle(parsed: Event) -> None:
         if isinstance(parsed, ProjectApprovedV1):
@@ -30,6 +42,12 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.info("project approved; invited in the next wave", extra={"project_id": parsed.project_id})
         elif isinstance(parsed, InvitationAnsweredV1):
             staffing.apply_answer(parsed, utcnow())
+        elif isinstance(parsed, ProjectCommandV1):
+            lifecycle.command(parsed, utcnow())
+        elif isinstance(parsed, CheckinAnsweredV1):
+            lifecycle.answer_checkin(parsed.project_id, parsed.week, parsed.text, utcnow())
+        elif isinstance(parsed, ResultReportedV1):
+            lifecycle.report_result(parsed.project_id, parsed.kind, parsed.text, utcnow(), parsed.correlation_id)
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 
@@ -38,4 +56,12 @@ def on_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with correlation(logger, new_correlation_id()) as cid:
         figures = _staffing().tick(utcnow(), cid)
         logger.info("matching tick", extra=figures)
+        return figures
+
+
+def on_lifecycle_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Weekly check-ins, attention from their answers, and the phase end of active projects."""
+    with correlation(logger, new_correlation_id()) as cid:
+        figures = Lifecycle(main_store(), publish, logger).tick(utcnow(), cid)
+        logger.info("lifecycle tick", extra=figures)
         return figures

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
+from services.matching.domain.lifecycle import after_refill
 from services.matching.wave import Wave, WaveResult
 from shared.events import (
     AnswerOutcomeV1,
@@ -234,6 +235,13 @@ class Staffing:
     def _finish(self, found: ProjectRecord, now: datetime, cid: str) -> None:
         project, project_id = found.project, found.project.project_id
         if project.status != "matching" or any(s.volunteer_id is None for s in found.slots):
+            return
+        if project.kickoff_at is not None:  # a reopened seat refilled: the phase (and its end) goes on
+            self.store.transition_project(
+                project, after_refill(project.kickoff_at), from_statuses=["matching"], now=now
+            )
+            self.log.info("reopened seat refilled", extra={"project_id": project_id})
+            self.withdraw(found.invitations, "team_filled", now, cid)
             return
         self.publish("notify", [ProjectStaffedV1(correlation_id=cid, project_id=project_id)])
         self.store.transition_project(project, "staffed", from_statuses=["matching"], now=now, staffed_at=now)

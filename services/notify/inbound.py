@@ -108,6 +108,11 @@ class Inbox:
             self.log.warning("reply refused: bad token", extra={"reason": str(exc)})
             return
         invitation = self.store.get_invitation(invitation_id)
+        if invitation is None and not expired:
+            from services.notify.lifecycle_replies import apply_thread_reply
+
+            if apply_thread_reply(self.store, self.publish, self.log, invitation_id, reading, cid):
+                return
         volunteer = self.store.get_volunteer(invitation.volunteer_id) if invitation else None
         if invitation is None or volunteer is None:
             self.log.warning("reply refused: invitation unknown", extra={"invitation_id": invitation_id})

@@ -84,6 +84,11 @@ class Sender:
             self.volunteer_note(event.project_id, event.invitation_id, "unclear", suffix=event.event_id)
         elif isinstance(event, ProjectStaffedV1):
             self.team_intro(event.project_id)
+        else:
+            from services.notify.lifecycle_sending import LIFECYCLE_EVENTS, LifecycleSender
+
+            if isinstance(event, LIFECYCLE_EVENTS):
+                LifecycleSender(self).handle(event)
 
     # --- loading: one read of the project's partition gives the project, seats and invitations -
 

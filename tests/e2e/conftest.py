@@ -21,7 +21,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
         RuntimeOptions(
             port=0,
             visibility_timeout=2,
-            schedule_seconds={"matching-tick": 1.0},
+            schedule_seconds={"matching-tick": 1.0, "lifecycle-tick": 1.0},
             state_file=state,
             env={"POWERTOOLS_LOG_LEVEL": "WARNING"},
         )

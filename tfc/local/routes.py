@@ -64,3 +64,20 @@ def inbound_sms() -> Response:
     if isinstance(data, Response):
         return data
     return _json(202, {"accepted": True, "message_id": inbound.inject_sms(data["from"], data["to"], data["text"])})
+
+
+@local.route("/_local/clock", methods=["POST"])
+def advance_clock() -> Response:
+    """{"advance_seconds": N}: run the system's clock (shared.models.utcnow) N seconds further
+    ahead, so check-ins and phase ends happen now. Never backwards."""
+    from shared.models import CLOCK_OFFSET_VAR, utcnow
+
+    try:
+        data = json.loads(local.current_request.raw_body or b"{}")
+        seconds = float(data["advance_seconds"])
+    except (ValueError, KeyError, TypeError):
+        return _json(422, {"errors": [{"field": "advance_seconds", "message": "is required: a number of seconds"}]})
+    if not 0 <= seconds <= 366 * 86400:
+        return _json(422, {"errors": [{"field": "advance_seconds", "message": "must be between 0 and a year"}]})
+    os.environ[CLOCK_OFFSET_VAR] = str(float(os.environ.get(CLOCK_OFFSET_VAR, "0")) + seconds)
+    return _json(200, {"now": utcnow().isoformat(), "offset_seconds": float(os.environ[CLOCK_OFFSET_VAR])})

@@ -1,0 +1,56 @@
+"""Reply threads of the lifecycle (issue 9): one per (project, person, purpose).
+
+A lifecycle email (a check-in, the metrics or rating request) carries a reply token like an
+invitation's (services/notify/domain/tokens.py), over a thread id derived from (project, person,
+purpose) in the same 10-byte id space (`i_...`), so one token format, one key and one verifier
+serve both. Matching writes the thread before it publishes the event that emails it; notify signs
+the derived id, and inbound finds the thread when no invitation has that id.
+
+Item: `THREAD#<tid> / META` {project_id, volunteer_id (None: the campaign contact), purpose, week}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from shared.ids import derived_id
+from shared.storage.store import Store
+
+Purpose = Literal["checkin", "metrics", "rating"]
+CAMPAIGN = "campaign"  # the `person` of the campaign contact's threads
+
+
+def thread_id(project_id: str, person: str, purpose: str, week: int = 0) -> str:
+    return derived_id("i", "thread", project_id, person, purpose, str(week))
+
+
+def thread_key(tid: str) -> dict[str, str]:
+    return {"pk": f"THREAD#{tid}", "sk": "META"}
+
+
+@dataclass(frozen=True)
+class Thread:
+    thread_id: str
+    project_id: str
+    person: str  # a volunteer id, or CAMPAIGN
+    purpose: str
+    week: int = 0
+
+
+class ThreadStore:
+    def __init__(self, store: Store) -> None:
+        self._table = store._table
+        self.store = store
+
+    def open(self, project_id: str, person: str, purpose: Purpose, week: int = 0) -> Thread:
+        """Idempotent: the id derives from its parts, so writing it again changes nothing."""
+        thread = Thread(thread_id(project_id, person, purpose, week), project_id, person, purpose, week)
+        self._table.put_item(Item=thread_key(thread.thread_id) | {"type": "Thread", **thread.__dict__})
+        return thread
+
+    def get_thread(self, tid: str) -> Thread | None:
+        found = self.store._get(thread_key(tid))
+        if found is None:
+            return None
+        return Thread(found["thread_id"], found["project_id"], found["person"], found["purpose"], int(found["week"]))
