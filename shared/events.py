@@ -48,6 +48,14 @@ class InvitationAnsweredV1(Event):
     channel: Literal["email", "sms", "staff"]
 
 
+class WaveRequestedV1(Event):
+    """Staff asked for another wave for one project now (the console's "send another wave")."""
+
+    type: Literal["project.wave_requested"] = "project.wave_requested"
+    version: Literal[1] = 1
+    project_id: str
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -115,7 +123,16 @@ class ReplyAcknowledgedV1(Event):
     channel: Literal["email", "sms"]
 
 
-MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1, Field(discriminator="type")]
+class ProjectDeclinedV1(Event):
+    """Staff declined a requested project: tell the campaign contact why (the staff's words)."""
+
+    type: Literal["project.declined"] = "project.declined"
+    version: Literal[1] = 1
+    project_id: str
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1 | WaveRequestedV1, Field(discriminator="type")]
 NotifyEvent = Annotated[
     CampaignReceivedV1
     | InvitationIssuedV1
@@ -123,7 +140,8 @@ NotifyEvent = Annotated[
     | AnswerOutcomeV1
     | ProjectStaffedV1
     | InvitationWithdrawnV1
-    | ReplyAcknowledgedV1,
+    | ReplyAcknowledgedV1
+    | ProjectDeclinedV1,
     Field(discriminator="type"),
 ]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from services.matching.staffing import Staffing
 from shared.batch import consume
-from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1
+from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1, WaveRequestedV1
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -30,6 +30,9 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.info("project approved; invited in the next wave", extra={"project_id": parsed.project_id})
         elif isinstance(parsed, InvitationAnsweredV1):
             staffing.apply_answer(parsed, utcnow())
+        elif isinstance(parsed, WaveRequestedV1):
+            # A repeat delivery is harmless: a wave only asks for what open seats still need.
+            staffing.wave(utcnow(), parsed.correlation_id, [parsed.project_id])
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 
