@@ -16,7 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
+from tfc.commands.export import export
 from tfc.commands.notify import notify
+from tfc.commands.roster import import_roster
 from tfc.commands.score import score
 
 app = typer.Typer(
@@ -32,6 +34,8 @@ app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/co
 app.add_typer(score, name="score")
 app.add_typer(dlq, name="dlq")
 app.add_typer(notify, name="notify")
+app.add_typer(export, name="export")
+volunteers.command("import")(import_roster)
 
 err = Console(stderr=True)
 out = Console()
