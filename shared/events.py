@@ -56,6 +56,15 @@ class WaveRequestedV1(Event):
     project_id: str
 
 
+class VolunteerInviteRequestedV1(Event):
+    """Staff chose a volunteer for a project (the console's "invite this volunteer")."""
+
+    type: Literal["project.invite_requested"] = "project.invite_requested"
+    version: Literal[1] = 1
+    project_id: str
+    volunteer_id: str
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -132,7 +141,9 @@ class ProjectDeclinedV1(Event):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-MatchingEvent = Annotated[ProjectApprovedV1 | InvitationAnsweredV1 | WaveRequestedV1, Field(discriminator="type")]
+MatchingEvent = Annotated[
+    ProjectApprovedV1 | InvitationAnsweredV1 | WaveRequestedV1 | VolunteerInviteRequestedV1, Field(discriminator="type")
+]
 NotifyEvent = Annotated[
     CampaignReceivedV1
     | InvitationIssuedV1

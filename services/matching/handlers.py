@@ -6,7 +6,7 @@ from typing import Any
 
 from services.matching.staffing import Staffing
 from shared.batch import consume
-from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1, WaveRequestedV1
+from shared.events import Event, InvitationAnsweredV1, ProjectApprovedV1, VolunteerInviteRequestedV1, WaveRequestedV1
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
 from shared.publisher import publish
@@ -33,6 +33,9 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         elif isinstance(parsed, WaveRequestedV1):
             # A repeat delivery is harmless: a wave only asks for what open seats still need.
             staffing.wave(utcnow(), parsed.correlation_id, [parsed.project_id])
+        elif isinstance(parsed, VolunteerInviteRequestedV1):
+            outcome = staffing.invite_chosen(parsed.project_id, parsed.volunteer_id, utcnow(), parsed.correlation_id)
+            logger.info("staff invitation", extra={"project_id": parsed.project_id, "outcome": outcome})
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 

@@ -287,3 +287,53 @@ def test_known_volunteers_lookup_needs_the_key(client):
     assert client.http.post("/console/api/volunteers/known", body=body, headers=headers).status_code == 403
     response = client.http.post("/console/api/volunteers/known", body=body, headers=headers | OPS)
     assert json.loads(response.body) == {"known": [True, False]}
+
+
+def test_staff_invite_a_chosen_volunteer_and_ask_for_another_wave(client, aws):
+    from services.matching import handlers
+    from tests.aws.conftest import Context, sqs_event
+
+    project_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["project_ids"][0]
+    record = main_store().get_project(project_id)
+    skill = record.slots[1].skill
+    post(client, "/volunteers", VOLUNTEER | {"email": "chosen@example.com", "name": "Cho Sen", "skills": [skill]})
+    session = login(client)
+    token = csrf_of(page(client, "/console/review", session))
+    early = submit(
+        client, f"/console/projects/{project_id}/invite", session, {"csrf": token, "volunteer": "chosen@example.com"}
+    )
+    assert "only+while+matching" in early.headers["Location"] or "only%20while%20matching" in early.headers["Location"]
+    submit(client, f"/console/projects/{project_id}/approve", session, {"csrf": token})
+    drain(aws, "matching")
+    drain(aws, "notify")
+
+    body = page(client, f"/console/projects/{project_id}", session)
+    assert 'for="invite-volunteer"' in body
+    unknown = submit(
+        client, f"/console/projects/{project_id}/invite", session, {"csrf": token, "volunteer": "nobody@example.com"}
+    )
+    assert "no%20volunteer" in unknown.headers["Location"]
+    for _ in range(2):  # a double click: one invitation, one email
+        assert (
+            submit(
+                client,
+                f"/console/projects/{project_id}/invite",
+                session,
+                {"csrf": token, "volunteer": "CHOSEN@example.com"},
+            ).status_code
+            == 303
+        )
+    requested = drain(aws, "matching")
+    assert [e["type"] for e in requested] == ["project.invite_requested"] * 2
+    handlers.on_event(sqs_event([json.dumps(e) for e in requested], "matching"), Context())
+    [invitation] = main_store().get_project(project_id).invitations
+    assert (invitation.skill, invitation.reasons, invitation.published) == (
+        skill,
+        ["chosen by our staff for this project"],
+        True,
+    )
+    assert [e["type"] for e in drain(aws, "notify")] == ["invitation.issued"]
+    assert "chosen by our staff" in page(client, f"/console/projects/{project_id}", session)
+
+    assert submit(client, f"/console/projects/{project_id}/wave", session, {"csrf": token}).status_code == 303
+    assert [e["type"] for e in drain(aws, "matching")] == ["project.wave_requested"]

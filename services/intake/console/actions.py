@@ -6,8 +6,8 @@ from datetime import datetime
 
 from services.intake.domain import review
 from services.intake.usecases import InvalidTransition, NotFound, Publish
-from shared.events import InvitationAnsweredV1, ProjectDeclinedV1, WaveRequestedV1
-from shared.models import Project
+from shared.events import InvitationAnsweredV1, ProjectDeclinedV1, VolunteerInviteRequestedV1, WaveRequestedV1
+from shared.models import Project, email_hash
 from shared.storage import Conflict, Store
 
 RESOLUTIONS = ("yes", "no", "email")
@@ -62,6 +62,24 @@ def another_wave(store: Store, publish: Publish, project_id: str, *, now: dateti
         raise InvalidTransition(f"project is {project.status}; waves go out only for projects being matched")
     publish("matching", [WaveRequestedV1(correlation_id=cid, project_id=project_id)])
     return project
+
+
+def invite_chosen(store: Store, publish: Publish, project_id: str, who: str, *, cid: str) -> str:
+    """Ask matching to invite one volunteer (by email or id) to this project; matching picks the
+    seat they fit and applies the usual limits. Returns the volunteer's name."""
+    who = who.strip()
+    volunteer_id = store.volunteer_id_for_email(email_hash(who)) if "@" in who else who
+    volunteer = store.get_volunteer(volunteer_id) if volunteer_id else None
+    if volunteer is None:
+        raise review.Refused([{"field": "volunteer", "message": "no volunteer with that email or id"}])
+    project = _project(store, project_id)
+    if project.status != "matching":
+        raise InvalidTransition(f"project is {project.status}; invitations go out only while matching")
+    publish(
+        "matching",
+        [VolunteerInviteRequestedV1(correlation_id=cid, project_id=project_id, volunteer_id=volunteer.volunteer_id)],
+    )
+    return volunteer.name
 
 
 def resolve_reply(

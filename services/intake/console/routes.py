@@ -318,6 +318,24 @@ def another_wave(project_id: str) -> Response:
     return _redirect(f"/console/projects/{project_id}?notice=" + quote("Another wave was asked for."))
 
 
+@bp.route("/console/projects/{project_id}/invite", methods=["POST"], content_types=[FORM])
+@_guard
+def invite_chosen(project_id: str) -> Response:
+    _, _, fields = _post()
+    with correlation(logger, new_correlation_id()) as cid:
+        try:
+            name = actions.invite_chosen(main_store(), publish, project_id, _one(fields, "volunteer"), cid=cid)
+        except Refused as refused:
+            return _redirect(f"/console/projects/{project_id}?notice=" + quote(refused.errors[0]["message"]))
+        except (NotFound, InvalidTransition) as exc:
+            return _redirect(f"/console/projects/{project_id}?notice=" + quote(str(exc)))
+        logger.info("staff invitation requested", extra={"project_id": project_id})
+    notice = (
+        f"Asked matching to invite {name}; the invitation appears below once sent (or not, if their limits say no)."
+    )
+    return _redirect(f"/console/projects/{project_id}?notice=" + quote(notice))
+
+
 @bp.route("/console/campaigns/{campaign_id}", methods=["GET"])
 @_guard
 def campaign_page(campaign_id: str) -> Response:
