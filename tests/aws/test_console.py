@@ -122,6 +122,14 @@ def test_review_adjust_approve_and_decline_with_a_reason(client, aws):
     assert (declined.status, declined.status_reason) == ("declined", reason)
     told = drain(aws, "notify")
     assert [(e["type"], e["reason"]) for e in told] == [("project.declined", reason)]
+    from services.notify import handlers as notify
+    from tests.aws.conftest import Context, sent_emails, sqs_event
+
+    before = len(sent_emails())
+    twice = sqs_event([json.dumps(told[0])] * 2, "notify")  # a redelivery sends no second email
+    assert notify.on_send(twice, Context()) == {"batchItemFailures": []}
+    [mail] = sent_emails()[before:]
+    assert "sam@jopark.example.org" in mail.raw_data and "websites" in mail.raw_data
     assert "Nothing is waiting for review" in page(client, "/console/review", session)
 
 
