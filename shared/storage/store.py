@@ -261,6 +261,11 @@ class Store:
         found = self._get(keys.email_owner(email_key))
         return found["volunteer_id"] if found else None
 
+    def volunteer_ids_for_emails(self, email_keys: Iterable[str]) -> dict[str, str]:
+        """email key -> volunteer id for the addresses that have one (BatchGetItem, 100 a call)."""
+        found = self._batch_get([keys.email_owner(k) for k in dict.fromkeys(email_keys)])
+        return {f["pk"].removeprefix("EMAIL#"): f["volunteer_id"] for f in found}
+
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None:
         found = self._get(keys.volunteer(volunteer_id))
         return Volunteer.model_validate(found) if found else None

@@ -559,6 +559,7 @@ def known_volunteers() -> Response:
             status_code=422,
             headers={"Content-Type": "application/json"},
         )
-    store = main_store()
-    known = [store.volunteer_id_for_email(email_hash(e)) is not None for e in emails]
+    hashes = [email_hash(e) for e in emails]
+    owners = main_store().volunteer_ids_for_emails(hashes)
+    known = [h in owners for h in hashes]
     return Response(body=json.dumps({"known": known}), status_code=200, headers={"Content-Type": "application/json"})
