@@ -437,9 +437,9 @@ def districts_page() -> Response:
     params = bp.current_request.query_params or {}
     state = (params.get("state") or "").upper()[:2]
     chamber = params.get("chamber") if params.get("chamber") in ("lower", "upper") else ""
-    store = main_store()
-    run, rows = views.districts(store, state, chamber or "")
-    states = sorted({r.state for r in views.districts(store)[1]}) if run else []
+    run, every = views.districts(main_store())
+    states = sorted({r.state for r in every})
+    rows = [r for r in every if (not state or r.state == state) and (not chamber or r.chamber == chamber)]
     return _page(
         200,
         pages.render(
