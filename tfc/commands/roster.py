@@ -10,8 +10,9 @@ re-run updates rather than duplicates.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 err = Console(stderr=True)
 out = Console()
 LOOKUP_BATCH = 1000
+PARALLEL = 4
 
 
 def import_roster(
@@ -82,19 +84,28 @@ def import_roster(
                 bar.advance(task, len(batch))
         else:
             task = bar.add_task("importing", total=len(parsed.valid))
-            for row, signup in parsed.valid:
+
+            def send(item: tuple[int, Any]) -> tuple[int, str]:
+                row, signup = item
                 response = client.post("/volunteers", json=signup.model_dump(mode="json"))
                 if response.status_code == 201:
-                    if response.json().get("updated"):
+                    return row, "updated" if response.json().get("updated") else "added"
+                try:
+                    check(response)
+                except RuntimeError as exc:
+                    return row, str(exc)
+                return row, "added"
+
+            # Rows are independent (emails are unique in the file), so a few go at once.
+            with ThreadPoolExecutor(PARALLEL) as pool:
+                for row, outcome in pool.map(send, parsed.valid):
+                    if outcome == "added":
+                        added += 1
+                    elif outcome == "updated":
                         updated += 1
                     else:
-                        added += 1
-                else:
-                    try:
-                        check(response)
-                    except RuntimeError as exc:
-                        refused.append({"row": row, "reason": str(exc)})
-                bar.advance(task)
+                        refused.append({"row": row, "reason": outcome})
+                    bar.advance(task)
     refused.sort(key=lambda r: int(r["row"]))
     report = {"added": added, "updated": updated, "refused": refused}
     if as_json:
