@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up lint format unit e2e clean package synth deploy
+.PHONY: demo test up lint format unit e2e clean package synth deploy chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,16 @@ demo: $(STAMP)  ## run the whole program end to end on the embedded AWS emulator
 up: $(STAMP)  ## start the system locally (API on http://127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/tfc up
 
-test: $(STAMP)  ## lint, then every test
+test: $(STAMP) chromium  ## lint, then every test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium; install it when missing and apt-get can (as root).
+# Without it they skip, saying why.
+chromium:
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		&& apt-get install -y -q chromium >/dev/null && echo "installed chromium for the browser tests"; } \
+		|| echo "chromium not installed: browser tests will skip (install: apt-get install chromium)"
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

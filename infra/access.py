@@ -48,6 +48,7 @@ class Access:
     secrets: frozenset[str] = frozenset()  # parameter names under /tfc/<stage>/
     sends_email: bool = False
     sends_sms: bool = False
+    reads_dlq_depths: bool = False  # sqs GetQueueUrl/GetQueueAttributes on the DLQs (the console)
 
 
 ACCESS: dict[str, Access] = {
@@ -56,6 +57,7 @@ ACCESS: dict[str, Access] = {
         publishes=frozenset({"notify", "matching"}),
         # the ops key guards ops routes; the reply-token key signs one-click unsubscribe links
         secrets=frozenset({"ops-api-key", "reply-token-key"}),
+        reads_dlq_depths=True,  # the staff console's pipeline page shows each DLQ's depth
     ),
     "matching-events": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "matching-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),

@@ -417,6 +417,13 @@ class TfcStack(Stack):
             )
         for name in sorted(access.publishes):
             self.queues[name].grant_send_messages(role)
+        if access.reads_dlq_depths:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+                    resources=[self.dlqs[name].queue_arn for name in sorted(self.dlqs)],
+                )
+            )
         for name in sorted(access.reads_buckets):
             bucket = self.buckets[name]
             role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))

@@ -81,6 +81,23 @@ class ResultReportedV1(Event):
     text: str = Field(max_length=20_000)
 
 
+class WaveRequestedV1(Event):
+    """Staff asked for another wave for one project now (the console's "send another wave")."""
+
+    type: Literal["project.wave_requested"] = "project.wave_requested"
+    version: Literal[1] = 1
+    project_id: str
+
+
+class VolunteerInviteRequestedV1(Event):
+    """Staff chose a volunteer for a project (the console's "invite this volunteer")."""
+
+    type: Literal["project.invite_requested"] = "project.invite_requested"
+    version: Literal[1] = 1
+    project_id: str
+    volunteer_id: str
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -193,8 +210,23 @@ class TeamThankedV1(Event):
     project_id: str
 
 
+class ProjectDeclinedV1(Event):
+    """Staff declined a requested project: tell the campaign contact why (the staff's words)."""
+
+    type: Literal["project.declined"] = "project.declined"
+    version: Literal[1] = 1
+    project_id: str
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 MatchingEvent = Annotated[
-    ProjectApprovedV1 | InvitationAnsweredV1 | ProjectCommandV1 | CheckinAnsweredV1 | ResultReportedV1,
+    ProjectApprovedV1
+    | InvitationAnsweredV1
+    | ProjectCommandV1
+    | CheckinAnsweredV1
+    | ResultReportedV1
+    | WaveRequestedV1
+    | VolunteerInviteRequestedV1,
     Field(discriminator="type"),
 ]
 NotifyEvent = Annotated[
@@ -209,7 +241,8 @@ NotifyEvent = Annotated[
     | CheckinRequestedV1
     | ProjectClosedV1
     | VolunteerLeftV1
-    | TeamThankedV1,
+    | TeamThankedV1
+    | ProjectDeclinedV1,
     Field(discriminator="type"),
 ]
 

@@ -16,9 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
+from tfc.commands.export import export
 from tfc.commands.lifecycle import register as register_lifecycle
 from tfc.commands.notify import notify
 from tfc.commands.report import report
+from tfc.commands.roster import import_roster
 from tfc.commands.score import score
 
 app = typer.Typer(
@@ -36,6 +38,8 @@ app.add_typer(dlq, name="dlq")
 app.add_typer(notify, name="notify")
 app.add_typer(report, name="report")
 register_lifecycle(projects)  # tfc projects kickoff|complete|cancel|leave|resume
+app.add_typer(export, name="export")
+volunteers.command("import")(import_roster)
 
 err = Console(stderr=True)
 out = Console()

@@ -16,6 +16,7 @@ from chalice import Chalice, Response
 from pydantic import ValidationError
 
 from services.intake import forms
+from services.intake.console import routes as console_routes
 from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
 from services.intake.formdata import (
     CAMPAIGN_FIELDS,
@@ -48,6 +49,7 @@ from shared.unsubscribe import BadUnsubscribeToken
 from shared.unsubscribe import apply as apply_unsubscribe
 
 app = Chalice(app_name="tfc-intake")
+app.register_blueprint(console_routes.bp)  # the staff console's pages under /console
 logger = get_logger("intake")
 
 JSON = "application/json"

@@ -14,6 +14,8 @@ from shared.events import (
     ProjectApprovedV1,
     ProjectCommandV1,
     ResultReportedV1,
+    VolunteerInviteRequestedV1,
+    WaveRequestedV1,
 )
 from shared.models import utcnow
 from shared.observability import correlation, get_logger, new_correlation_id
@@ -48,6 +50,12 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             lifecycle.answer_checkin(parsed.project_id, parsed.week, parsed.text, utcnow())
         elif isinstance(parsed, ResultReportedV1):
             lifecycle.report_result(parsed.project_id, parsed.kind, parsed.text, utcnow(), parsed.correlation_id)
+        elif isinstance(parsed, WaveRequestedV1):
+            # A repeat delivery is harmless: a wave only asks for what open seats still need.
+            staffing.wave(utcnow(), parsed.correlation_id, [parsed.project_id])
+        elif isinstance(parsed, VolunteerInviteRequestedV1):
+            outcome = staffing.invite_chosen(parsed.project_id, parsed.volunteer_id, utcnow(), parsed.correlation_id)
+            logger.info("staff invitation", extra={"project_id": parsed.project_id, "outcome": outcome})
 
     return consume(event, context, queue="matching", logger=logger, handle=handle)
 

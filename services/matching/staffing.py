@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
+from services.matching.domain.chosen import seat_for
 from services.matching.domain.lifecycle import after_refill
 from services.matching.wave import Wave, WaveResult
 from shared.events import (
@@ -30,9 +31,10 @@ from shared.events import (
     InvitationWithdrawnV1,
     ProjectStaffedV1,
 )
+from shared.ids import derived_id
 from shared.models import Invitation
 from shared.settings import Settings
-from shared.storage import AcceptOutcome, Store
+from shared.storage import AcceptOutcome, InviteOutcome, Store
 from shared.storage.store import ProjectRecord
 from shared.storage.waves import WaveStore
 
@@ -116,6 +118,47 @@ class Staffing:
         result = wave.run(records, now, correlation_id)
         self.log.info("wave", extra=result.figures())
         return result
+
+    def invite_chosen(self, project_id: str, volunteer_id: str, now: datetime, correlation_id: str) -> str:
+        """Invite a volunteer staff chose, to the seat they fit, within the same limits as a wave
+        (pending cap, 14-day limit, active projects, opt-out). Returns what happened. A repeat
+        delivery finds the invitation written and only makes sure it was sent."""
+        found = self.store.get_project(project_id)
+        volunteer = self.store.get_volunteer(volunteer_id)
+        if found is None or volunteer is None:
+            return "no such project or volunteer"
+        if found.project.status != "matching":
+            return f"project is {found.project.status}"
+        invitation_id = derived_id("i", project_id, volunteer_id)
+        existing = next((i for i in found.invitations if i.invitation_id == invitation_id), None)
+        if existing is not None:
+            if not existing.published:
+                self._send([existing], correlation_id)
+            return "already invited"
+        on_team = any(s.volunteer_id == volunteer_id for s in found.slots)
+        seat, why_not = seat_for(found.slots, volunteer, on_team)
+        if seat is None:
+            return why_not
+        rules = self.config.rules(self.settings)
+        invitation = Invitation(
+            invitation_id=invitation_id,
+            project_id=project_id,
+            volunteer_id=volunteer_id,
+            role=seat.role,
+            skill=seat.skill,
+            reasons=["chosen by our staff for this project"],
+            wave=max(found.project.waves, 1),
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.invitation_ttl_seconds),
+        )
+        state = self.waves.volunteer_states([volunteer_id]).get(volunteer_id, {})
+        outcome = self.waves.create_invitation(
+            invitation, state, max_pending=rules.max_pending, max_recent=rules.max_invites_14d
+        )
+        if outcome is not InviteOutcome.CREATED:
+            return outcome.value
+        self._send([invitation], correlation_id)
+        return "invited"
 
     def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
         self.publish(

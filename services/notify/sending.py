@@ -25,6 +25,7 @@ from shared.events import (
     InvitationIssuedV1,
     InvitationReminderV1,
     InvitationWithdrawnV1,
+    ProjectDeclinedV1,
     ProjectStaffedV1,
     ReplyAcknowledgedV1,
 )
@@ -84,6 +85,8 @@ class Sender:
             self.volunteer_note(event.project_id, event.invitation_id, "unclear", suffix=event.event_id)
         elif isinstance(event, ProjectStaffedV1):
             self.team_intro(event.project_id)
+        elif isinstance(event, ProjectDeclinedV1):
+            self.project_declined(event.project_id, event.reason)
         else:
             from services.notify.lifecycle_sending import LIFECYCLE_EVENTS, LifecycleSender
 
@@ -234,6 +237,15 @@ class Sender:
         self._email(
             f"campaign:{campaign_id}:received",
             lambda addr: messages.campaign_received(campaign, projects, self._footer(addr)),
+            [(campaign.contact.name, campaign.contact.email)],
+        )
+
+    def project_declined(self, project_id: str, reason: str) -> None:
+        project = self._record(project_id).project
+        campaign = self._campaign(project)
+        self._email(
+            f"project:{project_id}:declined",
+            lambda addr: messages.project_declined(campaign, project, reason, self._footer(addr)),
             [(campaign.contact.name, campaign.contact.email)],
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -260,6 +260,11 @@ class Store:
     def volunteer_id_for_email(self, email_key: str) -> str | None:
         found = self._get(keys.email_owner(email_key))
         return found["volunteer_id"] if found else None
+
+    def volunteer_ids_for_emails(self, email_keys: Iterable[str]) -> dict[str, str]:
+        """email key -> volunteer id for the addresses that have one (BatchGetItem, 100 a call)."""
+        found = self._batch_get([keys.email_owner(k) for k in dict.fromkeys(email_keys)])
+        return {f["pk"].removeprefix("EMAIL#"): f["volunteer_id"] for f in found}
 
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None:
         found = self._get(keys.volunteer(volunteer_id))
@@ -575,7 +580,9 @@ class Store:
                 ranked = {"gsi1pk": f"SCORINGRUN#{run_id}", "gsi1sk": f"{s.target_rank:06d}"}
                 batch.put_item(Item=item(s, keys.district_run(s.state, s.chamber, s.district, run_id), **ranked))
                 batch.put_item(Item=item(s, keys.district_latest(s.state, s.chamber, s.district)))
-            batch.put_item(Item=to_dynamo(keys.scoring_run(run_id) | summary | {"type": "ScoringRun"}))
+            # gsi3 `SCORINGRUNS` / `<time>#<run>`: the console finds the latest run with one Query.
+            ordered = {"gsi3pk": "SCORINGRUNS", "gsi3sk": f"{datetime.now(UTC).isoformat()}#{run_id}"}
+            batch.put_item(Item=to_dynamo(keys.scoring_run(run_id) | summary | {"type": "ScoringRun"} | ordered))
 
     def latest_score(self, state: str, chamber: str, district: str) -> DistrictScore | None:
         found = self._get(keys.district_latest(state, chamber, district))
@@ -591,3 +598,78 @@ class Store:
                 ExpressionAttributeValues={":r": f"SCORINGRUN#{run_id}"},
             )
         ]
+
+    def latest_run(self) -> dict[str, Any] | None:
+        """The most recent scoring run's summary (gsi3 `SCORINGRUNS`, newest first)."""
+        for found in self._query(
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :p",
+            ExpressionAttributeValues={":p": "SCORINGRUNS"},
+            ScanIndexForward=False,
+            Limit=1,
+        ):
+            return found
+        return None
+
+    # --- staff console ---------------------------------------------------------------------
+
+    def all_projects(self, statuses: Iterable[str]) -> list[Project]:
+        """Every project, one gsi3 Query per status (exports and the pipeline view)."""
+        return [p for status in statuses for p in self.projects_with_status(status)]
+
+    def unclear_replies(self) -> list[dict[str, Any]]:
+        """Replies waiting for staff, oldest first; resolved ones leave the index."""
+        return list(
+            self._query(
+                IndexName="gsi3",
+                KeyConditionExpression="gsi3pk = :p",
+                ExpressionAttributeValues={":p": "REPLIES#unclear"},
+            )
+        )
+
+    def resolve_unclear_reply(self, invitation_id: str, received_at: str, resolution: str, now: datetime) -> bool:
+        """Mark a reply resolved once (False when someone already did) and drop it from the queue."""
+        try:
+            self._table.update_item(
+                Key={"pk": f"INVITATION#{invitation_id}", "sk": f"REPLY#{received_at}"},
+                UpdateExpression="SET resolved = :t, resolution = :r, resolved_at = :n REMOVE gsi3pk, gsi3sk",
+                ConditionExpression="attribute_exists(pk) AND resolved = :f",
+                ExpressionAttributeValues={":t": True, ":f": False, ":r": resolution, ":n": now.isoformat()},
+            )
+        except ClientError as exc:
+            if _is(exc, "ConditionalCheckFailedException"):
+                return False
+            raise
+        return True
+
+    def rescope_project(self, old: Project, new: Project, old_slots: list[Slot], new_slots: list[Slot]) -> None:
+        """Staff adjusted a project under review: replace it and its seats in one transaction,
+        only while it is still pending_review at the version staff saw (Conflict otherwise)."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "Item": self._project_item(new.model_copy(update={"version": old.version + 1})),
+                    "ConditionExpression": "#status = :pending AND version = :v",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": to_dynamo({":pending": "pending_review", ":v": old.version}),
+                }
+            }
+        ]
+        keep = {s.index for s in new_slots}
+        actions += [{"Delete": {"Key": keys.slot(old.project_id, s.index)}} for s in old_slots if s.index not in keep]
+        actions += [{"Put": {"Item": item(s, keys.slot(new.project_id, s.index))}} for s in new_slots]
+        try:
+            self._transact(actions)
+        except ClientError as exc:
+            if _is(exc, "TransactionCanceledException"):
+                raise Conflict("the project changed or left review; reload and try again") from exc
+            raise
+
+    _ACTIVITY_FIELDS = ("volunteer_id", "active_projects", "pending_invitations", "invited_total")
+
+    def volunteer_activity(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """How much matching has asked of each volunteer (projected BatchGetItem; console search)."""
+        found = self._batch_get(
+            [keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], projection=self._ACTIVITY_FIELDS
+        )
+        return {f["volunteer_id"]: f for f in found}

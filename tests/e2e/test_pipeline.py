@@ -99,7 +99,9 @@ def test_request_to_staffed_team_over_http(api, runtime):
 
     def introduced() -> list[dict]:
         return [
-            m for m in api.get("/_local/outbox").json() if m["subject"] and m["subject"].startswith("Your team for")
+            m
+            for m in api.get("/_local/outbox").json()
+            if m["subject"] and m["subject"].startswith("Your team for Dana Cruz")
         ]
 
     intro = wait_for(introduced)[0]

@@ -247,6 +247,8 @@ def test_declared_access_agrees_with_what_each_service_calls() -> None:
         assert tables == uses.tables, service
         assert any(a.sends_email for a in declared) == ("sesv2" in uses.aws), service
         assert any(a.sends_sms for a in declared) == ("pinpoint-sms-voice-v2" in uses.aws), service
+        if any(a.reads_dlq_depths for a in declared):
+            assert "sqs" in uses.aws, service
         assert uses.buckets <= set().union(*(a.reads_buckets for a in declared)), service
         assert uses.puts_objects == any(a.writes_objects for a in declared), service
 

@@ -103,6 +103,17 @@ def campaign_received(campaign: Campaign, projects: list[Project], footer: dict[
     )
 
 
+def project_declined(campaign: Campaign, project: Project, reason: str, footer: dict[str, str]) -> Content:
+    return render(
+        "project_declined",
+        campaign=campaign,
+        project=project,
+        reason=reason,
+        district_label=district_label(campaign),
+        **footer,
+    )
+
+
 def team_intro(
     project: Project, campaign: Campaign, team: list[tuple[Slot, Volunteer]], footer: dict[str, str]
 ) -> Content:

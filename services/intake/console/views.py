@@ -1,0 +1,253 @@
+"""What each console page shows, read through the store's access patterns (no Scan).
+
+Listings go through indexes: projects by status (gsi3, one Query per status), volunteers through
+the skill pools (one Query per catalogue skill: every volunteer has at least one skill), pending
+invitations (gsi3), unclear replies (gsi3), the latest scoring run (gsi3) and its districts (gsi1).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from shared.catalog import catalog
+from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
+from shared.storage import Store
+from shared.storage.store import ProjectRecord
+
+STATUSES: tuple[str, ...] = get_args(ProjectStatus)
+# In the order staff read the pipeline; statuses added later (lifecycle) still show, after these.
+PIPELINE_ORDER = ("pending_review", "matching", "needs_attention", "staffed", "active", "done", "declined", "cancelled")
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def all_projects(store: Store) -> list[Project]:
+    return store.all_projects(STATUSES)
+
+
+def all_volunteer_ids(store: Store) -> list[str]:
+    seen: dict[str, None] = {}
+    for skill in sorted(catalog().skill_ids):
+        for row in store.pool(skill):
+            seen.setdefault(row["volunteer_id"], None)
+    return list(seen)
+
+
+def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
+    ids = list(dict.fromkeys(p.campaign_id for p in projects))
+    found = [store.get_campaign(c) for c in ids]
+    return sorted((c for c in found if c is not None), key=lambda c: c.created_at)
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+
+@dataclass
+class Pipeline:
+    campaigns: int
+    by_status: list[tuple[str, int]]
+    invitations_out: int
+    opt_ins: int
+    median_hours_to_staffed: float | None
+    dlq_depths: dict[str, int | None]
+
+
+def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
+    projects = all_projects(store)
+    counts = Counter(p.status for p in projects)
+    order = [s for s in PIPELINE_ORDER if s in STATUSES] + [s for s in STATUSES if s not in PIPELINE_ORDER]
+    waits = [(p.staffed_at - p.approved_at).total_seconds() / 3600 for p in projects if p.staffed_at and p.approved_at]
+    return Pipeline(
+        campaigns=len({p.campaign_id for p in projects}),
+        by_status=[(s, counts.get(s, 0)) for s in order],
+        invitations_out=len(store.pending_invitations_expiring_before(FAR_FUTURE)),
+        opt_ins=sum(p.filled for p in projects),
+        median_hours_to_staffed=round(statistics.median(waits), 1) if waits else None,
+        dlq_depths=dlq_depths,
+    )
+
+
+# --- review queue ------------------------------------------------------------------------------
+
+
+def review_queue(store: Store) -> list[tuple[Campaign, list[Project]]]:
+    pending = store.projects_with_status("pending_review")
+    by_campaign: dict[str, list[Project]] = {}
+    for p in pending:
+        by_campaign.setdefault(p.campaign_id, []).append(p)
+    out = []
+    for campaign_id, projects in by_campaign.items():
+        campaign = store.get_campaign(campaign_id)
+        if campaign is not None:
+            out.append((campaign, projects))
+    return out
+
+
+# --- project page --------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectPage:
+    record: ProjectRecord
+    campaign: Campaign | None
+    people: dict[str, Volunteer]
+    invitations: list[Invitation] = field(default_factory=list)
+
+
+def project_page(store: Store, project_id: str) -> ProjectPage | None:
+    record = store.get_project(project_id)
+    if record is None:
+        return None
+    ids = [s.volunteer_id for s in record.slots if s.volunteer_id] + [i.volunteer_id for i in record.invitations]
+    people = store.get_volunteers(ids) if ids else {}
+    invitations = sorted(record.invitations, key=lambda i: (i.wave, -i.score))
+    return ProjectPage(record, store.get_campaign(record.project.campaign_id), people, invitations)
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerQuery:
+    skill: str = ""
+    city: str = ""
+    state: str = ""
+    min_hours: int | None = None
+    min_weeks: int | None = None
+    lead: str = ""  # "", "yes", "no"
+    never_matched: bool = False
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        places = [row.get("hometown") or {}, row.get("current_location") or {}]
+        if self.city and not any(self.city.lower() == str(p.get("city", "")).lower() for p in places):
+            return False
+        if self.state and not any(self.state.upper() == str(p.get("state", "")).upper() for p in places):
+            return False
+        if self.min_hours is not None and int(row.get("hours_per_week", 0)) < self.min_hours:
+            return False
+        if self.min_weeks is not None and int(row.get("weeks_available", 0)) < self.min_weeks:
+            return False
+        return not (self.lead and bool(row.get("lead_trained")) != (self.lead == "yes"))
+
+
+def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> tuple[list[Volunteer], int]:
+    """The matching volunteers (at most `limit`, newest first) and how many matched in all."""
+    skills = [query.skill] if query.skill else sorted(catalog().skill_ids)
+    rows: dict[str, dict[str, Any]] = {}
+    for skill in skills:
+        for row in store.pool(skill):
+            if query.matches(row):
+                rows.setdefault(row["volunteer_id"], row)
+    ids = list(rows)
+    if query.never_matched:
+        activity = store.volunteer_activity(ids)
+        ids = [
+            v
+            for v in ids
+            if not int(activity.get(v, {}).get("invited_total", 0))
+            and not int(activity.get(v, {}).get("active_projects", 0))
+            and not int(activity.get(v, {}).get("pending_invitations", 0))
+        ]
+    ids.sort(key=lambda v: str(rows[v].get("created_at", "")), reverse=True)
+    found = store.get_volunteers(ids[:limit])
+    return [found[v] for v in ids[:limit] if v in found], len(ids)
+
+
+def volunteer_page(store: Store, volunteer_id: str) -> tuple[Volunteer, list[Invitation], dict[str, Project]] | None:
+    volunteer = store.get_volunteer(volunteer_id)
+    if volunteer is None:
+        return None
+    invitations = store.invitations_of_volunteer(volunteer_id)
+    projects = {p.project_id: p for p in store.get_projects({i.project_id for i in invitations})}
+    return volunteer, sorted(invitations, key=lambda i: i.created_at, reverse=True), projects
+
+
+# --- districts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DistrictRow:
+    rank: int
+    state: str
+    chamber: str
+    district: str
+    p_dem_win: float
+    p_low: float | None
+    p_high: float | None
+    tipping_point_prob: float
+    target_score: float
+    dem_share: float
+    campaigns: list[tuple[str, str]]  # (campaign_id, candidate)
+
+
+def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[str, Any] | None, list[DistrictRow]]:
+    run = store.latest_run()
+    if run is None:
+        return None, []
+    in_district: dict[tuple[str, str, str], dict[str, str]] = {}
+    for p in all_projects(store):
+        in_district.setdefault((p.state, p.chamber, p.district), {})[p.campaign_id] = p.candidate_name
+    rows = []
+    for s in store.run_scores(run["run_id"]):
+        if (state and s.state != state.upper()) or (chamber and s.chamber != chamber):
+            continue
+        rows.append(
+            DistrictRow(
+                rank=s.target_rank,
+                state=s.state,
+                chamber=s.chamber,
+                district=s.district,
+                p_dem_win=s.p_dem_win,
+                p_low=s.p_dem_win_low,
+                p_high=s.p_dem_win_high,
+                tipping_point_prob=s.tipping_point_prob,
+                target_score=s.target_score,
+                dem_share=s.dem_share,
+                campaigns=sorted(in_district.get((s.state, s.chamber, s.district), {}).items()),
+            )
+        )
+    rows.sort(key=lambda r: r.rank)
+    return run, rows
+
+
+# --- unclear replies ---------------------------------------------------------------------------------
+
+
+def unclear_replies(store: Store) -> list[dict[str, Any]]:
+    replies = store.unclear_replies()
+    people = store.get_volunteers({r["volunteer_id"] for r in replies}) if replies else {}
+    projects = {p.project_id: p for p in store.get_projects({r["project_id"] for r in replies})} if replies else {}
+    for r in replies:
+        v = people.get(r["volunteer_id"])
+        p = projects.get(r["project_id"])
+        r["volunteer_name"] = v.name if v else r["volunteer_id"]
+        r["volunteer_email"] = v.email if v else ""
+        r["project_title"] = f"{p.title} ({p.candidate_name})" if p else r["project_id"]
+    return replies
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+
+def export_rows(store: Store, kind: str) -> list[dict[str, Any]]:
+    from services.intake.console import exports
+
+    projects = all_projects(store)
+    if kind == "projects":
+        return [exports.project_row(p) for p in sorted(projects, key=lambda p: p.created_at)]
+    if kind == "campaigns":
+        return [exports.campaign_row(c) for c in campaigns_of(store, projects)]
+    if kind == "invitations":
+        rows = []
+        for p in sorted(projects, key=lambda p: p.created_at):
+            record = store.get_project(p.project_id)
+            if record:
+                rows += [exports.invitation_row(i) for i in sorted(record.invitations, key=lambda i: i.created_at)]
+        return rows
+    if kind == "volunteers":
+        found = store.get_volunteers(all_volunteer_ids(store))
+        return [exports.volunteer_row(v) for v in sorted(found.values(), key=lambda v: v.created_at)]
+    raise ValueError(f"unknown export {kind}")
