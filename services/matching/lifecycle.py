@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
+from services.matching.config import matching_config
 from services.matching.domain import lifecycle as rules
 from shared.events import (
     CheckinRequestedV1,
@@ -265,7 +266,7 @@ class Lifecycle:
                 created_at=now,
                 expires_at=now + timedelta(seconds=self.invitation_ttl),
             )
-            if self.items.invite_back(invitation, self.max_pending):
+            if self.items.invite_back(invitation, self.max_pending, matching_config().max_invites_14d):
                 invited.append(invitation)
         if invited:
             self.publish(

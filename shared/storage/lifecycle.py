@@ -194,11 +194,16 @@ class LifecycleStore:
             raise
         return True
 
-    def invite_back(self, invitation: Invitation, max_pending: int) -> bool:
-        """The first phase's team is invited first (the usual guards: pending cap, project limit, opt-out)."""
+    def invite_back(self, invitation: Invitation, max_pending: int, max_recent: int) -> bool:
+        """The first phase's team is invited first, through the wave's own invite transaction (pending
+        cap, project limit, opt-out, the 14-day limit, never twice to one project)."""
         from shared.storage.store import InviteOutcome
+        from shared.storage.waves import WaveStore
 
-        return self.store.create_invitation(invitation, max_pending) is InviteOutcome.CREATED
+        waves = WaveStore(self.store)
+        state = waves.volunteer_states([invitation.volunteer_id]).get(invitation.volunteer_id, {})
+        outcome = waves.create_invitation(invitation, state, max_pending=max_pending, max_recent=max_recent)
+        return outcome is InviteOutcome.CREATED
 
     # --- check-ins and results ----------------------------------------------------------------
 
