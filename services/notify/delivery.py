@@ -18,15 +18,18 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from services.notify.adapters.email import send_email
 from services.notify.adapters.sms import sms_sender
-from services.notify.ratelimit import TokenBucket, call_throttled, email_rate
+from services.notify.ratelimit import Throttled, TokenBucket, call_throttled, email_rate
 from shared.aws import client
+from shared.observability import get_logger
 from shared.settings import get_settings
 
 KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invitation's life
 
+_log = get_logger("notify")
 _lock = threading.Lock()
 _bucket: TokenBucket | None = None
 _deliver: Callable[..., dict[str, Any]] | None = None
@@ -37,14 +40,26 @@ _config = IdempotencyConfig(
 
 
 def _send(delivery: dict[str, Any]) -> dict[str, Any]:
-    """Runs only for a key not yet delivered. An exception (throttling included) deletes the
-    in-progress record, so the retry may send."""
-    if delivery["channel"] == "email":
-        message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
-        _rate().acquire()
-        return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
-    sender = sms_sender()
-    return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
+    """Runs only for a key not yet delivered. A refusal by the provider (throttling included: a
+    ClientError) deletes the in-progress record, so the retry may send. Any other failure during
+    the call (a read timeout, a crash after the provider accepted) leaves it unknown whether the
+    person got the message: it is recorded as delivered, because a second copy is worse than a
+    missing one (the invitation expires and the next wave asks someone else)."""
+    try:
+        if delivery["channel"] == "email":
+            message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
+            _rate().acquire()
+            return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
+        sender = sms_sender()
+        return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
+    except (ClientError, Throttled, EndpointConnectionError, ConnectTimeoutError):
+        raise  # refused or never reached the provider: nothing was sent
+    except Exception as exc:
+        _log.warning(
+            "send outcome unknown: recorded as sent, never repeated",
+            extra={"message_key": delivery["key"], "error": type(exc).__name__},
+        )
+        return {"message_id": None, "outcome": "unknown"}
 
 
 def _rate() -> TokenBucket:
