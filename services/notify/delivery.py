@@ -9,6 +9,7 @@ mid-send the record expires with the Lambda's remaining time and the message is 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from typing import Any
@@ -40,11 +41,19 @@ _config = IdempotencyConfig(
 
 
 def _send(delivery: dict[str, Any]) -> dict[str, Any]:
-    """Runs only for a key not yet delivered. A refusal by the provider (throttling included: a
-    ClientError) deletes the in-progress record, so the retry may send. Any other failure during
-    the call (a read timeout, a crash after the provider accepted) leaves it unknown whether the
-    person got the message: it is recorded as delivered, because a second copy is worse than a
-    missing one (the invitation expires and the next wave asks someone else)."""
+    """Runs only for a key not yet delivered (Powertools idempotency), at most once per key.
+
+    Powertools retries a key whose attempt died before recording success (its in-progress record
+    expires with the function's time, or is deleted on an exception), which would send a second
+    copy whenever the provider had already accepted the first. So a marker is written, once, just
+    before the provider call: an attempt that finds it knows an earlier one may have sent, and
+    records the outcome as unknown instead of sending again (a missing message is better than a
+    second one: the invitation expires and the next wave asks someone else). Only a refusal by the
+    provider (a ClientError, throttling included) or a connection that never reached it removes
+    the marker, so the retry may send."""
+    if not _mark_sending(delivery["key"]):
+        _log.warning("an earlier attempt may have sent this: not sent again", extra={"message_key": delivery["key"]})
+        return {"message_id": None, "outcome": "unknown"}
     try:
         if delivery["channel"] == "email":
             message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
@@ -53,13 +62,37 @@ def _send(delivery: dict[str, Any]) -> dict[str, Any]:
         sender = sms_sender()
         return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
     except (ClientError, Throttled, EndpointConnectionError, ConnectTimeoutError):
-        raise  # refused or never reached the provider: nothing was sent
+        _unmark_sending(delivery["key"])  # refused or never reached the provider: nothing was sent
+        raise
     except Exception as exc:
         _log.warning(
             "send outcome unknown: recorded as sent, never repeated",
             extra={"message_key": delivery["key"], "error": type(exc).__name__},
         )
         return {"message_id": None, "outcome": "unknown"}
+
+
+def _marker(key: str) -> dict[str, Any]:
+    return {"id": {"S": f"tfc-notify-sending#{key}"}}
+
+
+def _mark_sending(key: str) -> bool:
+    expiration = int(time.time()) + KEEP_SECONDS
+    try:
+        client("dynamodb").put_item(
+            TableName=get_settings().table("idempotency"),
+            Item=_marker(key) | {"expiration": {"N": str(expiration)}},
+            ConditionExpression="attribute_not_exists(id)",
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _unmark_sending(key: str) -> None:
+    client("dynamodb").delete_item(TableName=get_settings().table("idempotency"), Key=_marker(key))
 
 
 def _rate() -> TokenBucket:

@@ -80,3 +80,19 @@ def test_retried_5xx_are_absorbed_by_botocore_and_a_crash_after_a_write_keeps_th
         client("dynamodb").put_item(TableName=table, Item={"pk": {"S": "FAULT#exempt"}, "sk": {"S": "X"}})
     finally:
         faults._exempt.active = False
+
+
+def test_a_send_whose_success_was_never_recorded_is_not_sent_again(aws):
+    """The function died after SES accepted and before Powertools recorded success: its record is
+    gone (deleted on the exception, or expired in progress). The retry finds the sending marker."""
+    from shared.settings import get_settings
+
+    delivery.reset()
+    delivery.deliver_email("invitation:i_3:invite:email", _raw())
+    table = aws.resource("dynamodb").Table(get_settings().table("idempotency"))
+    records = [i["id"] for i in table.scan()["Items"] if not i["id"].startswith("tfc-notify-sending#")]
+    assert records  # Powertools' own record of the send
+    for record in records:
+        table.delete_item(Key={"id": record})
+    delivery.deliver_email("invitation:i_3:invite:email", _raw())
+    assert len(sent_emails()) == 1
