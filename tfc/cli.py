@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tfc.commands import privacy
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
 from tfc.commands.notify import notify
@@ -32,6 +33,8 @@ app.add_typer(bench, name="bench")  # command groups beyond these live in tfc/co
 app.add_typer(score, name="score")
 app.add_typer(dlq, name="dlq")
 app.add_typer(notify, name="notify")
+volunteers.command("export")(privacy.export)  # issue 7: a person's data out
+volunteers.command("forget")(privacy.forget)  # issue 7: and erased, opt-outs kept as hashes
 
 err = Console(stderr=True)
 out = Console()

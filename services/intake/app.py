@@ -391,3 +391,47 @@ def mark_lead_by_email() -> Response:
     if not isinstance(email, str) or "@" not in email:
         return _refuse(422, [{"field": "email", "message": "is required"}])
     return _lead_trained(None, email.strip().lower())
+
+
+# --- personal data (issue 7): a person's data out, and erased; email in the body, never a URL ---
+
+
+def _ops_email() -> tuple[str | None, Response | None]:
+    if (refusal := _ops_refusal()) is not None:
+        return None, refusal
+    try:
+        data = _json_object(_body())
+    except _Refused as refused:
+        return None, refused.response
+    email = data.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return None, _refuse(422, [{"field": "email", "message": "is required: the person's email address"}])
+    return email.strip().lower(), None
+
+
+@app.route("/volunteers/export", methods=["POST"], content_types=_CONTENT_TYPES)
+def export_volunteer_data() -> Response:
+    email, refusal = _ops_email()
+    if refusal is not None:
+        return refusal
+    from services.intake.privacy import export_person
+
+    data = export_person(main_store(), str(email))
+    if data is None:
+        return _refuse(404, [{"field": "email", "message": "no volunteer with this address"}])
+    logger.info("volunteer data exported", extra={"volunteer_id": data["volunteer"]["volunteer_id"]})
+    return _json(200, data)
+
+
+@app.route("/volunteers/forget", methods=["POST"], content_types=_CONTENT_TYPES)
+def forget_volunteer_data() -> Response:
+    email, refusal = _ops_email()
+    if refusal is not None:
+        return refusal
+    from services.intake.privacy import forget_person
+
+    erased = forget_person(main_store(), str(email), utcnow())
+    if erased is None:
+        return _refuse(404, [{"field": "email", "message": "no volunteer with this address"}])
+    logger.info("volunteer forgotten", extra={"erased": erased})
+    return _json(200, {"forgotten": True, "erased": erased, "opt_outs_kept_as_hashes": True})

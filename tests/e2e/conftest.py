@@ -54,6 +54,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     """The runtime every e2e test shares; while it runs, every log line of the process is kept, and
     at the end none may hold an email address or a phone number (the whole e2e run's logs)."""
     capture = LogCapture().__enter__()
+    logging.getLogger("tfc.e2e").warning("log capture on")  # proves the capture sees records
     saved = dict(os.environ)
     state = tmp_path_factory.mktemp("tfc") / "local.json"
     rt = LocalRuntime(
