@@ -142,6 +142,13 @@ def index() -> Response:
     return _html(200, forms.render_index())
 
 
+@app.route("/openapi.json", methods=["GET"])
+def openapi_description() -> Response:
+    from services.intake.openapi import openapi
+
+    return _json(200, openapi())
+
+
 @app.route("/health", methods=["GET"])
 def health() -> Response:
     return _json(200, {"ok": True})
