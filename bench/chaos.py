@@ -66,6 +66,7 @@ class RunReport:
     campaigns: int = 0
     projects: int = 0
     projects_staffed: int = 0
+    staffed_under_faults: int = 0  # before the heal (the clean run: the same as projects_staffed)
     volunteers: int = 0
     replies_sent: int = 0
     emails_sent: int = 0
@@ -90,6 +91,22 @@ def _wait_quiet(runtime: LocalRuntime, players: _Volunteers, seconds: float, dea
         if any(n for q, n in depths.items() if not q.endswith("-dlq")):
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since >= seconds:
+            return
+        time.sleep(1.0)
+
+
+def _play(players: _Volunteers, tracker: _StaffingTracker, total: int, options: ChaosOptions, deadline: float) -> None:
+    """Answer invitations until every project is staffed, or staffing stops moving: `settle`
+    seconds after the last newly staffed project, or (before the first) four invitation lives."""
+    last, last_change = -1, time.monotonic()
+    stall = max(4.0 * options.invitation_ttl_seconds, options.settle_seconds)
+    while time.monotonic() < deadline:
+        players.answer_new_invitations()
+        staffed = tracker.staffed()
+        if staffed != last:
+            last, last_change = staffed, time.monotonic()
+        quiet = time.monotonic() - last_change
+        if staffed >= total or (staffed > 0 and quiet > options.settle_seconds) or quiet > stall:
             return
         time.sleep(1.0)
 
@@ -130,16 +147,8 @@ def run_once(options: ChaosOptions, plan: FaultPlan | None) -> RunReport:
             players = _Volunteers(client, demo, DemoResult())
             tracker = _StaffingTracker(client, list(campaign_ids), ops)
             total = sum(len(p) for p in campaign_ids.values())
-            last, last_change = -1, time.monotonic()
-            settle = options.settle_seconds
-            while time.monotonic() < deadline:
-                players.answer_new_invitations()
-                staffed = tracker.staffed()
-                if staffed != last:
-                    last, last_change = staffed, time.monotonic()
-                if staffed >= total or time.monotonic() - last_change > settle:
-                    break
-                time.sleep(1.0)
+            _play(players, tracker, total, options, deadline)  # under faults
+            report.staffed_under_faults = tracker.staffed()
             if runtime.fault_injector is not None:
                 report.faults = dict(sorted(runtime.fault_injector.counts.items()))
                 runtime.fault_injector.enabled = False  # heal, then redrive what died
@@ -154,6 +163,8 @@ def run_once(options: ChaosOptions, plan: FaultPlan | None) -> RunReport:
             sqs = boto3.session.Session(region_name=REGION).client("sqs")
             for dlq in report.dead_letters_before_redrive:
                 report.redriven += redrive_queue(sqs, STAGE, dlq.removesuffix("-dlq"))
+            _wait_quiet(runtime, players, 3.0, deadline)
+            _play(players, tracker, total, options, deadline)  # healed: the run completes
             _wait_quiet(runtime, players, 3.0, deadline)
             report.dead_letters_after_redrive = sum(n for q, n in runtime.queue_depths().items() if q.endswith("-dlq"))
             outbox = client.get("/_local/outbox").json()
@@ -242,7 +253,7 @@ def run(options: ChaosOptions, scale: float = 1.0, clean: bool = True) -> dict[s
     for name, r in reports.items():
         out[name] = r.__dict__ | {"ok": r.ok}
     if clean:
-        same = ("campaigns", "projects", "volunteers")
+        same = ("campaigns", "projects", "volunteers", "projects_staffed")
         out["same_as_clean"] = {k: getattr(reports["clean"], k) == getattr(reports["faulty"], k) for k in same}
     out["ok"] = all(r.ok for r in reports.values()) and all(out.get("same_as_clean", {}).values())
     return out

@@ -94,12 +94,14 @@ def run(
             players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
             all_projects = [p for project_ids in ids.values() for p in project_ids]
             total, last, last_change = len(approved_at), -1, time.monotonic()
+            stall = max(4.0 * invitation_ttl, settle)  # before the first staffed project
             while time.monotonic() - started < timeout:
                 players.answer_new_invitations()
                 staffed = _staffed(all_projects)
                 if staffed != last:
                     last, last_change = staffed, time.monotonic()
-                if staffed >= total or time.monotonic() - last_change > settle:
+                quiet = time.monotonic() - last_change
+                if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
                     break
                 time.sleep(2.0)
             seconds = time.monotonic() - started

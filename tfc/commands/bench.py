@@ -153,7 +153,7 @@ def bench_pipeline(
     volunteers: int = typer.Option(15000, min=50),
     seed: int = typer.Option(7),
     invitation_ttl: int = typer.Option(60, min=5, help="Seconds an invitation stays open (compressed time)"),
-    settle: float = typer.Option(60.0, min=5.0, help="Stop after this long without a newly staffed project"),
+    settle: float = typer.Option(120.0, min=5.0, help="Stop after this long without a newly staffed project"),
     timeout: float = typer.Option(1800.0, min=30.0),
     as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
 ) -> None:
