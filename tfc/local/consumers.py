@@ -9,12 +9,14 @@ import threading
 import time
 from typing import Any
 
+from shared.observability import RedactPersonalData
 from shared.resources import Function
 from tfc.local import faults
 from tfc.local.invoke import invoke
 from tfc.local.provision import ACCOUNT_ID
 
 log = logging.getLogger("tfc.local")
+log.addFilter(RedactPersonalData())  # tracebacks of failed batches can quote addresses (SES errors)
 
 
 def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
