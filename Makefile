@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test up lint format unit e2e clean package synth deploy chromium
+.PHONY: demo test up lint format unit e2e clean package synth deploy chromium chaos
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ e2e: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+SEED ?= 7
+chaos: $(STAMP)  ## the demo scenario without and with injected faults (seeded); prints JSON, fails on a broken invariant
+	$(BIN)/tfc bench chaos --seed $(SEED) --volunteers 600 --campaigns 6 --invitation-ttl 30 --timeout 400
 
 format: $(STAMP)
 	$(BIN)/ruff format .

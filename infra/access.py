@@ -45,6 +45,8 @@ class Access:
     reads_buckets: frozenset[str] = frozenset()
     # bucket -> key prefix the function writes under (scoring's reports); nothing else is writable
     writes_objects: dict[str, str] = field(default_factory=dict)
+    # bucket -> key prefix the function may delete under (intake erasing a forgotten person's mail)
+    deletes_objects: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()  # parameter names under /tfc/<stage>/
     sends_email: bool = False
     sends_sms: bool = False
@@ -58,6 +60,9 @@ ACCESS: dict[str, Access] = {
         # the ops key guards ops routes; the reply-token key signs one-click unsubscribe links
         secrets=frozenset({"ops-api-key", "reply-token-key"}),
         reads_dlq_depths=True,  # the staff console's pipeline page shows each DLQ's depth
+        # `tfc volunteers export/forget`: find and erase the person's replies in the inbound mail
+        reads_buckets=frozenset({"inbound-mail"}),
+        deletes_objects={"inbound-mail": "inbound/"},
     ),
     "matching-events": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "matching-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),

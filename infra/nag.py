@@ -28,7 +28,8 @@ VALIDATION = (
 )
 OBJECTS = (
     "Read access to the objects of one named bucket, or write access under one key prefix of it "
-    "(scoring's reports/): the keys are generated (SES message ids, results files, run ids), so they "
+    "(scoring's reports/), or delete access under one (intake erasing a forgotten person's inbound/ "
+    "mail): the keys are generated (SES message ids, results files, run ids), so they "
     "cannot be listed in the policy; the bucket itself is not wildcarded."
 )
 SMS = (
@@ -88,7 +89,11 @@ def suppress(stack: Stack) -> None:
                     _s(
                         "AwsSolutions-IAM5",
                         OBJECTS,
-                        [RegexAppliesTo(regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(reports\\/)?\\*$/")],
+                        [
+                            RegexAppliesTo(
+                                regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(reports\\/|inbound\\/)?\\*$/"
+                            )
+                        ],
                     ),
                     _s(
                         "AwsSolutions-IAM5",

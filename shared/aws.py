@@ -18,13 +18,35 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeou
 _lock = threading.Lock()
 _session: boto3.session.Session | None = None
 _clients: dict[str, Any] = {}
+_hooks: list[tuple[str, Any]] = []  # botocore event hooks applied to every session (local fault injection)
 
 
 def _get_session() -> boto3.session.Session:
     global _session
     if _session is None:
         _session = boto3.session.Session(region_name=get_settings().region)
+        for event, hook in _hooks:
+            _session.events.register(event, hook)
     return _session
+
+
+def register_hook(event: str, hook: Any) -> None:
+    """Register a botocore event hook on every client this module makes (now and after a reset).
+    Only the local runtime's fault injection uses it; nothing registers one in AWS."""
+    with _lock:
+        _hooks.append((event, hook))
+        if _session is not None:
+            _session.events.register(event, hook)
+        _clients.clear()  # clients copy the session's hooks when made: remake them
+
+
+def clear_hooks() -> None:
+    with _lock:
+        if _session is not None:
+            for event, hook in _hooks:
+                _session.events.unregister(event, hook)
+        _hooks.clear()
+        _clients.clear()
 
 
 def client(service: str) -> Any:

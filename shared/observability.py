@@ -29,6 +29,8 @@ class RedactPersonalData(logging.Filter):
             record.msg = redact(record.msg)
         if record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if record.exc_info and not record.exc_text:  # standard formatters print exc_text as given
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         for key, value in list(record.__dict__.items()):
             if isinstance(value, str) and key not in {"msg", "name", "levelname", "pathname"}:
                 record.__dict__[key] = redact(value)

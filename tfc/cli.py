@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tfc.commands import privacy
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
 from tfc.commands.export import export
@@ -40,6 +41,8 @@ app.add_typer(report, name="report")
 register_lifecycle(projects)  # tfc projects kickoff|complete|cancel|leave|resume
 app.add_typer(export, name="export")
 volunteers.command("import")(import_roster)
+volunteers.command("export")(privacy.export)  # issue 7: a person's data out
+volunteers.command("forget")(privacy.forget)  # issue 7: and erased, opt-outs kept as hashes
 
 err = Console(stderr=True)
 out = Console()

@@ -63,6 +63,7 @@ _CONTENT_TYPES = [
     "application/xml",
     "text/xml",
     "application/octet-stream",
+    "*/*",  # any other type too: chalice's own 415 names no field (found by tests/aws/test_abuse.py)
 ]
 _CORRELATION = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
@@ -143,6 +144,13 @@ def _wants_html() -> bool:
 @app.route("/", methods=["GET"])
 def index() -> Response:
     return _html(200, forms.render_index())
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi_description() -> Response:
+    from services.intake.openapi import openapi
+
+    return _json(200, openapi())
 
 
 @app.route("/health", methods=["GET"])
@@ -435,3 +443,47 @@ def project_lifecycle(project_id: str) -> Response:
         publish("matching", [command])
         logger.info("lifecycle command queued", extra={"project_id": project_id, "action": command.action})
     return _json(202, {"project_id": project_id, "action": command.action, "queued": True})
+
+
+# --- personal data (issue 7): a person's data out, and erased; email in the body, never a URL ---
+
+
+def _ops_email() -> tuple[str | None, Response | None]:
+    if (refusal := _ops_refusal()) is not None:
+        return None, refusal
+    try:
+        data = _json_object(_body())
+    except _Refused as refused:
+        return None, refused.response
+    email = data.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return None, _refuse(422, [{"field": "email", "message": "is required: the person's email address"}])
+    return email.strip().lower(), None
+
+
+@app.route("/volunteers/export", methods=["POST"], content_types=_CONTENT_TYPES)
+def export_volunteer_data() -> Response:
+    email, refusal = _ops_email()
+    if refusal is not None:
+        return refusal
+    from services.intake.privacy import export_person
+
+    data = export_person(main_store(), str(email))
+    if data is None:
+        return _refuse(404, [{"field": "email", "message": "no volunteer with this address"}])
+    logger.info("volunteer data exported", extra={"volunteer_id": data["volunteer"]["volunteer_id"]})
+    return _json(200, data)
+
+
+@app.route("/volunteers/forget", methods=["POST"], content_types=_CONTENT_TYPES)
+def forget_volunteer_data() -> Response:
+    email, refusal = _ops_email()
+    if refusal is not None:
+        return refusal
+    from services.intake.privacy import forget_person
+
+    erased = forget_person(main_store(), str(email), utcnow())
+    if erased is None:
+        return _refuse(404, [{"field": "email", "message": "no volunteer with this address"}])
+    logger.info("volunteer forgotten", extra={"erased": erased})
+    return _json(200, {"forgotten": True, "erased": erased, "opt_outs_kept_as_hashes": True})

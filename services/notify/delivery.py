@@ -9,6 +9,7 @@ mid-send the record expires with the Lambda's remaining time and the message is 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from typing import Any
@@ -18,15 +19,18 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from services.notify.adapters.email import send_email
 from services.notify.adapters.sms import sms_sender
-from services.notify.ratelimit import TokenBucket, call_throttled, email_rate
+from services.notify.ratelimit import Throttled, TokenBucket, call_throttled, email_rate
 from shared.aws import client
+from shared.observability import get_logger
 from shared.settings import get_settings
 
 KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invitation's life
 
+_log = get_logger("notify")
 _lock = threading.Lock()
 _bucket: TokenBucket | None = None
 _deliver: Callable[..., dict[str, Any]] | None = None
@@ -37,14 +41,58 @@ _config = IdempotencyConfig(
 
 
 def _send(delivery: dict[str, Any]) -> dict[str, Any]:
-    """Runs only for a key not yet delivered. An exception (throttling included) deletes the
-    in-progress record, so the retry may send."""
-    if delivery["channel"] == "email":
-        message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
-        _rate().acquire()
-        return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
-    sender = sms_sender()
-    return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
+    """Runs only for a key not yet delivered (Powertools idempotency), at most once per key.
+
+    Powertools retries a key whose attempt died before recording success (its in-progress record
+    expires with the function's time, or is deleted on an exception), which would send a second
+    copy whenever the provider had already accepted the first. So a marker is written, once, just
+    before the provider call: an attempt that finds it knows an earlier one may have sent, and
+    records the outcome as unknown instead of sending again (a missing message is better than a
+    second one: the invitation expires and the next wave asks someone else). Only a refusal by the
+    provider (a ClientError, throttling included) or a connection that never reached it removes
+    the marker, so the retry may send."""
+    if not _mark_sending(delivery["key"]):
+        _log.warning("an earlier attempt may have sent this: not sent again", extra={"message_key": delivery["key"]})
+        return {"message_id": None, "outcome": "unknown"}
+    try:
+        if delivery["channel"] == "email":
+            message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
+            _rate().acquire()
+            return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
+        sender = sms_sender()
+        return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
+    except (ClientError, Throttled, EndpointConnectionError, ConnectTimeoutError):
+        _unmark_sending(delivery["key"])  # refused or never reached the provider: nothing was sent
+        raise
+    except Exception as exc:
+        _log.warning(
+            "send outcome unknown: recorded as sent, never repeated",
+            extra={"message_key": delivery["key"], "error": type(exc).__name__},
+        )
+        return {"message_id": None, "outcome": "unknown"}
+
+
+def _marker(key: str) -> dict[str, Any]:
+    return {"id": {"S": f"tfc-notify-sending#{key}"}}
+
+
+def _mark_sending(key: str) -> bool:
+    expiration = int(time.time()) + KEEP_SECONDS
+    try:
+        client("dynamodb").put_item(
+            TableName=get_settings().table("idempotency"),
+            Item=_marker(key) | {"expiration": {"N": str(expiration)}},
+            ConditionExpression="attribute_not_exists(id)",
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _unmark_sending(key: str) -> None:
+    client("dynamodb").delete_item(TableName=get_settings().table("idempotency"), Key=_marker(key))
 
 
 def _rate() -> TokenBucket:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,9 +15,46 @@ import pytest
 
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w.])(?:\+1\d{10}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\w)")
+
+
+class LogCapture:
+    """Every log record of every logger in this process (after the loggers' own filters, so what
+    would be written), formatted with its extra fields and any traceback."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._lock = threading.Lock()
+        self._original = logging.Logger.callHandlers
+        self._format = logging.Formatter("%(name)s %(levelname)s %(message)s")
+
+    def __enter__(self) -> LogCapture:
+        capture = self
+
+        def call_handlers(logger: logging.Logger, record: logging.LogRecord) -> None:
+            extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if isinstance(v, str) and k != "msg")
+            line = f"{capture._format.format(record)} {extras}"
+            with capture._lock:
+                capture.lines.append(line)
+            capture._original(logger, record)
+
+        logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.Logger.callHandlers = self._original  # type: ignore[method-assign]
+
+    def personal_data(self) -> list[str]:
+        return [line[:300] for line in self.lines if EMAIL.search(line) or PHONE.search(line)]
+
 
 @pytest.fixture(scope="package")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    """The runtime every e2e test shares; while it runs, every log line of the process is kept, and
+    at the end none may hold an email address or a phone number (the whole e2e run's logs)."""
+    capture = LogCapture().__enter__()
+    logging.getLogger("tfc.e2e").warning("log capture on")  # proves the capture sees records
     saved = dict(os.environ)
     state = tmp_path_factory.mktemp("tfc") / "local.json"
     rt = LocalRuntime(
@@ -29,8 +69,12 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     rt.start()
     yield rt
     rt.stop()
+    capture.__exit__()
     os.environ.clear()
     os.environ.update(saved)
+    assert capture.lines, "no log line was captured: the capture is broken"
+    leaks = capture.personal_data()
+    assert not leaks, f"{len(leaks)} log lines hold personal data, e.g. {leaks[:3]}"
 
 
 @pytest.fixture

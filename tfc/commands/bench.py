@@ -111,3 +111,59 @@ def bench_season(
         raise typer.BadParameter("--yes plus --no must be at most 1", param_hint="--no")
     result = simulate(volunteers, projects, seed, yes=yes, no=no, wave_hours=wave_hours)
     typer.echo(json.dumps(result) if json_out else json.dumps(result, indent=2))
+
+
+# --- chaos (issue 7): the demo scenario with and without injected faults, checked on invariants ----
+@bench.command("chaos")
+def bench_chaos(
+    volunteers: int = typer.Option(400, min=50),
+    campaigns: int = typer.Option(4, min=1),
+    seed: int = typer.Option(7),
+    invitation_ttl: int = typer.Option(30, min=5, help="Seconds an invitation stays open (compressed time)"),
+    scale: float = typer.Option(1.0, min=0.0, help="Multiplies every fault rate"),
+    timeout: float = typer.Option(300.0, min=30.0, help="Seconds per run, at most"),
+    settle: float = typer.Option(20.0, min=1.0, help="Stop waiting for staffing after this long without progress"),
+    clean: bool = typer.Option(True, "--clean/--no-clean", help="Also run without faults and compare"),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
+) -> None:
+    """Seeded fault injection through the local runtime; exits 1 when an invariant is broken."""
+    import json
+    import os
+
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+    from bench.chaos import ChaosOptions, run
+
+    options = ChaosOptions(
+        volunteers=volunteers,
+        campaigns=campaigns,
+        seed=seed,
+        invitation_ttl_seconds=invitation_ttl,
+        timeout_seconds=timeout,
+        settle_seconds=settle,
+    )
+    result = run(options, scale=scale, clean=clean)
+    print(json.dumps(result, indent=None if as_json else 2))
+    raise typer.Exit(0 if result["ok"] else 1)
+
+
+# --- pipeline (issue 7): campaigns and volunteers through the whole local runtime ------------------
+@bench.command("pipeline")
+def bench_pipeline(
+    campaigns: int = typer.Option(500, min=1),
+    volunteers: int = typer.Option(15000, min=50),
+    seed: int = typer.Option(7),
+    invitation_ttl: int = typer.Option(60, min=5, help="Seconds an invitation stays open (compressed time)"),
+    settle: float = typer.Option(120.0, min=5.0, help="Stop after this long without a newly staffed project"),
+    timeout: float = typer.Option(1800.0, min=30.0),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
+) -> None:
+    """Throughput, approval-to-first-invitation p50/p95, AWS calls per staffed project, zero lost."""
+    import json
+    import os
+
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+    from bench.pipeline import run
+
+    result = run(campaigns, volunteers, seed, invitation_ttl, settle, timeout)
+    print(json.dumps(result, indent=None if as_json else 2))
+    raise typer.Exit(0 if result["zero_lost"] else 1)

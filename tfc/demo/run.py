@@ -72,7 +72,11 @@ Progress = Callable[[str, int, int], None]
 
 
 def _seed_volunteers(count: int, seed: int) -> int:
-    """Bulk-load the pool through the same validation as the sign-up form."""
+    return len(seed_volunteers(count, seed))
+
+
+def seed_volunteers(count: int, seed: int) -> list[Any]:
+    """Bulk-load the pool through the same validation as the sign-up form; the stored volunteers."""
     from services.intake.domain.requests import VolunteerSignup
     from services.intake.domain.signup import new_volunteer
     from shared.models import utcnow
@@ -85,7 +89,7 @@ def _seed_volunteers(count: int, seed: int) -> int:
         volunteer = new_volunteer(VolunteerSignup.model_validate(raw), now)
         people.append(volunteer.model_copy(update={"lead_trained": lead}))
     main_store().import_new_volunteers(people)
-    return len(people)
+    return people
 
 
 class _Volunteers:
@@ -96,6 +100,7 @@ class _Volunteers:
         self.options = options
         self.result = result
         self.seen: set[str] = set()
+        self.answers: dict[str, str] = {}  # invitation message key -> the answer sent
         self.read = 0  # messages of the outbox already looked at
 
     def answer_new_invitations(self) -> None:
@@ -122,6 +127,7 @@ class _Volunteers:
                 json={"from": message["to"], "to": reply_to, "subject": f"Re: {message['subject']}", "text": text},
             )
             response.raise_for_status()
+            self.answers[message.get("message_key") or reply_to] = answer
             if answer == "yes":
                 self.result.replies_yes += 1
             else:

@@ -9,11 +9,14 @@ import threading
 import time
 from typing import Any
 
+from shared.observability import RedactPersonalData
 from shared.resources import Function
+from tfc.local import faults
 from tfc.local.invoke import invoke
 from tfc.local.provision import ACCOUNT_ID
 
 log = logging.getLogger("tfc.local")
+log.addFilter(RedactPersonalData())  # tracebacks of failed batches can quote addresses (SES errors)
 
 
 def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
@@ -63,6 +66,10 @@ class SqsPoller(threading.Thread):
     def run(self) -> None:
         assert self.function.sqs is not None
         while not self.stop_event.is_set():
+            injector = faults.active()
+            if injector is not None and injector.down(self.function.name):
+                self.stop_event.wait(0.5)  # the consumer is down: messages wait in the queue
+                continue
             try:
                 response = self.sqs.receive_message(
                     QueueUrl=self.queue_url,
@@ -81,9 +88,16 @@ class SqsPoller(threading.Thread):
                 self._deliver(messages)
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
+        injector = faults.active()
+        if injector is not None:
+            messages = injector.order(messages)
         event = {"Records": [lambda_record(m, self.queue_arn, self.region) for m in messages]}
         try:
             result = invoke(self.function, event, self.region) or {}
+            if injector is not None:
+                if injector.duplicate():  # SQS at-least-once: the same batch again
+                    result = invoke(self.function, event, self.region) or {}
+                injector.crash_after_handler()
         except Exception:
             # As in Lambda: an invocation error leaves the whole batch for a later receive.
             log.exception("%s failed its whole batch of %d", self.function.name, len(messages))
@@ -118,7 +132,9 @@ class Ticker(threading.Thread):
         if not self.fire_at_start and self.stop_event.wait(self.interval):
             return
         while not self.stop_event.is_set():
-            self.fire()
+            injector = faults.active()
+            if injector is None or not injector.down(self.function.name):
+                self.fire()
             if self.stop_event.wait(self.interval):
                 return
 

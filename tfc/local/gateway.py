@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
+import time
 from typing import Any
 
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
+from tfc.local import faults
+
 API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024
+# API Gateway's stage throttling (infra/config.py: api_rate_limit, api_burst_limit), applied here
+# to public requests (without the ops key): the forms are where bursts come from, and the demo's staff
+# calls are not rate-limited clients.
+RATE_PER_SECOND = 50.0
+BURST = 100
 log = logging.getLogger("tfc.local.http")
+TOO_MANY = '{"errors": [{"field": "request", "message": "too many requests: slow down and retry"}]}'
+
+
+class Throttle:
+    """A token bucket that refuses rather than waits (429, as API Gateway answers)."""
+
+    def __init__(self, rate: float, burst: int, clock: Any = time.monotonic) -> None:
+        self.rate, self.burst, self._clock = rate, float(burst), clock
+        self._tokens, self._last = float(burst), clock()
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            if self._tokens < 1.0:
+                return False
+            self._tokens -= 1.0
+            return True
 
 
 class _Handler(ChaliceRequestHandler):
+    throttle: Throttle | None = None
+    staff_key: str = ""
+
     def _generic_handle(self) -> None:
+        faults.exempt_this_thread()  # the fault plan targets the consumers, not HTTP clients
+        key = self.headers.get("x-api-key") or ""
+        staff = bool(self.staff_key) and hmac.compare_digest(key.encode(), self.staff_key.encode())
+        public = not self.path.startswith("/_local/") and not staff
+        if public and self.throttle is not None and not self.throttle.allow():
+            headers = {"Content-Type": "application/json", "Retry-After": "1", "Connection": "close"}
+            self._send_http_response(429, headers, TOO_MANY)  # the body is left unread: close
+            self.close_connection = True
+            return
         try:
             length = int(self.headers.get("content-length", "0"))
         except ValueError:
@@ -37,12 +78,22 @@ class _Handler(ChaliceRequestHandler):
 
 
 class Gateway:
-    def __init__(self, app: Any, host: str, port: int) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str,
+        port: int,
+        rate: float = RATE_PER_SECOND,
+        burst: int = BURST,
+        staff_key: str = "",
+    ) -> None:
+        throttle = Throttle(rate, burst) if rate > 0 else None
+        handler = type("Handler", (_Handler,), {"throttle": throttle, "staff_key": staff_key})
         config = Config.create(chalice_stage="local", app_name=app.app_name)
         if not isinstance(app, CustomLocalChalice):  # what chalice.local.create_local_server does,
             CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)  # but safe to repeat
             app.__class__ = CustomLocalChalice
-        server = LocalDevServer(app, config, host, port, handler_cls=_Handler)
+        server = LocalDevServer(app, config, host, port, handler_cls=handler)
         self.server = server
         self.host, self.port = server.server.server_address[:2]
         self._thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)

@@ -16,7 +16,9 @@ from typing import Any
 import boto3
 
 from shared.resources import RESOURCES, Function
+from tfc.local import faults
 from tfc.local.consumers import SqsPoller, Ticker
+from tfc.local.faults import FaultPlan
 from tfc.local.provision import ACCOUNT_ID, provision, read_parameter
 
 STAGE = "local"
@@ -41,6 +43,9 @@ class RuntimeOptions:
     synthetic_results_seed: int | None = 7  # synthetic results when no files are given
     env: dict[str, str] = field(default_factory=dict)
     state_file: Path | None = STATE_FILE
+    api_rate_limit: float = 50.0  # API Gateway stage throttling for public requests; 0: off
+    api_burst_limit: int = 100
+    faults: FaultPlan | None = None  # local fault injection (chaos runs); None: off
 
 
 def _reset_caches() -> None:
@@ -72,6 +77,7 @@ class LocalRuntime:
         self.dynamodb_emulator: Any = None
         self.gateway: Any = None
         self.ops_key = ""
+        self.fault_injector: faults.FaultInjector | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -99,6 +105,8 @@ class LocalRuntime:
         )
         self.ops_key = read_parameter(session, STAGE, "ops-api-key")
         self._upload_results(session)
+        if self.options.faults is not None:  # after provisioning: set-up is not under test
+            self.fault_injector = faults.install(self.options.faults)
         self._start_gateway()
         self._start_consumers(session)
         if self.options.schedules:
@@ -150,7 +158,14 @@ class LocalRuntime:
 
         if "/_local/outbox" not in app.routes:
             app.register_blueprint(local)
-        self.gateway = Gateway(app, self.options.host, self.options.port)
+        self.gateway = Gateway(
+            app,
+            self.options.host,
+            self.options.port,
+            self.options.api_rate_limit,
+            self.options.api_burst_limit,
+            staff_key=self.ops_key,
+        )
         self.gateway.start()
 
     def _start_consumers(self, session: boto3.session.Session) -> None:
@@ -199,6 +214,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.fault_injector is not None:
+            faults.uninstall()
         for thread in self._threads:
             thread.join(timeout=5)
         if self.gateway is not None:

@@ -1,0 +1,166 @@
+"""`tfc bench pipeline`: campaigns and volunteers through the whole local runtime, measured.
+
+Seeds the volunteer pool, sends every campaign through POST /campaigns (a 429 from the local
+API Gateway throttle is retried after a second, as a client would), approves every project,
+then plays the volunteers (the demo's seeded yes/no/never) until every project is staffed or
+nothing moves for `settle` seconds. Reports:
+- intake throughput (campaign requests per second accepted) and end-to-end throughput
+  (projects staffed per minute over the whole run);
+- p50/p95 seconds from a project's approval to its first invitation email;
+- AWS calls per staffed project by service (every call the functions make through shared.aws;
+  the SQS pollers' own receive/delete, which are Lambda's event-source polling, are not counted);
+- lost: the chaos run's invariants (campaigns, projects, volunteers, replies, duplicates, slots).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+import httpx
+import numpy as np
+
+from bench.chaos import check_invariants
+from tfc.demo import synthetic
+from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
+from tfc.local.faults import exempt_this_thread
+from tfc.local.runtime import LocalRuntime, RuntimeOptions
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return  # the bench itself (seeding, watching, checking) is not the pipeline
+        service = event_name.split(".")[1]
+        with self._lock:
+            self.calls[service] += 1
+
+
+def _post(client: httpx.Client, path: str, **kwargs: Any) -> httpx.Response:
+    while True:
+        response = client.post(path, **kwargs)
+        if response.status_code != 429:
+            return response
+        time.sleep(float(response.headers.get("retry-after", "1")))
+
+
+def run(
+    campaigns: int,
+    volunteers: int,
+    seed: int = 7,
+    invitation_ttl: int = 60,
+    settle: float = 60.0,
+    timeout: float = 1800,
+) -> dict[str, Any]:
+    from shared import aws
+
+    exempt_this_thread()
+    started = time.monotonic()
+    runtime = LocalRuntime(
+        RuntimeOptions(
+            port=0,
+            invitation_ttl_seconds=invitation_ttl,
+            schedule_seconds={"matching-tick": 5.0},
+            visibility_timeout=10,
+            state_file=None,
+            env={"POWERTOOLS_LOG_LEVEL": "ERROR"},
+        )
+    )
+    runtime.start()
+    counter = CallCounter()
+    try:
+        people = seed_volunteers(volunteers, seed)
+        aws.register_hook("before-call", counter)  # count from here: the seeding is not the pipeline
+        ops = {"x-api-key": runtime.ops_key}
+        with httpx.Client(base_url=runtime.url, timeout=120) as client:
+            intake_started = time.monotonic()
+            ids: dict[str, list[str]] = {}
+            for request in synthetic.campaigns(campaigns, seed):
+                body = _post(client, "/campaigns", json=request).raise_for_status().json()
+                ids[body["campaign_id"]] = body["project_ids"]
+            intake_seconds = time.monotonic() - intake_started
+            approved_at: dict[str, datetime] = {}
+            for project_ids in ids.values():
+                for project_id in project_ids:
+                    _post(client, f"/projects/{project_id}/approve", headers=ops).raise_for_status()
+                    approved_at[project_id] = datetime.now().astimezone()
+            players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
+            all_projects = [p for project_ids in ids.values() for p in project_ids]
+            total, last, last_change = len(approved_at), -1, time.monotonic()
+            stall = max(4.0 * invitation_ttl, settle)  # before the first staffed project
+            while time.monotonic() - started < timeout:
+                players.answer_new_invitations()
+                staffed = _staffed(all_projects)
+                if staffed != last:
+                    last, last_change = staffed, time.monotonic()
+                quiet = time.monotonic() - last_change
+                if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
+                    break
+                time.sleep(2.0)
+            seconds = time.monotonic() - started
+            pipeline_seconds = time.monotonic() - intake_started
+            outbox = client.get("/_local/outbox").json()
+            staffed = _staffed(all_projects)
+            calls = Counter(counter.calls)
+            first = _first_invitation_latency(outbox, approved_at)
+            violations = check_invariants(ids, [p.volunteer_id for p in people], players.answers, outbox)
+    finally:
+        aws.clear_hooks()
+        runtime.stop()
+    per_project = {s: round(n / max(staffed, 1), 1) for s, n in sorted(calls.items())}
+    return {
+        "campaigns": campaigns,
+        "volunteers": volunteers,
+        "projects": total,
+        "projects_staffed": staffed,
+        "seconds": round(seconds, 1),
+        "intake_requests_per_second": round(campaigns / intake_seconds, 1),
+        "projects_staffed_per_minute": round(staffed / (pipeline_seconds / 60), 1),
+        "approval_to_first_invitation_seconds": first,
+        "aws_calls_per_staffed_project": per_project,
+        "aws_calls_total": sum(calls.values()),
+        "emails_sent": sum(1 for m in outbox if m["channel"] == "email"),
+        "replies_sent": len(players.answers),
+        "lost_or_broken": {k: len(v) for k, v in violations.items()},
+        "zero_lost": not any(violations.values()),
+        "invitation_ttl_seconds": invitation_ttl,
+    }
+
+
+def _staffed(project_ids: list[str]) -> int:
+    from shared.storage import main_store
+
+    store = main_store()
+    chunks = (project_ids[i : i + 100] for i in range(0, len(project_ids), 100))
+    return sum(1 for chunk in chunks for p in store.get_projects(chunk) if p.status == "staffed")
+
+
+def _first_invitation_latency(outbox: list[dict[str, Any]], approved_at: dict[str, datetime]) -> dict[str, Any]:
+    from shared.storage import main_store
+
+    store = main_store()
+    first: dict[str, datetime] = {}
+    for message in outbox:
+        key = message.get("message_key") or ""
+        if message["channel"] != "email" or not key.endswith(":invite:email"):
+            continue
+        invitation = store.get_invitation(key.split(":")[1])
+        if invitation is None or invitation.project_id in first:
+            continue
+        first[invitation.project_id] = datetime.fromisoformat(message["sent_at"])
+    waits = [(first[p] - approved_at[p]).total_seconds() for p in first if p in approved_at]
+    if not waits:
+        return {"projects": 0}
+    return {
+        "projects": len(waits),
+        "p50": round(float(np.percentile(waits, 50)), 2),
+        "p95": round(float(np.percentile(waits, 95)), 2),
+        "max": round(max(waits), 2),
+    }

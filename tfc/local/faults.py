@@ -1,0 +1,189 @@
+"""Fault injection for the local runtime: off unless a FaultPlan is given (`tfc bench chaos`, tests).
+
+Two small hook points, nothing inside the services:
+- AWS calls made by the handlers (every client from shared.aws) get botocore event hooks:
+  `before-send` answers some requests with a 500/503 that botocore's standard retries then see
+  (most are absorbed, as in AWS); `before-call` fails some calls outright, as if the retries were
+  exhausted (nothing was written); `after-call` raises after some successful calls, as if the
+  function died after its write or send and before it recorded or published the next step.
+- SQS deliveries (tfc/local/consumers.py) can be shuffled (out of order), handed to the handler
+  twice (at-least-once duplicates), failed after the handler returned (a crash after all its work:
+  the whole batch comes back), and a whole consumer can be down for a while.
+
+The HTTP API's request threads are exempt (their clients would see 5xx and retry; that is the
+schemathesis/abuse tests' ground, not this one's). Decisions come from one seeded generator: the
+rates and the seed are fixed, the exact interleaving of threads is not.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+# Calls that only read: a crash "after" them proves nothing, so after-call crashes skip them.
+_READS = ("Get", "Query", "Scan", "Describe", "List", "Receive", "BatchGet", "Head")
+
+
+class InjectedCrash(RuntimeError):
+    """The function 'died' here (raised by the fault layer, never by product code)."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    seed: int = 0
+    retried_error_rate: float = 0.0  # HTTP 500/503 before the request is sent; botocore retries it
+    failed_call_rate: float = 0.0  # the call fails outright (retries exhausted), nothing applied
+    crash_after_call_rate: float = 0.0  # the call applied, then the function died
+    duplicate_delivery_rate: float = 0.0  # an SQS batch handed to the handler twice
+    crash_after_handler_rate: float = 0.0  # the handler finished, then died before SQS deleted
+    shuffle: bool = False  # out-of-order deliveries within each batch
+    outages: dict[str, tuple[float, float]] = field(default_factory=dict)  # function -> (start s, seconds)
+    services: frozenset[str] = frozenset({"dynamodb", "sqs", "sesv2", "ses", "sns", "s3"})
+
+
+class _Exempt(threading.local):
+    active = False
+
+
+_exempt = _Exempt()
+
+
+def exempt_this_thread() -> None:
+    """Mark the current thread as outside the fault plan (HTTP request threads)."""
+    _exempt.active = True
+
+
+class FaultInjector:
+    def __init__(self, plan: FaultPlan) -> None:
+        self.plan = plan
+        self._random = random.Random(plan.seed)
+        self._lock = threading.Lock()
+        self.started = time.monotonic()
+        self.counts: Counter[str] = Counter()
+        self.enabled = True  # clients keep a copy of their hooks: disabling is how to heal
+
+    def _roll(self, rate: float) -> bool:
+        if rate <= 0 or _exempt.active or not self.enabled:
+            return False
+        with self._lock:
+            return self._random.random() < rate
+
+    def _count(self, kind: str) -> None:
+        with self._lock:
+            self.counts[kind] += 1
+
+    @staticmethod
+    def _operation(event_name: str) -> tuple[str, str]:
+        parts = event_name.split(".")  # before-send.dynamodb.PutItem
+        return (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
+
+    # --- botocore hooks -------------------------------------------------------------------
+
+    def before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        service, _ = self._operation(event_name)
+        if service not in self.plan.services or not self._roll(self.plan.retried_error_rate):
+            return None
+        self._count(f"retried_error:{service}")
+        status = 503 if self._roll(0.5) else 500
+        return AWSResponse(request.url, status, {}, _Body(b""))
+
+    def before_call(self, event_name: str, **_: Any) -> tuple[Any, dict[str, Any]] | None:
+        service, _ = self._operation(event_name)
+        if service not in self.plan.services or not self._roll(self.plan.failed_call_rate):
+            return None
+        self._count(f"failed_call:{service}")
+        code = "ThrottlingException" if service != "dynamodb" else "ProvisionedThroughputExceededException"
+        parsed = {
+            "Error": {"Code": code, "Message": "injected fault"},
+            "ResponseMetadata": {"HTTPStatusCode": 400, "MaxAttemptsReached": True},
+        }
+        return SimpleNamespace(status_code=400, headers={}), parsed
+
+    def after_call(self, event_name: str, http_response: Any, **_: Any) -> None:
+        service, operation = self._operation(event_name)
+        if (
+            service not in self.plan.services
+            or operation.startswith(_READS)
+            or getattr(http_response, "status_code", 500) >= 300
+            or not self._roll(self.plan.crash_after_call_rate)
+        ):
+            return
+        self._count(f"crash_after_call:{service}")
+        raise InjectedCrash(f"injected crash after {service}.{operation}")
+
+    # --- SQS delivery hooks (consumers.py) ------------------------------------------------
+
+    def order(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not self.plan.shuffle or len(messages) < 2:
+            return messages
+        shuffled = list(messages)
+        with self._lock:
+            self._random.shuffle(shuffled)
+        self._count("shuffled_batch")
+        return shuffled
+
+    def duplicate(self) -> bool:
+        if self._roll(self.plan.duplicate_delivery_rate):
+            self._count("duplicate_delivery")
+            return True
+        return False
+
+    def crash_after_handler(self) -> None:
+        if self._roll(self.plan.crash_after_handler_rate):
+            self._count("crash_after_handler")
+            raise InjectedCrash("injected crash after the handler returned")
+
+    def down(self, function_name: str) -> bool:
+        if not self.enabled:
+            return False
+        window = self.plan.outages.get(function_name)
+        if window is None:
+            return False
+        start, seconds = window
+        elapsed = time.monotonic() - self.started
+        return start <= elapsed < start + seconds
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+_active: FaultInjector | None = None
+
+
+def install(plan: FaultPlan) -> FaultInjector:
+    """Hook the plan into every shared.aws client and the SQS pollers; `uninstall` undoes it."""
+    global _active
+    from shared import aws
+
+    injector = FaultInjector(plan)
+    aws.register_hook("before-send", injector.before_send)
+    aws.register_hook("before-call", injector.before_call)
+    aws.register_hook("after-call", injector.after_call)
+    _active = injector
+    return injector
+
+
+def uninstall() -> None:
+    global _active
+    from shared import aws
+
+    if _active is not None:
+        _active.enabled = False
+    aws.clear_hooks()
+    _active = None
+
+
+def active() -> FaultInjector | None:
+    return _active
