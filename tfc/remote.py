@@ -36,6 +36,29 @@ def _state(path: Path = STATE_FILE) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+def point_at_local_runtime(extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """Make this process's AWS clients talk to the running `tfc up` emulator (for commands that
+    call a handler or read the table in-process, as the runtime's own scheduler does)."""
+    from tfc.local.runtime import _reset_caches
+
+    state = _state()
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": state["endpoint"],
+            "AWS_ENDPOINT_URL_DYNAMODB": state["dynamodb_endpoint"],
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+            "AWS_REGION": state["region"],
+            "AWS_DEFAULT_REGION": state["region"],
+            "TFC_STAGE": state["stage"],
+        }
+        | (extra or {})
+    )
+    _reset_caches()
+    return state
+
+
 def check(response: httpx.Response) -> dict[str, Any]:
     """The JSON body, or an error that quotes the API's own field messages."""
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}

@@ -17,23 +17,9 @@ report = typer.Typer(help="Program reports.", no_args_is_help=True)
 
 
 def _point_at_local() -> None:
-    from tfc.local.runtime import _reset_caches
-    from tfc.remote import _state
+    from tfc.remote import point_at_local_runtime
 
-    state = _state()
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": state["endpoint"],
-            "AWS_ENDPOINT_URL_DYNAMODB": state["dynamodb_endpoint"],
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_SESSION_TOKEN": "local",
-            "AWS_REGION": state["region"],
-            "AWS_DEFAULT_REGION": state["region"],
-            "TFC_STAGE": state["stage"],
-        }
-    )
-    _reset_caches()
+    point_at_local_runtime()
 
 
 @report.command("season")

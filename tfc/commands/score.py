@@ -182,24 +182,9 @@ def _invoke_local(event: dict[str, Any], results: list[Path] | None) -> tuple[di
     runtime's scheduler would (moto cannot run Lambda code)."""
     from shared.resources import RESOURCES
     from tfc.local.invoke import invoke
-    from tfc.local.runtime import _reset_caches
-    from tfc.remote import _state
+    from tfc.remote import point_at_local_runtime
 
-    state = _state()
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": state["endpoint"],
-            "AWS_ENDPOINT_URL_DYNAMODB": state["dynamodb_endpoint"],
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_SESSION_TOKEN": "local",
-            "AWS_REGION": state["region"],
-            "AWS_DEFAULT_REGION": state["region"],
-            "TFC_STAGE": state["stage"],
-            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
-        }
-    )
-    _reset_caches()
+    state = point_at_local_runtime({"POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")})
     from shared.aws import client
     from shared.settings import get_settings
 
