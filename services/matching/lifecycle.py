@@ -19,7 +19,6 @@ from shared.events import (
     CheckinRequestedV1,
     Event,
     InvitationIssuedV1,
-    InvitationWithdrawnV1,
     ProjectClosedV1,
     ProjectCommandV1,
     ProjectKickedOffV1,
@@ -165,22 +164,9 @@ class Lifecycle:
         self.items.put_result(project_id, "rating", body, now)
 
     def _withdraw_pending(self, record: ProjectRecord, now: datetime, cid: str) -> None:
-        withdrawn = [
-            i for i in record.invitations if i.status == "pending" and self.store.close_invitation(i, "withdrawn", now)
-        ]
-        if withdrawn:
-            self.publish(
-                "notify",
-                [
-                    InvitationWithdrawnV1(
-                        correlation_id=cid,
-                        invitation_id=i.invitation_id,
-                        project_id=i.project_id,
-                        reason="project_closed",
-                    )
-                    for i in withdrawn
-                ],
-            )
+        from services.matching.staffing import withdraw_invitations
+
+        withdraw_invitations(self.store, self.publish, record.invitations, "project_closed", now, cid)
 
     # --- leaving ------------------------------------------------------------------------------
 

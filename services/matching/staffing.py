@@ -292,24 +292,7 @@ class Staffing:
         self.withdraw(found.invitations, "team_filled", now, cid)
 
     def withdraw(self, invitations: list[Invitation], reason: str, now: datetime, cid: str) -> list[Invitation]:
-        """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
-        withdrawn = [
-            i for i in invitations if i.status == "pending" and self.store.close_invitation(i, "withdrawn", now)
-        ]
-        if withdrawn:
-            self.publish(
-                "notify",
-                [
-                    InvitationWithdrawnV1(
-                        correlation_id=cid,
-                        invitation_id=i.invitation_id,
-                        project_id=i.project_id,
-                        reason=reason,  # type: ignore[arg-type]
-                    )
-                    for i in withdrawn
-                ],
-            )
-        return withdrawn
+        return withdraw_invitations(self.store, self.publish, invitations, reason, now, cid)
 
     # --- the schedule -----------------------------------------------------------------------
 
@@ -346,3 +329,24 @@ class Staffing:
                 ],
             )
         return len(won)
+
+
+def withdraw_invitations(
+    store: Store, publish: Publish, invitations: list[Invitation], reason: str, now: datetime, cid: str
+) -> list[Invitation]:
+    """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
+    withdrawn = [i for i in invitations if i.status == "pending" and store.close_invitation(i, "withdrawn", now)]
+    if withdrawn:
+        publish(
+            "notify",
+            [
+                InvitationWithdrawnV1(
+                    correlation_id=cid,
+                    invitation_id=i.invitation_id,
+                    project_id=i.project_id,
+                    reason=reason,  # type: ignore[arg-type]
+                )
+                for i in withdrawn
+            ],
+        )
+    return withdrawn
