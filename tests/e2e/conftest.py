@@ -83,7 +83,8 @@ def api(runtime: LocalRuntime) -> Iterator[httpx.Client]:
         yield client
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:
+def wait_for(check: Callable[[], Any], timeout: float = 90.0, interval: float = 0.2) -> Any:
+    # A deadline, not a speed target: generous, so a loaded CI machine is not a failure.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()

@@ -221,13 +221,13 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
                 assert api.post("/_local/inbound/email", json=reply).status_code == 202
         return main_store().get_project(project_id).project.status == "staffed"
 
-    wait_for(staffed, timeout=60)
+    wait_for(staffed, timeout=120)
     page.goto(f"{runtime.url}/console/projects/{project_id}")
     assert page.locator("#project-status").inner_text() == "staffed"
     assert page.locator("text=Browser Person 2").count() >= 1
     page.screenshot(path=SHOTS / "console-project-staffed.png", full_page=True)
 
-    wait_for(lambda: main_store().latest_run(), timeout=60)  # the runtime scores Virginia at start
+    wait_for(lambda: main_store().latest_run(), timeout=120)  # the runtime scores Virginia at start
     page.get_by_role("link", name="Districts").click()
     page.get_by_label("State").select_option("VA")
     page.get_by_label("Chamber").select_option("lower")

@@ -89,7 +89,7 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
             and (m.get("message_key") or "").endswith(":invite:email")
         ]
 
-    invited = wait_for(lambda: len(invitations()) >= 4 and invitations(), timeout=40)
+    invited = wait_for(lambda: len(invitations()) >= 4 and invitations(), timeout=120)
     POOLS.clear()
     # Every invitee says yes at the same instant.
     answers: dict[str, str] = {}
@@ -113,7 +113,7 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
         statuses = [main_store().get_invitation(k.split(":")[1]).status for k in answers]
         return "pending" not in statuses
 
-    wait_for(settled, timeout=60)
+    wait_for(settled, timeout=120)
     outbox = api.get("/_local/outbox").json()
     violations = check_invariants(campaigns, list(volunteers.values()), answers, outbox)
     assert not any(violations.values()), violations

@@ -56,7 +56,7 @@ def test_poison_message_is_redriven_after_the_fix_and_processed_once(api, runtim
             "needs": ["website_refresh"],
         }
         assert api.post("/campaigns", json=request).status_code == 201
-        wait_for(lambda: _dead_letters(runtime, "notify") >= 1, timeout=60, interval=0.5)
+        wait_for(lambda: _dead_letters(runtime, "notify") >= 1, timeout=120, interval=0.5)
     finally:
         # The fix: the identity is verified again.
         ses.verify_email_identity(EmailAddress=address)
@@ -65,7 +65,7 @@ def test_poison_message_is_redriven_after_the_fix_and_processed_once(api, runtim
 
     output = _cli(runtime, "dlq", "redrive", "notify")
     assert "moved" in output and not output.startswith("moved 0")
-    wait_for(lambda: _sent_to_contact(api) >= 1, timeout=30)
+    wait_for(lambda: _sent_to_contact(api) >= 1, timeout=120)
     time.sleep(3)  # longer than the test runtime's visibility timeout: a duplicate would show by now
     assert _sent_to_contact(api) == 1
     assert _dead_letters(runtime, "notify") == 0

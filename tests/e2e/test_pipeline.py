@@ -132,7 +132,7 @@ def test_a_poison_message_goes_to_the_dead_letter_queue(runtime):
     def in_dlq() -> bool:
         return runtime.queue_depths()["matching-dlq"] == 1
 
-    wait_for(in_dlq, timeout=40)
+    wait_for(in_dlq, timeout=120)
     assert runtime.queue_depths()["matching"] == 0
 
 

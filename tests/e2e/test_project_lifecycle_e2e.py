@@ -80,7 +80,7 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
         current = project()
         return current if current["status"] == "staffed" else None
 
-    team = wait_for(staffed, timeout=60)["team"]  # the pool is shared: others' volunteers may be on it
+    team = wait_for(staffed, timeout=180)["team"]  # the pool is shared: others' volunteers may be on it
 
     saved = os.environ.get(CLOCK_OFFSET_VAR)
     try:

@@ -22,7 +22,7 @@ def test_score_run_against_the_running_system(runtime: LocalRuntime, tmp_path, m
 
     # The schedule fires once at start (the synthetic Virginia file): let it finish first, so
     # its run cannot land after ours.
-    wait_for(lambda: main_store().latest_score("VA", "lower", "1"), timeout=60)
+    wait_for(lambda: main_store().latest_score("VA", "lower", "1"), timeout=120)
     # The CLI finds the running system through ./.tfc/local.json, as after `tfc up`.
     assert runtime.options.state_file is not None
     (tmp_path / ".tfc").mkdir()
