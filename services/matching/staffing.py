@@ -40,25 +40,28 @@ from shared.storage.waves import WaveStore
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
-POOL_TTL_SECONDS = 300.0  # pools change only on sign-up; a warm container reuses them this long
+POOL_TTL_SECONDS = 300.0  # a backstop: a pool whose change token was never written is re-read this often
 
 
 class PoolCache:
-    """Candidate pools by skill, shared by the invocations of one warm container."""
+    """Candidate pools by skill, shared by the invocations of one warm container. Each use checks
+    the pool's change token (one GetItem) and re-reads the pool (a paginated Query) only when it
+    changed, so a volunteer who signed up a second ago is in the next wave."""
 
     def __init__(self, ttl: float = POOL_TTL_SECONDS) -> None:
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._pools: dict[str, tuple[float, list[Candidate]]] = {}
+        self._pools: dict[str, tuple[float, str | None, list[Candidate]]] = {}
 
     def get(self, store: Store, key: str) -> list[Candidate]:
+        token = store.pool_token(key)  # read before the pool: a change after it shows next time
         with self._lock:
             cached = self._pools.get(key)
-            if cached and time.monotonic() - cached[0] < self.ttl:
-                return cached[1]
+            if cached and cached[1] == token and time.monotonic() - cached[0] < self.ttl:
+                return cached[2]
         pool = [Candidate.from_pool(r) for r in store.pool(key)]
         with self._lock:
-            self._pools[key] = (time.monotonic(), pool)
+            self._pools[key] = (time.monotonic(), token, pool)
         return pool
 
     def clear(self) -> None:

@@ -2,9 +2,10 @@
 
 Reads per wave: one Query per open project (its partition: slots, team, invitations), one GetItem
 per distinct district (its latest score), the skill pools (one paginated Query per seat kind,
-cached by a warm container), and the live state of the pools' volunteers (BatchGetItem, 100 a
-call). No Scan. Writes: one transaction per invitation (guarded: never invited before, pending
-cap, project limit, opt-out, 14-day limit, one writer per volunteer state), then the send events.
+cached by a warm container and re-read when the pool's change token moved: one GetItem each),
+and the live state of the pools' volunteers (BatchGetItem, 100 a call). No Scan. Writes: one
+transaction per invitation (guarded: never invited before, pending cap, project limit, opt-out,
+14-day limit, one writer per volunteer state), then the send events.
 """
 
 from __future__ import annotations

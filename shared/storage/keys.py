@@ -41,6 +41,12 @@ def skill_member(skill: str, volunteer_id: str) -> dict[str, str]:
     return {"pk": f"SKILL#{skill}", "sk": f"VOLUNTEER#{volunteer_id}"}
 
 
+def pool_mark(skill: str) -> dict[str, str]:
+    """A skill pool's change token: rewritten after every change to the pool, so a cached pool
+    knows it is stale with one read."""
+    return {"pk": "POOLMARK", "sk": f"SKILL#{skill}"}
+
+
 def invitation_pointer(invitation_id: str) -> dict[str, str]:
     """Immutable: which project an invitation belongs to (reply tokens carry only its id)."""
     return {"pk": f"INVITATION#{invitation_id}", "sk": "POINTER"}

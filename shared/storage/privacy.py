@@ -78,4 +78,5 @@ def forget_volunteer(store: Store, volunteer_id: str, now: datetime) -> dict[str
         for key in doomed:
             batch.delete_item(Key={"pk": key["pk"], "sk": key["sk"]})
             erased["items"] += 1
+    store.mark_pools_changed([*volunteer.skills, LEADS_POOL])
     return erased

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
+from uuid import uuid4
 
 from botocore.exceptions import ClientError
 
@@ -274,12 +275,35 @@ class Store:
         found = self._batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)])
         return {f["volunteer_id"]: Volunteer.model_validate(f) for f in found}
 
+    @staticmethod
+    def _pools_of(volunteer: Volunteer) -> list[str]:
+        return [*volunteer.skills, *([LEADS_POOL] if volunteer.lead_trained else [])]
+
     def _pool_items(self, volunteer: Volunteer) -> list[dict[str, Any]]:
         profile = {k: v for k, v in volunteer.model_dump(mode="json").items() if k in _POOL_FIELDS}
-        pools = [*volunteer.skills, *([LEADS_POOL] if volunteer.lead_trained else [])]
         return [
-            to_dynamo(profile | keys.skill_member(p, volunteer.volunteer_id) | {"type": "PoolEntry"}) for p in pools
+            to_dynamo(profile | keys.skill_member(p, volunteer.volunteer_id) | {"type": "PoolEntry"})
+            for p in self._pools_of(volunteer)
         ]
+
+    def mark_pools_changed(self, skills: Iterable[str]) -> None:
+        """A new token on each changed pool, written after the pool itself (so whoever reads the
+        token first and the pool second never keeps a stale pool past the next token check). Not
+        in the volunteer's transaction: concurrent sign-ups would conflict on the token; a crash
+        in between leaves a cached pool stale only until the cache's own time limit."""
+        token = uuid4().hex
+        for skill in sorted(set(skills)):
+            self._table.update_item(
+                Key=keys.pool_mark(skill),
+                UpdateExpression="SET #t = :t",
+                ExpressionAttributeNames={"#t": "token"},
+                ExpressionAttributeValues={":t": token},
+            )
+
+    def pool_token(self, skill: str) -> str | None:
+        """The pool's change token (None until it first changes through the store)."""
+        found = self._get(keys.pool_mark(skill))
+        return found["token"] if found else None
 
     def create_volunteer(self, volunteer: Volunteer) -> None:
         """A new volunteer; Conflict when the email is already taken (a concurrent sign-up)."""
@@ -307,6 +331,7 @@ class Store:
             if _is(exc, "TransactionCanceledException"):
                 raise Conflict("volunteer already exists") from exc
             raise
+        self.mark_pools_changed(self._pools_of(volunteer))
 
     def import_new_volunteers(self, volunteers: list[Volunteer]) -> None:
         """Bulk-load volunteers known to be new (seeding an empty stage): batch writes, no
@@ -321,6 +346,7 @@ class Store:
                     batch.put_item(Item=pool_item)
                 if v.phone:
                     batch.put_item(Item=self._phone_item(v))
+        self.mark_pools_changed({p for v in volunteers for p in self._pools_of(v)})
 
     @staticmethod
     def _phone_item(volunteer: Volunteer) -> dict[str, Any]:
@@ -385,6 +411,7 @@ class Store:
             if _is(exc, "TransactionCanceledException"):
                 raise Conflict("volunteer changed while updating; retry") from exc
             raise
+        self.mark_pools_changed({*self._pools_of(old), *self._pools_of(new)})
 
     def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None:
         updated = volunteer.model_copy(update={"lead_trained": trained, "updated_at": now})
@@ -402,6 +429,7 @@ class Store:
         if not trained:
             actions.append({"Delete": {"Key": keys.skill_member(LEADS_POOL, volunteer.volunteer_id)}})
         self._transact(actions)
+        self.mark_pools_changed({*self._pools_of(volunteer), LEADS_POOL})
 
     def pool(self, skill: str) -> list[dict[str, Any]]:
         """Candidate profiles with a skill (or LEADS_POOL): one Query, paginated."""

@@ -9,7 +9,6 @@ from datetime import timedelta
 from unittest import mock
 
 from services.matching import handlers
-from services.matching.staffing import POOLS
 from shared.events import CheckinAnsweredV1, InvitationAnsweredV1, ProjectCommandV1, dump
 from shared.models import utcnow
 from shared.storage import main_store
@@ -147,7 +146,6 @@ def test_a_member_leaves_the_seat_reopens_and_the_next_wave_refills_it_back_to_a
     assert left and {e["volunteer_id"] for e in left} == {member.volunteer_id}
 
     signup(50, [member.skill])  # someone new with the skill
-    POOLS.clear()  # a warm container's pools are cached; a new container would read them afresh
     wave()
     issued = [e for e in drain(aws, "notify") if e["type"] == "invitation.issued"]
     refill = [main_store().get_invitation(e["invitation_id"]) for e in issued]

@@ -8,9 +8,12 @@ from collections import Counter
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from services.intake.usecases import set_lead_trained
 from services.matching import handlers
 from shared.events import InvitationAnsweredV1, ProjectApprovedV1, dump
+from shared.models import utcnow
 from shared.storage import main_store
+from shared.storage.privacy import forget_volunteer
 from shared.storage.waves import WaveStore
 from tests.aws.builders import approved_project, signup, website_refresh_team
 from tests.aws.conftest import Context, drain, sqs_event
@@ -206,3 +209,27 @@ def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
     assert main_store().get_volunteer(busy.volunteer_id).pending_invitations == 0
     wave()  # the released seat is offered to someone else
     assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in drain(aws, "notify"))
+
+
+def test_a_warm_container_sees_pool_changes_at_the_next_wave(aws):
+    """Pools are cached per container, but a sign-up, a lead training or an erasure a second ago
+    counts in the very next wave (the pool's change token), with no cache clearing."""
+    from services.matching.staffing import POOLS
+
+    signup(1, ["project_management"], lead=True)
+    signup(2, ["web_development"])
+    signup(3, ["copywriting"])
+    project = approved_project()
+    drain(aws, "matching")
+    assert wave()["invited"] == 3  # one per seat so far (two are wanted): the pools are now cached
+    assert POOLS._pools, "the wave cached its pools"
+    writer = signup(4, ["copywriting"])
+    coder = signup(5, ["web_development"])
+    lead = signup(6, ["data_analysis"])
+    set_lead_trained(main_store(), now=utcnow(), volunteer_id=lead.volunteer_id)
+    assert wave()["invited"] == 3  # the new copywriter, web developer and newly trained lead
+    record = main_store().get_project(project.project_id)
+    assert {i.volunteer_id for i in record.invitations} >= {writer.volunteer_id, coder.volunteer_id, lead.volunteer_id}
+
+    forget_volunteer(main_store(), writer.volunteer_id, utcnow())
+    assert writer.volunteer_id not in {c.volunteer_id for c in POOLS.get(main_store(), "copywriting")}

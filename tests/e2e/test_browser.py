@@ -237,13 +237,3 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
     assert chart.is_visible() and chart.locator("rect").count() > 5
     assert_labelled(page)
     page.screenshot(path=SHOTS / "console-districts.png", full_page=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pools() -> Iterator[None]:
-    """The runtime is shared by every e2e test and matching caches skill pools for a while: drop
-    what these tests' waves cached, so the next test's new sign-ups are seen at once."""
-    yield
-    from services.matching.staffing import POOLS
-
-    POOLS.clear()

@@ -34,9 +34,6 @@ def _all_at_once(calls: list) -> None:
 
 
 def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, runtime):
-    from services.matching.staffing import POOLS
-
-    POOLS.clear()
     ops = {"x-api-key": runtime.ops_key}
     volunteers = {}
     for n in range(10):
@@ -90,7 +87,6 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
         ]
 
     invited = wait_for(lambda: len(invitations()) >= 4 and invitations(), timeout=120)
-    POOLS.clear()
     # Every invitee says yes at the same instant.
     answers: dict[str, str] = {}
 
@@ -124,4 +120,3 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
     # Leave the shared runtime's pools as they were: later tests staff their own projects.
     for email in volunteers:
         assert api.post("/volunteers/forget", json={"email": email}, headers=ops).status_code == 200
-    POOLS.clear()

@@ -34,20 +34,7 @@ def texts_to(api, number: str) -> list[str]:
     return [m["text"] for m in api.get("/_local/outbox").json() if m["channel"] == "sms" and m["to"] == number]
 
 
-@pytest.fixture
-def fresh_pools():
-    """Matching caches candidate pools for 5 minutes per container (services/matching/staffing.py),
-    so volunteers signed up after a pool was read stay invisible that long. The runtime shares this
-    process: forget the pools before and after, so this test neither misses its own volunteers nor
-    hides later tests' ones (a matching limitation, reported to its issue)."""
-    from services.matching.staffing import POOLS
-
-    POOLS.clear()
-    yield
-    POOLS.clear()
-
-
-def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime, fresh_pools):
+def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
     ops = {"x-api-key": runtime.ops_key}
     lead = person(1, ["project_management"], phone="804-555-0199", sms_consent=True)
     ids = {}

@@ -94,12 +94,10 @@ def _inbound_done(runtime, before: int, count: int) -> bool:
 
 
 def test_bad_reply_tokens_are_refused_and_change_nothing_then_the_genuine_reply_counts_once(api, runtime):
-    from services.matching.staffing import POOLS
     from services.notify.domain.tokens import sign, token_from_address, verify
     from shared.secrets import get_secret
     from shared.storage import main_store
 
-    POOLS.clear()  # matching caches pools for minutes; see test_notify_e2e's fresh_pools
     ops = {"x-api-key": runtime.ops_key}
     lead = person("tok", 1, ["project_management"])
     ids = {}
@@ -117,7 +115,6 @@ def test_bad_reply_tokens_are_refused_and_change_nothing_then_the_genuine_reply_
         return None
 
     invite = wait_for(invitation, timeout=120)
-    POOLS.clear()
     owner, reply_to = invite["to"], invite["reply_to"]
     token = token_from_address(reply_to)
     assert token is not None
