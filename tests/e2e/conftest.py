@@ -63,7 +63,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
             visibility_timeout=2,
             schedule_seconds={"matching-tick": 1.0, "lifecycle-tick": 1.0},
             state_file=state,
-            env={"POWERTOOLS_LOG_LEVEL": "WARNING"},
+            env={"POWERTOOLS_LOG_LEVEL": os.environ.get("TFC_E2E_LOG_LEVEL", "WARNING")},
         )
     )
     rt.start()

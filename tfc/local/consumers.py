@@ -1,6 +1,12 @@
 """SQS event sources, as Lambda runs them: poll, hand the real handler a Lambda-shaped batch,
 delete what succeeded, leave reported failures to reappear after the visibility timeout (and go
-to the dead-letter queue after maxReceiveCount: the emulator redrives as SQS does)."""
+to the dead-letter queue after maxReceiveCount: the emulator redrives as SQS does).
+
+Local runs compress visibility timeouts to seconds so failures retry fast. In AWS the timeout is
+at least six times the function's, so a batch is never redelivered while its invocation runs;
+here a slow invocation on a loaded machine would outlive a 2 s timeout, so the poller extends the
+batch's visibility while the handler runs (as a long-running consumer would) to keep that promise.
+"""
 
 from __future__ import annotations
 
@@ -62,9 +68,30 @@ class SqsPoller(threading.Thread):
         self.stats = stats
         name = queue_url.rsplit("/", 1)[-1]
         self.queue_arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
+        self.visibility_timeout = 30
+
+    def _read_visibility_timeout(self) -> None:
+        attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
+        self.visibility_timeout = int(attributes["Attributes"]["VisibilityTimeout"])
+
+    def _keep_invisible(self, messages: list[dict[str, Any]], done: threading.Event) -> None:
+        """Until `done`: push the batch's visibility out again at half the timeout."""
+        entries = [
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": self.visibility_timeout}
+            for i, m in enumerate(messages)
+        ]
+        while not done.wait(self.visibility_timeout / 2):
+            try:
+                self.sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=entries)
+            except Exception:  # the emulator is shutting down: the handler's outcome decides
+                return
 
     def run(self) -> None:
         assert self.function.sqs is not None
+        try:
+            self._read_visibility_timeout()
+        except Exception:
+            log.exception("could not read the visibility timeout of %s", self.function.name)
         while not self.stop_event.is_set():
             injector = faults.active()
             if injector is not None and injector.down(self.function.name):
@@ -92,6 +119,9 @@ class SqsPoller(threading.Thread):
         if injector is not None:
             messages = injector.order(messages)
         event = {"Records": [lambda_record(m, self.queue_arn, self.region) for m in messages]}
+        done = threading.Event()
+        heartbeat = threading.Thread(target=self._keep_invisible, args=(messages, done), daemon=True)
+        heartbeat.start()
         try:
             result = invoke(self.function, event, self.region) or {}
             if injector is not None:
@@ -103,6 +133,8 @@ class SqsPoller(threading.Thread):
             log.exception("%s failed its whole batch of %d", self.function.name, len(messages))
             self.stats["batch_errors"] = self.stats.get("batch_errors", 0) + 1
             return
+        finally:
+            done.set()
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         self.stats["processed"] = self.stats.get("processed", 0) + len(done)
