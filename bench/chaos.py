@@ -40,7 +40,9 @@ class ChaosOptions:
     seed: int = 7
     invitation_ttl_seconds: int = 30
     tick_seconds: float = 2.0
-    timeout_seconds: float = 240.0
+    timeout_seconds: float = 240.0  # the faulty phase, at most
+    heal_timeout_seconds: float = 240.0  # then the heal (redrive, answers, quiet), at most
+    redrive_rounds: int = 3  # an operator redrives again while dead letters keep arriving
     visibility_timeout: int = 2
     settle_seconds: float = 20.0  # stop waiting for staffing after this long without progress
     in_progress_seconds: float = IN_PROGRESS_SECONDS
@@ -152,20 +154,25 @@ def run_once(options: ChaosOptions, plan: FaultPlan | None) -> RunReport:
             if runtime.fault_injector is not None:
                 report.faults = dict(sorted(runtime.fault_injector.counts.items()))
                 runtime.fault_injector.enabled = False  # heal, then redrive what died
-            _wait_quiet(runtime, players, 3.0, deadline)
-            depths = runtime.queue_depths()
-            report.dead_letters_before_redrive = {q: n for q, n in depths.items() if q.endswith("-dlq") and n}
-            if report.dead_letters_before_redrive:
+            # The heal has its own budget: a slow faulty phase must not squeeze the recovery.
+            heal_deadline = time.monotonic() + options.heal_timeout_seconds
+            _wait_quiet(runtime, players, 3.0, heal_deadline)
+            sqs = boto3.session.Session(region_name=REGION).client("sqs")
+            for round_ in range(options.redrive_rounds):
+                dead = {q: n for q, n in runtime.queue_depths().items() if q.endswith("-dlq") and n}
+                if round_ == 0:
+                    report.dead_letters_before_redrive = dead
+                if not dead:
+                    break
                 # An idempotency record left in progress by a crash blocks its key for the function's
                 # timeout (Powertools); compressed visibility timeouts reach the DLQ sooner than that,
                 # so wait it out before redriving, as an operator fixing the cause would.
-                time.sleep(min(options.in_progress_seconds, max(0.0, deadline - time.monotonic() - 20)))
-            sqs = boto3.session.Session(region_name=REGION).client("sqs")
-            for dlq in report.dead_letters_before_redrive:
-                report.redriven += redrive_queue(sqs, STAGE, dlq.removesuffix("-dlq"))
-            _wait_quiet(runtime, players, 3.0, deadline)
-            _play(players, tracker, total, options, deadline)  # healed: the run completes
-            _wait_quiet(runtime, players, 3.0, deadline)
+                time.sleep(min(options.in_progress_seconds, max(0.0, heal_deadline - time.monotonic() - 20)))
+                for dlq in dead:
+                    report.redriven += redrive_queue(sqs, STAGE, dlq.removesuffix("-dlq"))
+                _wait_quiet(runtime, players, 3.0, heal_deadline)
+            _play(players, tracker, total, options, heal_deadline)  # healed: the run completes
+            _wait_quiet(runtime, players, 3.0, heal_deadline)
             report.dead_letters_after_redrive = sum(n for q, n in runtime.queue_depths().items() if q.endswith("-dlq"))
             outbox = client.get("/_local/outbox").json()
             volunteer_ids = [p.volunteer_id for p in people]

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.e2e
 def test_quick_chaos_run_keeps_every_invariant(tmp_path):
     command = [sys.executable, "-m", "tfc.cli", "bench", "chaos", "--no-clean", "--volunteers", "200"]
     command += ["--campaigns", "3", "--seed", "11", "--invitation-ttl", "15", "--scale", "2"]
-    command += ["--settle", "8", "--timeout", "90"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=150, cwd=tmp_path)
+    command += ["--settle", "8", "--timeout", "90", "--heal-timeout", "180"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=420, cwd=tmp_path)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     faulty = report["faulty"]
     assert not any(faulty["violations"].values()), faulty["violations"]

@@ -121,7 +121,8 @@ def bench_chaos(
     seed: int = typer.Option(7),
     invitation_ttl: int = typer.Option(30, min=5, help="Seconds an invitation stays open (compressed time)"),
     scale: float = typer.Option(1.0, min=0.0, help="Multiplies every fault rate"),
-    timeout: float = typer.Option(300.0, min=30.0, help="Seconds per run, at most"),
+    timeout: float = typer.Option(300.0, min=30.0, help="Seconds of each run's faulty phase, at most"),
+    heal_timeout: float = typer.Option(240.0, min=30.0, help="Seconds of each run's heal and redrive, at most"),
     settle: float = typer.Option(20.0, min=1.0, help="Stop waiting for staffing after this long without progress"),
     clean: bool = typer.Option(True, "--clean/--no-clean", help="Also run without faults and compare"),
     as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
@@ -139,6 +140,7 @@ def bench_chaos(
         seed=seed,
         invitation_ttl_seconds=invitation_ttl,
         timeout_seconds=timeout,
+        heal_timeout_seconds=heal_timeout,
         settle_seconds=settle,
     )
     result = run(options, scale=scale, clean=clean)
