@@ -12,7 +12,10 @@ are checked on the same invariants and compared:
   text twice to the same phone;
 - no team over its slots, no volunteer in two slots of one team, no staffed team without its lead;
 - no volunteer past their active-project limit;
-- dead letters: counted before the redrive; none left after it.
+- dead letters: counted before the redrive; none left after it;
+- the final state, key by key, equals the fault-free run's (`final_state`: every campaign's
+  projects with their status and filled seats, the volunteers, the seats held), except who sits
+  in which seat, which depends on timing with or without faults.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class RunReport:
     redriven: int = 0
     dead_letters_after_redrive: int = 0
     violations: dict[str, list[str]] = field(default_factory=dict)
+    final_state: dict[str, Any] = field(default_factory=dict)  # compared with the clean run's
     seconds: float = 0.0
 
     @property
@@ -177,6 +181,7 @@ def run_once(options: ChaosOptions, plan: FaultPlan | None) -> RunReport:
             outbox = client.get("/_local/outbox").json()
             volunteer_ids = [p.volunteer_id for p in people]
             report.violations = check_invariants(campaign_ids, volunteer_ids, players.answers, outbox)
+            report.final_state = final_state(campaign_ids, volunteer_ids)
             report.campaigns = len(campaign_ids)
             report.projects = total
             report.projects_staffed = _StaffingTracker(client, list(campaign_ids), ops).staffed()
@@ -247,6 +252,49 @@ def check_invariants(
     return v
 
 
+def final_state(campaigns: dict[str, list[str]], volunteer_ids: list[str]) -> dict[str, Any]:
+    """The stored outcome by business identity, so two runs can be compared key by key: each
+    campaign (candidate, state, district) with each project (menu item) and its status, seats
+    filled per role and skill; the volunteers by email hash with their skills and lead training;
+    and the seats held in all. Not who sits in which seat: which of two qualified volunteers
+    answers first depends on the machine's timing, with or without faults."""
+    from shared.storage import main_store
+
+    store = main_store()
+    out: dict[str, Any] = {"campaigns": {}, "seats_held": 0}
+    for campaign_id, project_ids in campaigns.items():
+        campaign = store.get_campaign(campaign_id)
+        if campaign is None:
+            continue
+        projects = {}
+        for project_id in project_ids:
+            record = store.get_project(project_id)
+            if record is None:
+                continue
+            filled = sorted(f"{s.role}:{s.skill or '-'}" for s in record.slots if s.volunteer_id)
+            projects[record.project.menu_item] = f"{record.project.status} {','.join(filled)}"
+        out["campaigns"][f"{campaign.candidate_name}|{campaign.state}|{campaign.district}"] = projects
+    stored = store.get_volunteers(volunteer_ids)
+    out["volunteers"] = {
+        v.email_key[:16]: f"{','.join(sorted(v.skills))}{' lead' if v.lead_trained else ''}" for v in stored.values()
+    }
+    out["seats_held"] = sum(v.active_projects for v in stored.values())
+    return out
+
+
+def state_differences(clean: dict[str, Any], faulty: dict[str, Any]) -> list[str]:
+    """Where the faulty run's final state differs from the clean run's (empty: the same)."""
+    found = []
+    for section in ("campaigns", "volunteers"):
+        a, b = clean.get(section, {}), faulty.get(section, {})
+        found += [
+            f"{section}: {k}: {a.get(k)!r} != {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)
+        ]
+    if clean.get("seats_held") != faulty.get("seats_held"):
+        found.append(f"seats_held: {clean.get('seats_held')} != {faulty.get('seats_held')}")
+    return found
+
+
 def run(options: ChaosOptions, scale: float = 1.0, clean: bool = True) -> dict[str, Any]:
     plan = default_plan(options.seed, scale)
     reports: dict[str, RunReport] = {}
@@ -258,9 +306,13 @@ def run(options: ChaosOptions, scale: float = 1.0, clean: bool = True) -> dict[s
         "plan": {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in plan.__dict__.items()},
     }
     for name, r in reports.items():
-        out[name] = r.__dict__ | {"ok": r.ok}
+        summary = {k: v for k, v in r.__dict__.items() if k != "final_state"}
+        out[name] = summary | {"ok": r.ok}
     if clean:
         same = ("campaigns", "projects", "volunteers", "projects_staffed")
         out["same_as_clean"] = {k: getattr(reports["clean"], k) == getattr(reports["faulty"], k) for k in same}
+        differences = state_differences(reports["clean"].final_state, reports["faulty"].final_state)
+        out["same_as_clean"]["final_state"] = not differences
+        out["final_state_differences"] = differences[:50]
     out["ok"] = all(r.ok for r in reports.values()) and all(out.get("same_as_clean", {}).values())
     return out
