@@ -30,7 +30,7 @@ from shared.models import Invitation, Project
 from shared.storage import Conflict, Store
 from shared.storage.lifecycle import LifecycleStore, ServedSeat
 from shared.storage.store import ProjectRecord
-from shared.storage.threads import CAMPAIGN, ThreadStore
+from shared.storage.threads import CAMPAIGN, TEAM, ThreadStore
 
 Publish = Callable[[str, Sequence[Event]], None]
 
@@ -93,12 +93,14 @@ class Lifecycle:
     def kickoff(self, project_id: str, kickoff_at: datetime, now: datetime, cid: str) -> Project:
         project = self._record(project_id).project
         if project.status == "active" and project.kickoff_at is not None:  # a duplicate: send (once) again
+            self.threads.open(project_id, TEAM, "team")  # idempotent: a crash may have come before it
             self.publish("notify", [ProjectKickedOffV1(correlation_id=cid, project_id=project_id)])
             return project
         rules.transition(project.status, "kickoff")
         phase = rules.plan_phase(project.weeks, kickoff_at)
         if not self.items.kickoff(project, phase.kickoff_at, phase.ends_at, now):
             return self.kickoff(project_id, kickoff_at, now, cid)  # moved meanwhile: judge it afresh
+        self.threads.open(project_id, TEAM, "team")  # before the email that carries its reply address
         self.publish("notify", [ProjectKickedOffV1(correlation_id=cid, project_id=project_id)])
         self.log.info("project kicked off", extra={"project_id": project_id, "weeks": phase.weeks})
         return self._record(project_id).project

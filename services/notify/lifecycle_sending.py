@@ -25,7 +25,7 @@ from shared.events import (
 )
 from shared.secrets import get_secret
 from shared.storage.lifecycle import LifecycleStore
-from shared.storage.threads import CAMPAIGN, thread_id
+from shared.storage.threads import CAMPAIGN, TEAM, thread_id
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is taken this long after the email
 
@@ -52,7 +52,10 @@ class LifecycleSender:
             if project.kickoff_at is None:
                 return  # not kicked off after all (an event from before a failed write)
             self.s._email(
-                f"project:{pid}:kickoff", lambda a: lm.kickoff(project, campaign, team, footer(a)), [*people, contact]
+                f"project:{pid}:kickoff",
+                lambda a: lm.kickoff(project, campaign, team, footer(a)),
+                [*people, contact],
+                self._reply_to(thread_id(pid, TEAM, "team")),  # a member's bare LEAVE counts
             )
             webhooks.announce(
                 f"project:{pid}:kickoff",

@@ -6,7 +6,10 @@ purpose) in the same 10-byte id space (`i_...`), so one token format, one key an
 serve both. Matching writes the thread before it publishes the event that emails it; notify signs
 the derived id, and inbound finds the thread when no invitation has that id.
 
-Item: `THREAD#<tid> / META` {project_id, volunteer_id (None: the campaign contact), purpose, week}.
+The kickoff email has one thread for the whole team (person TEAM): a reply to it counts only
+from someone on the team, and only a bare LEAVE does anything (it is the email people reply-all to).
+
+Item: `THREAD#<tid> / META` {project_id, person (a volunteer id, CAMPAIGN or TEAM), purpose, week}.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from typing import Literal
 from shared.ids import derived_id
 from shared.storage.store import Store
 
-Purpose = Literal["checkin", "metrics", "rating"]
+Purpose = Literal["checkin", "metrics", "rating", "team"]
 CAMPAIGN = "campaign"  # the `person` of the campaign contact's threads
+TEAM = "team"  # the `person` of the kickoff's thread: whoever on the team replies
 
 
 def thread_id(project_id: str, person: str, purpose: str, week: int = 0) -> str:

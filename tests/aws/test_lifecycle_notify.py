@@ -99,6 +99,28 @@ def test_leave_by_replying_to_a_checkin(aws):
     assert len(mails("You have left")) == 1
 
 
+def test_a_member_leaves_by_replying_leave_to_the_kickoff_and_team_chatter_changes_nothing(aws):
+    record, people, lead = kicked_off(aws)
+    pid = record.project.project_id
+    member = next(v for v in people.values() if v.volunteer_id != lead.volunteer_id)
+    reply_to = str(mails("Kickoff:")[0]["Reply-To"])
+    assert reply_to.startswith("reply+")
+    inject_email(lead.email, reply_to, "Re: Kickoff", "Links: workspace https://docs.example/x\nI have to leave early today")
+    inject_email("sam@jopark.example.org", reply_to, "Re: Kickoff", "LEAVE")  # the campaign is not on the team
+    inject_email("someone@else.example", reply_to, "Re: Kickoff", "LEAVE")
+    inbound(aws)
+    assert to_matching(aws) == []  # reply-all chatter, and people who are not on the team: nothing
+    inject_email(member.email, reply_to, "Re: Kickoff", "Leave.\n\nSorry, my job changed.\n\n> Hello all,")
+    inbound(aws)
+    assert [e["type"] for e in to_matching(aws)] == ["project.command"]
+    after = main_store().get_project(pid)
+    assert member.volunteer_id not in {s.volunteer_id for s in after.slots}  # the seat reopened
+    assert after.project.status == "matching"  # a member left: matching refills the seat
+    assert main_store().get_volunteer(member.volunteer_id).active_projects == 0
+    to_notify(aws)
+    assert len(mails("You have left")) == 1
+
+
 def test_phase_end_asks_metrics_and_rating_and_thanks_the_team_with_the_metrics(aws):
     record, people, lead = kicked_off(aws)
     pid = record.project.project_id
