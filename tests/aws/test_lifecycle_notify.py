@@ -105,7 +105,8 @@ def test_a_member_leaves_by_replying_leave_to_the_kickoff_and_team_chatter_chang
     member = next(v for v in people.values() if v.volunteer_id != lead.volunteer_id)
     reply_to = str(mails("Kickoff:")[0]["Reply-To"])
     assert reply_to.startswith("reply+")
-    inject_email(lead.email, reply_to, "Re: Kickoff", "Links: workspace https://docs.example/x\nI have to leave early today")
+    chatter = "I have to leave early today; the workspace: https://docs.example/x"
+    inject_email(lead.email, reply_to, "Re: Kickoff", chatter)  # would leave a check-in; not here
     inject_email("sam@jopark.example.org", reply_to, "Re: Kickoff", "LEAVE")  # the campaign is not on the team
     inject_email("someone@else.example", reply_to, "Re: Kickoff", "LEAVE")
     inbound(aws)
