@@ -261,7 +261,7 @@ def final_state(campaigns: dict[str, list[str]], volunteer_ids: list[str]) -> di
     from shared.storage import main_store
 
     store = main_store()
-    out: dict[str, Any] = {"campaigns": {}, "seats_held": 0}
+    by_campaign: dict[str, dict[str, str]] = {}
     for campaign_id, project_ids in campaigns.items():
         campaign = store.get_campaign(campaign_id)
         if campaign is None:
@@ -273,13 +273,15 @@ def final_state(campaigns: dict[str, list[str]], volunteer_ids: list[str]) -> di
                 continue
             filled = sorted(f"{s.role}:{s.skill or '-'}" for s in record.slots if s.volunteer_id)
             projects[record.project.menu_item] = f"{record.project.status} {','.join(filled)}"
-        out["campaigns"][f"{campaign.candidate_name}|{campaign.state}|{campaign.district}"] = projects
-    stored = store.get_volunteers(volunteer_ids)
-    out["volunteers"] = {
-        v.email_key[:16]: f"{','.join(sorted(v.skills))}{' lead' if v.lead_trained else ''}" for v in stored.values()
+        by_campaign[f"{campaign.candidate_name}|{campaign.state}|{campaign.district}"] = projects
+    stored = store.get_volunteers(volunteer_ids).values()
+    return {
+        "campaigns": by_campaign,
+        "volunteers": {
+            v.email_key[:16]: f"{','.join(sorted(v.skills))}{' lead' if v.lead_trained else ''}" for v in stored
+        },
+        "seats_held": sum(v.active_projects for v in stored),
     }
-    out["seats_held"] = sum(v.active_projects for v in stored.values())
-    return out
 
 
 def state_differences(clean: dict[str, Any], faulty: dict[str, Any]) -> list[str]:

@@ -35,7 +35,7 @@ DYNAMODB_ACTIONS: dict[Level, tuple[str, ...]] = {
 }
 # Store methods that only read; any other Store method writes.
 _READ_PREFIXES = ("get_", "volunteer_id_for_", "invitations_of_", "projects_with_", "pending_", "latest_", "run_")
-_READ_METHODS = {"pool"}
+_READ_METHODS = {"pool", "pool_token"}
 
 
 @dataclass(frozen=True)

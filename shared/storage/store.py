@@ -290,15 +290,12 @@ class Store:
         """A new token on each changed pool, written after the pool itself (so whoever reads the
         token first and the pool second never keeps a stale pool past the next token check). Not
         in the volunteer's transaction: concurrent sign-ups would conflict on the token; a crash
-        in between leaves a cached pool stale only until the cache's own time limit."""
+        in between leaves a cached pool stale only until the cache's own time limit. One
+        BatchWriteItem (25 tokens a call) keeps the sign-up route to a single extra call."""
         token = uuid4().hex
-        for skill in sorted(set(skills)):
-            self._table.update_item(
-                Key=keys.pool_mark(skill),
-                UpdateExpression="SET #t = :t",
-                ExpressionAttributeNames={"#t": "token"},
-                ExpressionAttributeValues={":t": token},
-            )
+        with self._table.batch_writer() as batch:
+            for skill in sorted(set(skills)):
+                batch.put_item(Item=keys.pool_mark(skill) | {"token": token, "type": "PoolMark"})
 
     def pool_token(self, skill: str) -> str | None:
         """The pool's change token (None until it first changes through the store)."""
