@@ -43,10 +43,24 @@ def build(
     return msg
 
 
-# Out-of-office replies from clients that set no header, in the languages of the corpus.
+# Out-of-office replies from clients that set no header: the subject prefixes their autoresponders
+# write (Exchange/Outlook "Automatic reply:", Gmail/others "Out of Office:", "Auto Response:", and
+# the same in the languages we read), optionally in brackets ("[Auto-Reply]").
 _AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto[- ]?reply|autoreply|out of (the )?office|abwesenheitsnotiz|"
-    r"réponse automatique|respuesta automática|resposta automática|risposta automatica)\b",
+    r"^\W*(automatic reply|auto[- ]?reply|auto[- ]?response|autoresponse|automated (reply|response)|"
+    r"out of (the )?office|ooo\b|abwesenheitsnotiz|abwesend|automatische antwort|"
+    r"r[ée]ponse automatique|absence du bureau|respuesta autom[áa]tica|fuera de la oficina|"
+    r"resposta autom[áa]tica|ausente do escrit[óo]rio|risposta automatica|fuori (sede|ufficio)|"
+    r"automatisch antwoord|afwezig|automatisch bericht|自動応答|自動返信|自动回复)",
+    re.IGNORECASE,
+)
+# X-Mailer values of autoresponders that set no other header (vacation(1), procmail/maildrop rules).
+_AUTO_MAILER = re.compile(r"\b(vacation|autoresponder|auto-?reply|autorespond)\b", re.IGNORECASE)
+# Delivery status notifications that are not multipart/report (Exim, qmail, old Sendmail).
+_DSN_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail delivery (system|subsystem))\b", re.IGNORECASE)
+_DSN_SUBJECT = re.compile(
+    r"^\W*(undeliverable|undelivered mail|delivery status notification|mail delivery failed|returned mail|"
+    r"delivery failure|failure notice|non[- ]?remis|unzustellbar|no se puede entregar)",
     re.IGNORECASE,
 )
 
@@ -57,26 +71,64 @@ class Inbound:
     recipients: list[str]
     subject: str
     text: str  # the best plain-text rendering of the body
-    auto_submitted: bool
+    auto_submitted: bool  # an auto-reply or a bounce: never an answer
+    bounce: bool = False  # a delivery status notification
+    bounced: tuple[str, ...] = ()  # addresses it says failed permanently (5.x.x), lower case
+
+
+def is_auto_reply(msg: EmailMessage) -> bool:
+    """RFC 3834 Auto-Submitted (anything but "no"), the vendor headers X-Autoreply / X-Autorespond,
+    Precedence / X-Precedence auto_reply, bulk or junk, an autoresponder's X-Mailer, or an
+    autoresponder's subject prefix. `X-Auto-Response-Suppress` is NOT one: Exchange and Office 365
+    stamp it on ordinary human mail to ask others not to auto-reply (MS-OXCMAIL 2.2.3.2.14)."""
+    precedence = {str(msg.get(h, "")).strip().lower() for h in ("Precedence", "X-Precedence")}
+    return bool(
+        str(msg.get("Auto-Submitted", "no")).strip().lower() not in ("", "no")
+        or msg.get("X-Autoreply")
+        or msg.get("X-Autorespond")
+        or precedence & {"auto_reply", "auto-reply", "bulk", "junk"}
+        or _AUTO_MAILER.search(str(msg.get("X-Mailer", "")))
+        or _AUTO_SUBJECT.match(str(msg.get("Subject", "")))
+    )
+
+
+def delivery_failure(msg: EmailMessage) -> tuple[bool, tuple[str, ...]]:
+    """(is a DSN, the addresses it reports as permanently failed). RFC 3464 multipart/report with
+    message/delivery-status (Action: failed, Status: 5.x.x), or a mailer-daemon's bounce with an
+    Exim-style X-Failed-Recipients header."""
+    report = msg.get_content_type() == "multipart/report" and msg.get_param("report-type") == "delivery-status"
+    sender = str(msg.get("From", ""))
+    display, address = parseaddr(sender)
+    daemon = bool(_DSN_SENDER.match(address) or _DSN_SENDER.match(display)) and bool(
+        _DSN_SUBJECT.match(str(msg.get("Subject", "")))
+    )
+    if not (report or daemon or (msg.get("X-Failed-Recipients") and _DSN_SUBJECT.match(str(msg.get("Subject", ""))))):
+        return False, ()
+    failed: list[str] = [a.lower() for _, a in getaddresses([str(msg.get("X-Failed-Recipients", ""))]) if a]
+    for part in msg.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload() if part.is_multipart() else []:
+            recipient = str(block.get("Final-Recipient", "")).split(";")[-1].strip().strip("<>").lower()
+            permanent = str(block.get("Status", "")).startswith("5")  # RFC 3463: 5.x.x is permanent
+            if recipient and str(block.get("Action", "")).lower() == "failed" and permanent:
+                failed.append(recipient)
+    return True, tuple(dict.fromkeys(failed))
 
 
 def parse(raw: bytes) -> Inbound:
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     sender = parseaddr(str(msg.get("From", "")))[1].lower()
     recipients = [a.lower() for _, a in getaddresses([str(v) for v in msg.get_all("To", []) + msg.get_all("Cc", [])])]
-    auto = str(msg.get("Auto-Submitted", "no")).lower() not in ("", "no") or bool(
-        msg.get("X-Autoreply")
-        or msg.get("X-Autorespond")
-        or msg.get("X-Auto-Response-Suppress")  # Exchange stamps its own automatic replies
-        or str(msg.get("Precedence", "")).lower() in ("auto_reply", "bulk", "junk", "list")
-        or _AUTO_SUBJECT.match(str(msg.get("Subject", "")))
-    )
+    bounce, bounced = delivery_failure(msg)
     return Inbound(
         sender=sender,
         recipients=recipients,
         subject=str(msg.get("Subject", "")),
-        text=_body_text(msg),
-        auto_submitted=auto,
+        text="" if bounce else _body_text(msg),  # a bounce quotes our mail: never read it as an answer
+        auto_submitted=bounce or is_auto_reply(msg),
+        bounce=bounce,
+        bounced=bounced,
     )
 
 
