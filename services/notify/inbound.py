@@ -202,6 +202,9 @@ class Inbox:
         phone = message["originationNumber"]
         reply = sms.read(message.get("messageBody", ""))
         reply_key = f"inbound:sms:{message_id}:reply"
+        if reply.reaction:
+            self.log.info("sms reaction (tapback); not an answer, nothing sent")
+            return
         if reply.keyword in ("stop", "start"):
             self._opt(phone, reply.keyword == "stop", now)
             return

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.notify.domain.reading import read_any
+from tests.field_cases import field_case
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "replies"
 EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
@@ -99,7 +100,6 @@ def test_html_only_mail_from_at_least_ten_clients():
 
 # Field cases (../shared/field-cases/replies, kept outside the repository): each with its right
 # answer from that folder's README. Skipped where the folder is absent (a user's clone).
-FIELD = Path(__file__).resolve().parents[3] / "shared" / "field-cases" / "replies"
 FIELD_ANSWERS = {
     "gmail_sorry_late_yes.eml": "yes",
     "sorry_just_seeing_yes.txt": "yes",
@@ -112,11 +112,46 @@ FIELD_ANSWERS = {
 
 @pytest.mark.parametrize("name", sorted(FIELD_ANSWERS))
 def test_field_case(name):
-    path = FIELD / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here (field cases live beside the repository)")
-    reading = read_any(path.read_bytes())
+    reading = read_any(field_case("replies", name).read_bytes())
     assert reading.intent == FIELD_ANSWERS[name]
     assert reading.auto_reply is False
     assert "reply to this email" not in reading.reply_text.lower()
     assert "Tech for Campaigns" not in reading.reply_text
+
+
+def test_classify_reply_with_invited_says_whether_the_sender_is_them():
+    import json
+
+    from typer.testing import CliRunner
+
+    from tfc.cli import app
+
+    path = str(CORPUS / "gmail_yes.eml")
+    sender = read_any((CORPUS / "gmail_yes.eml").read_bytes()).sender
+    local, domain = sender.split("@")
+    runner = CliRunner()
+    for invited, ok in [(f"{local.upper()}+tfc@{domain}", True), (f"someone.else@{domain}", False)]:
+        result = runner.invoke(app, ["notify", "classify-reply", "--invited", invited, path])
+        assert result.exit_code == 0, result.output
+        line = json.loads(result.output)
+        assert (line["intent"], line["sender_ok"]) == ("yes", ok)
+    plain = json.loads(runner.invoke(app, ["notify", "classify-reply", path]).output)
+    assert "sender_ok" not in plain
+
+
+@pytest.mark.parametrize(
+    ("sender", "invited", "same"),
+    [
+        ("Pat.Lee@Example.org", "pat.lee@example.org", True),
+        ("pat.lee+tfc@example.org", "pat.lee@example.org", True),
+        ("pat.lee@example.org", "Pat.Lee+Volunteering@example.org", True),
+        ("Pat Lee <pat.lee+a@example.org>", "pat.lee+b@example.org", True),
+        ("pat.lee@example.net", "pat.lee@example.org", False),
+        ("patlee@example.org", "pat.lee@example.org", False),
+        ("", "pat.lee@example.org", False),
+    ],
+)
+def test_same_mailbox(sender, invited, same):
+    from services.notify.domain.addresses import same_mailbox
+
+    assert same_mailbox(sender, invited) is same
