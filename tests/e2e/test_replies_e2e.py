@@ -7,34 +7,22 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import date, timedelta
 
 import pytest
 
 from tests.e2e.conftest import wait_for
+from tests.e2e.test_notify_e2e import ELECTION, person
 
 pytestmark = pytest.mark.e2e
 
-ELECTION = (date.today() + timedelta(days=300)).isoformat()
 PHONE = "+16125550147"
-
-
-def person(n: int, skills: list[str], **extra: object) -> dict:
-    return {
-        "name": f"Reply Person {n}",
-        "email": f"reply.person.{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Duluth", "state": "MN"},
-        "current_location": {"city": "Duluth", "state": "MN"},
-        "hours_per_week": 8,
-        "weeks_available": 12,
-    } | extra
+MN = {"hometown": {"city": "Duluth", "state": "MN"}, "current_location": {"city": "Duluth", "state": "MN"}}
 
 
 def test_out_of_office_other_address_and_opt_out(api, runtime):
     ops = {"x-api-key": runtime.ops_key}
-    lead = person(1, ["project_management"], phone="612-555-0147", sms_consent=True)
-    away, other = person(2, ["web_analytics"]), person(3, ["data_analysis"])
+    lead = person(101, ["project_management"], phone="612-555-0147", sms_consent=True, **MN)
+    away, other = person(102, ["web_analytics"], **MN), person(103, ["data_analysis"], **MN)
     ids = {}
     for data in (lead, away, other):
         response = api.post("/volunteers", json=data)

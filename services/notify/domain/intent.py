@@ -78,7 +78,8 @@ _YES_PHRASE = re.compile(
     r"can'?t wait to (?:help|start|get (?:started|going)|work|dig in)|i'?m up for it|happy to|glad to|"
     r"i'?d love to|i would love to|"
     r"love to help|would be (?:happy|glad|delighted) to|i'?d be (?:happy|glad|delighted) to|delighted to|"
-    r"let'?s do (?:it|this)|i accept|i'?ll do it|i can help|i'?ll help|i can do it|i'?m available|"
+    r"let'?s do (?:it|this)|i accept|i'?m game|i'?m down|i can do that|i'?ll take it|i'?ll do it|i can help|"
+    r"i'?ll help|i can do it|i'?m available|"
     r"con gusto|cuenten conmigo|cuenta conmigo|me apunto|estoy dentro|avec plaisir|je suis partant|je suis partante|"
     r"je suis dispo|ich bin dabei|ich helfe gerne|helfe gerne|bin dabei|pode contar comigo|podem contar comigo|"
     r"estou dentro|conte comigo|ci sto|ik doe (?:graag )?mee|doe graag mee|ik help graag)(?!\w)",
@@ -92,6 +93,8 @@ _NO_PHRASE = re.compile(
     r"going to pass|gonna pass|pass on this|pass for now|pass this time|must decline|need to decline|have to decline|"
     r"going to decline|i decline|(?:politely |respectfully )?decline|sit (?:this one |it )?out|count me out|"
     r"can'?t(?! wait)|cannot|can not|won'?t be able|will not be able|not be able|not able to|unable to|"
+    r"(?:don'?t|do not|won'?t|will not) have (?:the |enough )?(?:time|bandwidth|capacity)|no bandwidth|"
+    r"not available|unavailable|"
     r"too busy|too much on my plate|overcommitted|over-committed|fully booked|swamped|have to say no|say no|"
     r"don'?t think i can|do not think i can|(?:i'?d|i would) rather not|not interested|not for me|"
     r"(?:i'?m|i am) out(?=\s*[.!]*$)|no puedo|no podr[ée]|no me es posible|"
@@ -104,12 +107,13 @@ _NO_PHRASE = re.compile(
 # Words that make any answer conditional or uncertain: a person decides those.
 _HEDGE = re.compile(
     r"\b(?:yes and no|maybe|perhaps|possibly|probably|might|if|unless|as long as|provided|depending|depends|"
-    r"not sure|unsure|"
+    r"not sure|unsure|tentative(?:ly)?|likely|hopefully|assuming|i'?ll try|i can try|i think so|"
     r"let me (?:check|think|see|look)|get back to you|let you know|need to (?:check|confirm)|have to (?:check|confirm)|"
     r"not certain|tal vez|quiz[aá]s?|a lo mejor|depende|si puedo|peut-[êe]tre|[çc]a d[ée]pend|vielleicht|"
     r"eventuell|kommt darauf an|talvez|depende|forse|dipende|misschien|hangt ervan af|weet (?:ik )?niet)(?!\w)",
     re.IGNORECASE,
 )
+_YES_WORD = re.compile(r"\b(?:yes|yeah|yep|s[ií]|oui|sim|sì)\b", re.IGNORECASE)
 _BUT = re.compile(r"\b(?:but|though|although|however|except|pero|mais|aber|mas|ma|maar)\b", re.IGNORECASE)
 # After a yes, a sentence that limits it ("...though only 2 hours a week") makes it a person's call.
 _LIMIT = re.compile(
@@ -128,7 +132,8 @@ def _body_lines(text: str) -> list[str]:
         if _SIGNATURE.match(line):
             break
         # A sign-off ends the answer when only short lines (a name, a title, a phone) follow it.
-        if _SIGNOFF.match(line) and all(len(rest.split()) <= 6 for rest in lines[i + 1 :] if rest):
+        answered = any(k and not _GREETING_LINE.match(k) for k in kept)  # "Thanks!\n\nYes, I'm in" is no sign-off
+        if answered and _SIGNOFF.match(line) and all(len(rest.split()) <= 6 for rest in lines[i + 1 :] if rest):
             break
         kept.append(line)
     while kept and (not kept[0] or _GREETING_LINE.match(kept[0])):
@@ -178,6 +183,8 @@ def _reading(sentence: str) -> str | None:
     yes = bool(_YES_START.match(text) or _YES_PHRASE.search(text))
     no = bool(_NO_START.match(text) or _NO_PHRASE.search(text))
     if _HEDGE.search(text):
+        return "unclear"
+    if no and _YES_WORD.search(text):  # "not until March, but after that yes": a person reads it
         return "unclear"
     if yes and no:
         return "unclear"
