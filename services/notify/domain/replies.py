@@ -5,7 +5,10 @@
    headers of most clients; our own markers then cut whatever it leaves (its Spanish pattern never
    matches, it has no Portuguese, and an unmarked Outlook header block must never survive). HTML
    is turned into text with the quoted parts marked ">" (see html_to_text), so bottom posts and
-   answers written between quoted lines are found in the same way as in plain text.
+   answers written between quoted lines are found in the same way as in plain text. (quotequail,
+   the maintained HTML quote finder, was tried on the corpus's HTML-only mail: it found the same
+   quotes but kept the "On ... wrote:" lines in the reply, left bottom posts to the caller, and
+   took 1-7 ms per message with lxml, against well under 1 ms for the client markers below.)
 2. Intent (intent.py's rules, written by hand: no library reads "I'll have to sit this one out").
 """
 
@@ -60,11 +63,14 @@ def new_text(body: str) -> str:
     bottom post or answers between quoted lines, the unquoted lines below the quote; plus any
     Outlook-style "[Name] answer" lines when the new text says the answers are inline."""
     body = body[:MAX_READ_CHARS].replace("\r\n", "\n").replace("\xa0", " ")
+    # Our line markers first (cheap), then the library on what is left: both only ever shorten the
+    # text, and the library's patterns cost in proportion to the text they are given.
+    ours = _cut(body)
     try:
-        latest = _LIBRARY.parse_reply(text=body)
+        latest = _LIBRARY.parse_reply(text=ours) if ours else None
     except Exception:
         latest = None
-    text = _cut(latest if latest is not None else body)
+    text = _cut(latest) if latest is not None else ours
     if not text:
         return _below_quotes(body)
     if _INLINE_NOTE.search(text):
