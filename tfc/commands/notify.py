@@ -20,11 +20,12 @@ def classify_reply(
         typer.Option("--invited", help="The invited volunteer's address: adds sender_ok (is the sender them?)."),
     ] = None,
 ) -> None:
-    """Print one JSON object per file: {"path", "intent", "reply_text", "auto_reply", "bounce"}
-    (+ "sender_ok" with --invited).
+    """Print one JSON object per file: {"path", "intent", "reply_text", "auto_reply"} (+ "sender_ok"
+    with --invited).
 
     Runs the handler's own reading code (services/notify/domain/reading.py). An auto-reply or a
-    bounce is dropped by the handler whatever its text says; `auto_reply` shows that. With
+    bounce (a delivery status notification) is dropped by the handler whatever its text says;
+    `auto_reply` shows that. With
     `--invited`, `sender_ok` is the handler's own sender check: false means the reply would go to
     the staff queue as "from another address", never applied."""
     from services.notify.domain.addresses import same_mailbox
@@ -46,7 +47,6 @@ def classify_reply(
                     "intent": reading.intent,
                     "reply_text": reading.reply_text,
                     "auto_reply": reading.auto_reply,
-                    "bounce": reading.bounce,
                 }
                 | ({"sender_ok": same_mailbox(reading.sender, invited)} if invited is not None else {}),
                 ensure_ascii=False,

@@ -139,12 +139,14 @@ def parse(raw: bytes) -> Inbound:
     sender = parseaddr(headers.get("from", ""))[1].lower()
     recipients = [a.lower() for _, a in getaddresses([v for k, v in msg.raw_items() if k.lower() in ("to", "cc")])]
     bounce, bounced = delivery_failure(msg, headers)
+    # Any other report (RFC 8098 read receipts, RFC 5965 abuse reports) is machine mail too.
+    report = msg.get_content_type() == "multipart/report"
     return Inbound(
         sender=sender,
         recipients=recipients,
         subject=headers.get("subject", ""),
         text="" if bounce else _body_text(msg),  # a bounce quotes our mail: never read it as an answer
-        auto_submitted=bounce or is_auto_reply(headers),
+        auto_submitted=bounce or report or is_auto_reply(headers),
         bounce=bounce,
         bounced=bounced,
     )

@@ -55,6 +55,7 @@ _STOP_SENTENCE = re.compile(
     rf"(?: (?:THIS|MY) NUMBER)?"
     rf"|(?:STOP|END|CANCEL|QUIT)(?: ALL)?(?: (?:THE|THESE|THIS|YOUR))? {_MESSAGES}"
     rf"|(?:NO MORE|NO) {_MESSAGES}(?: PLEASE)?|STOP (?:IT|THAT|THIS)|NO MAS (?:MENSAJES|TEXTOS)"
+    rf"|(?:CANCEL|END|STOP|QUIT) (?:MY |THE |THIS )?(?:SUBSCRIPTION|TEXTING)"
     rf"|(?:TAKE|REMOVE|DELETE|DROP|UNSUBSCRIBE|OPT) (?:ME|MY NUMBER|THIS NUMBER)(?: OUT)?"
     rf"(?: (?:OFF|FROM|OUT OF)(?: (?:THIS|THE|YOUR|ALL))?(?: (?:TEXTING|TEXT|MAILING|CONTACT|SMS))?"
     rf"(?: (?:LIST|LISTS|{_MESSAGES}))?)?"
@@ -68,7 +69,8 @@ _STOP_SENTENCE = re.compile(
 # iMessage tapbacks sent as text to Android and SMS ('Liked "..."', iOS 18 'Reacted 👍 to "..."'),
 # and Google Messages' equivalents: a reaction to our text, never an answer.
 _REACTION = re.compile(
-    r"^\s*(?:Liked|Loved|Disliked|Laughed at|Emphasi[sz]ed|Questioned|Reacted .{1,16} to|Removed an? .{1,24} from)"
+    r"^[\s\u200e\u200f\u202a-\u202e]*"  # a direction mark may lead Android's rendering
+    r"(?:Liked|Loved|Disliked|Laughed at|Emphasi[sz]ed|Questioned|Reacted .{1,16} to|Removed an? .{1,24} from)"
     r"\s+[\"\u201c\u201d'\u2018]",
     re.IGNORECASE,
 )
@@ -100,8 +102,9 @@ def is_opt_out(text: str) -> bool:
     if not words or len(words.split()) > 14:
         return False
     core = _AROUND.match(words)
-    candidates = {words, core.group("core") if core else words}
-    return any(c in OPT_OUT or _STOP_SENTENCE.match(c) for c in candidates)
+    bare = core.group("core") if core else words
+    once = " ".join(w for i, w in enumerate(bare.split()) if i == 0 or w != bare.split()[i - 1])  # "STOP STOP"
+    return any(c in OPT_OUT or _STOP_SENTENCE.match(c) for c in {words, bare, once})
 
 
 def read(text: str) -> SmsReply:
