@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger
 
 from services.notify import delivery
 from services.notify.domain import sms
+from services.notify.domain.addresses import same_mailbox
 from services.notify.domain.reading import Reading, read_message
 from services.notify.domain.tokens import BadToken, ExpiredToken, token_from_address, verify
 from shared.aws import client
@@ -88,6 +89,9 @@ class Inbox:
         action = receipt["action"]
         raw = client("s3").get_object(Bucket=action["bucketName"], Key=action["objectKey"])["Body"].read()
         reading = read_message(raw)
+        if reading.bounce:
+            self._bounce(reading, now)
+            return
         if reading.auto_reply:
             self.log.info("inbound mail dropped: auto-reply")
             return
@@ -96,6 +100,19 @@ class Inbox:
             self.log.info("inbound mail dropped: no reply token in its recipients")
             return
         self._apply_email(tokens[0], reading, now, cid)
+
+    def _bounce(self, reading: Reading, now: datetime) -> None:
+        """A delivery status notification sent to a reply address: the addresses it reports as
+        permanently failed join the suppression list, as an SES bounce event would; never an answer."""
+        ours = parseaddr(self.settings.sender)[1].rpartition("@")[2].lower()
+        for address in reading.bounced:
+            domain = address.rpartition("@")[2]
+            if not domain or domain == ours or domain.endswith("." + ours) or ours.endswith("." + domain):
+                continue  # our own reply address bounced back to us: nothing of a volunteer's
+            key = email_hash(address)
+            added = self.contacts.suppress(key, "bounce", now, self.store.volunteer_id_for_email(key))
+            self.log.info("address suppressed", extra={"reason": "bounce", "source": "dsn", "new": added})
+        self.log.info("inbound mail: delivery status notification, handled as a bounce")
 
     def _apply_email(self, token: str, reading: Reading, now: datetime, cid: str) -> None:
         key = get_secret("reply-token-key").encode()
@@ -117,9 +134,11 @@ class Inbox:
         if invitation is None or volunteer is None:
             self.log.warning("reply refused: invitation unknown", extra={"invitation_id": invitation_id})
             return
-        if email_hash(reading.sender) != volunteer.email_key:
-            self.log.warning(
-                "reply refused: sender is not the invited volunteer", extra={"invitation_id": invitation_id}
+        if not same_mailbox(reading.sender, volunteer.email):
+            # Never applied, never dropped: staff read it (a partner's phone, a work address...).
+            self.log.warning("reply from another address: queued for staff", extra={"invitation_id": invitation_id})
+            self.store.save_unclear_reply(
+                invitation, "email", reading.reply_text, now, other_sender=reading.sender, read_as=reading.intent
             )
             return
         self.log.info(
@@ -183,6 +202,9 @@ class Inbox:
         phone = message["originationNumber"]
         reply = sms.read(message.get("messageBody", ""))
         reply_key = f"inbound:sms:{message_id}:reply"
+        if reply.reaction:
+            self.log.info("sms reaction (tapback); not an answer, nothing sent")
+            return
         if reply.keyword in ("stop", "start"):
             self._opt(phone, reply.keyword == "stop", now)
             return

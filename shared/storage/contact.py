@@ -10,12 +10,13 @@ numbers are keys only as hashes (`shared.models.email_hash`), never stored in cl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.models import email_hash
+from shared.models import Volunteer, email_hash
 
 SuppressionReason = str  # "bounce" | "complaint" | "unsubscribe"
 
@@ -82,17 +83,47 @@ class ContactState:
 
     def suppressed(self, email_keys: list[str]) -> set[str]:
         """Which of these addresses are suppressed (one BatchGetItem per 100)."""
-        client, name = self._table.meta.client, self._table.name  # a resource client: plain values
-        out: set[str] = set()
-        unique = sorted(set(email_keys))
-        for start in range(0, len(unique), 100):
-            request = {name: {"Keys": [suppression_key(k) for k in unique[start : start + 100]]}}
-            request[name]["ConsistentRead"] = True  # type: ignore[index]
+        found = self._batch_get([suppression_key(k) for k in sorted(set(email_keys))])
+        return {str(i["pk"]).removeprefix("SUPPRESSED#") for i in found}
+
+    # --- what a person has stopped, for staff and for the person ------------------------------
+
+    def opt_outs(self, people: Iterable[Volunteer]) -> dict[str, dict[str, Any]]:
+        """Each volunteer's opt-outs as the suppression list and the SMS state hold them (the
+        truth senders check), by volunteer id: {"sms_opt_out": bool, "sms_opt_out_at": ISO time
+        or None, "email_suppressed": "bounce" | "complaint" | "unsubscribe" | ... or None,
+        "email_suppressed_at": ISO time or None}. One BatchGetItem per 50 people (100 keys), no Scan."""
+        people = list(people)
+        wanted: dict[tuple[str, str], dict[str, str]] = {}
+        for v in people:
+            wanted[(f"SUPPRESSED#{v.email_key}", "EMAIL")] = suppression_key(v.email_key)
+            if v.phone:
+                key = sms_state_key(v.phone)
+                wanted[(key["pk"], key["sk"])] = key
+        found = {(i["pk"], i["sk"]): i for i in self._batch_get(list(wanted.values()))}
+        out: dict[str, dict[str, Any]] = {}
+        for v in people:
+            mail = found.get((f"SUPPRESSED#{v.email_key}", "EMAIL"), {})
+            text = found.get(tuple(sms_state_key(v.phone).values()), {}) if v.phone else {}  # type: ignore[arg-type]
+            stopped = bool(text.get("opted_out"))
+            out[v.volunteer_id] = {
+                "sms_opt_out": stopped,
+                "sms_opt_out_at": str(text["changed_at"]) if stopped and text.get("changed_at") else None,
+                "email_suppressed": str(mail["reason"]) if mail else None,
+                "email_suppressed_at": str(mail["at"]) if mail.get("at") else None,
+            }
+        return out
+
+    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        client, name = self._table.meta.client, self._table.name
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
             while request:
                 page = client.batch_get_item(RequestItems=request)
-                out.update(str(i["pk"]).removeprefix("SUPPRESSED#") for i in page["Responses"].get(name, []))
+                items += page["Responses"].get(name, [])
                 request = page.get("UnprocessedKeys") or {}
-        return out
+        return items
 
     # --- SMS ----------------------------------------------------------------------------------
 

@@ -40,12 +40,16 @@ def export_volunteer(store: Store, volunteer_id: str) -> dict[str, Any] | None:
             for i in invitations
         ],
         "replies_kept_for_staff": [
-            {"invitation_id": i.invitation_id, "text": r.get("text", ""), "received_at": r["sk"].removeprefix("REPLY#")}
+            {
+                "invitation_id": i.invitation_id,
+                "text": r.get("text", ""),
+                "received_at": r["sk"].removeprefix("REPLY#"),
+                "from_other_address": bool(r.get("from_other_address")),
+            }
             for i in invitations
             for r in _unclear_replies(store, i.invitation_id)
         ],
-        "email_suppressed": contact_state().suppression(volunteer.email_key),
-    }
+    } | contact_state().opt_outs([volunteer])[volunteer_id]
 
 
 def forget_volunteer(store: Store, volunteer_id: str, now: datetime) -> dict[str, int] | None:

@@ -579,8 +579,21 @@ class Store:
             raise
         return True
 
-    def save_unclear_reply(self, invitation: Invitation, channel: str, text: str, now: datetime) -> None:
-        """A reply nobody could classify, kept for staff to read and resolve."""
+    def save_unclear_reply(
+        self,
+        invitation: Invitation,
+        channel: str,
+        text: str,
+        now: datetime,
+        other_sender: str | None = None,
+        read_as: str | None = None,
+    ) -> None:
+        """A reply nobody could classify, kept for staff to read and resolve. `other_sender`: the
+        reply came from an address that is not the invited volunteer's (never applied; staff
+        decide), `read_as`: what its text would have been read as."""
+        extra: dict[str, Any] = {}
+        if other_sender:
+            extra = {"from_other_address": True, "sender": other_sender[:320], "read_as": read_as or "unclear"}
         self._table.put_item(
             Item=keys.unclear_reply(invitation.invitation_id, now)
             | {
@@ -595,6 +608,7 @@ class Store:
                 "gsi3pk": "REPLIES#unclear",
                 "gsi3sk": now.isoformat(),
             }
+            | extra
         )
 
     # --- district scores ------------------------------------------------------------------

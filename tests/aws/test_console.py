@@ -345,3 +345,41 @@ def test_staff_invite_a_chosen_volunteer_and_ask_for_another_wave(client, aws):
 
     assert submit(client, f"/console/projects/{project_id}/wave", session, {"csrf": token}).status_code == 303
     assert [e["type"] for e in drain(aws, "matching")] == ["project.wave_requested"]
+
+
+def test_opt_outs_show_on_the_volunteer_page_search_export_and_data_export(client):
+    """A STOP by text and a bounce on the suppression list, as notify records them, are visible
+    wherever staff or the person look."""
+    from shared.models import email_hash
+    from shared.storage.contact import contact_state
+
+    volunteer_id = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]
+    bo = VOLUNTEER | {"email": "bo@example.com", "phone": "804-555-0143"}
+    other = json.loads(post(client, "/volunteers", bo).body)
+    stopped_at = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+    contacts = contact_state()
+    contacts.sms_opt_out("+18045550142", stopped_at)
+    contacts.suppress(email_hash("bo@example.com"), "bounce", stopped_at, other["volunteer_id"])
+    session = login(client)
+
+    mine = page(client, f"/console/volunteers/{volunteer_id}", session)
+    assert "opted out of texts (STOP)" in mine and "2026-03-04T15:00:00" in mine
+    assert "no email: bounce" in page(client, f"/console/volunteers/{other['volunteer_id']}", session)
+    search = page(client, "/console/volunteers", session)
+    assert "texts: STOP 2026-03-04T15:00:00" in search and "email: bounce" in search
+
+    rows = {
+        r["email"]: r
+        for r in csv.DictReader(
+            io.StringIO(client.http.get("/console/export/volunteers.csv", headers=OPS).body.decode())
+        )
+    }
+    assert rows["ana@example.com"]["sms_opt_out"] == "true"
+    assert rows["ana@example.com"]["sms_opt_out_at"].startswith("2026-03-04T15:00:00")
+    assert rows["ana@example.com"]["email_suppressed"] == ""
+    assert rows["bo@example.com"]["email_suppressed"] == "bounce"
+    assert rows["bo@example.com"]["sms_opt_out"] == "false"
+
+    exported = json.loads(post(client, "/volunteers/export", {"email": "ana@example.com"}, OPS).body)
+    assert exported["sms_opt_out"] is True and exported["sms_opt_out_at"].startswith("2026-03-04T15:00:00")
+    assert exported["email_suppressed"] is None

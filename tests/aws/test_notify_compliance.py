@@ -444,3 +444,27 @@ def test_a_text_yes_to_a_closed_invitation_gets_a_polite_text_and_note(texter, a
     assert drain(aws, "matching") == []
     assert [(e["type"], e["outcome"]) for e in drain(aws, "notify")] == [("answer.outcome", "team_full")]
     assert [t for to, t in texts() if to == PHONE] == [sms.closed()]
+
+
+@pytest.mark.parametrize(
+    "said", [("Opt out", "OPT-OUT"), ("Stop. Thank you", "stop please"), ("Please stop texting me", "Remove")]
+)
+def test_every_way_of_saying_stop_opts_out_with_one_confirmation(texter, aws, daytime, said):
+    _person, inv = texter
+    for text in said:
+        sms_in(aws, text)
+    assert [t for to, t in texts() if to == PHONE] == [sms.stopped()]
+    assert contact_state().sms_state(PHONE)["opted_out"] is True
+    on_send([issue(inv)])  # opted out: the invitation is not texted
+    assert [t for to, t in texts() if to == PHONE] == [sms.stopped()]
+
+
+def test_a_stop_about_something_else_and_a_reaction_change_nothing(texter, aws, daytime):
+    _person, inv = texter
+    sms_in(aws, "Count me in! We have got to STOP this terrible bill from passing!!")
+    sms_in(aws, "Liked “Tech for Campaigns: can you help? Reply YES to join, NO to pass.”")
+    assert not contact_state().sms_state(PHONE).get("opted_out")
+    assert drain(aws, "matching") == []  # neither is applied as an answer
+    sent = [t for to, t in texts() if to == PHONE]
+    assert sent == [sms.unclear()]  # the sentence gets "a person will get back to you"; the reaction nothing
+    assert main_store().get_invitation(inv.invitation_id).status == "pending"

@@ -109,6 +109,85 @@ def test_replies_that_must_change_nothing(invitation, aws, case):
     assert main_store().get_invitation(inv.invitation_id).status == "pending"
 
 
+def _variant(address: str, tag: str = "", upper: bool = False) -> str:
+    local, domain = address.split("@")
+    local = local.split("+")[0] + (f"+{tag}" if tag else "")
+    written = f"{local}@{domain}"
+    return written.upper() if upper else written
+
+
+@pytest.mark.parametrize(("tag", "upper"), [("", True), ("tfc", False), ("volunteering", True)])
+def test_the_same_mailbox_written_differently_counts(invitation, aws, tag, upper):
+    inv, volunteer = invitation
+    inject_email(_variant(volunteer.email, tag, upper), address_for(inv), "Re: invite", "Yes, I'm in!")
+    deliver_inbound(aws)
+    assert [(a["type"], a["answer"]) for a in drain(aws, "matching")] == [("invitation.answered", "yes")]
+
+
+def test_a_volunteer_who_signed_up_with_a_tag_may_reply_without_it(aws):
+    from tests.aws.builders import signup
+
+    person = signup(41, ["web_development"], lead=True, email="river.stone+campaigns@example.org")
+    store = main_store()
+    website_refresh_team()
+    approved_project()
+    matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())
+    drain(aws, "notify")
+    mine = [i for i in store.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    assert mine
+    inject_email("River.Stone@example.org", address_for(mine[0]), "Re: invite", "Yes, count me in")
+    deliver_inbound(aws)
+    assert [a["answer"] for a in drain(aws, "matching")] == ["yes"]
+
+
+def test_a_reply_from_another_address_goes_to_staff_marked_so(invitation, aws):
+    inv, _volunteer = invitation
+    inject_email("partner.of.volunteer@example.net", address_for(inv), "Re: invite", "Yes, count me in!")
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []  # never applied
+    assert main_store().get_invitation(inv.invitation_id).status == "pending"
+    queued = [r for r in main_store().unclear_replies() if r["invitation_id"] == inv.invitation_id]
+    assert len(queued) == 1
+    assert queued[0]["from_other_address"] is True
+    assert queued[0]["sender"] == "partner.of.volunteer@example.net"
+    assert queued[0]["read_as"] == "yes"
+    assert queued[0]["text"].startswith("Yes, count me in!")
+
+
+def test_an_out_of_office_by_subject_alone_changes_nothing(invitation, aws):
+    inv, volunteer = invitation
+    raw = (
+        f"From: {volunteer.email}\r\nTo: {address_for(inv)}\r\nSubject: Automatic reply: Can you help?\r\n"
+        "\r\nNo access to email until Monday.\r\n"
+    ).encode()
+    inject_email(volunteer.email, address_for(inv), "x", "x", raw=raw)
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []
+    assert [r for r in main_store().unclear_replies() if r["invitation_id"] == inv.invitation_id] == []
+
+
+def test_a_delivery_status_notification_is_a_bounce_never_an_answer(invitation, aws):
+    from shared.models import email_hash
+    from shared.storage.contact import contact_state
+
+    inv, volunteer = invitation
+    to = address_for(inv)
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\r\n"
+        f"To: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\r\n\r\n'
+        "--b1\r\nContent-Type: text/plain\r\n\r\nYes, count me in!\r\n"
+        "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+        f"Final-Recipient: rfc822; {volunteer.email}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b1--\r\n"
+    ).encode()
+    inject_email("mailer-daemon@mx.example.net", to, "x", "x", raw=raw)
+    deliver_inbound(aws)
+    assert drain(aws, "matching") == []
+    assert contact_state().suppression(email_hash(volunteer.email)) == "bounce"
+    assert main_store().get_volunteer(volunteer.volunteer_id).email_opt_out is True
+
+
 def test_yes_to_an_expired_invitation_gets_a_polite_answer(invitation, aws):
     inv, volunteer = invitation
     inject_email(volunteer.email, address_for(inv, expires=utcnow() - timedelta(minutes=5)), "Re", "yes")

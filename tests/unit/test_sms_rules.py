@@ -30,14 +30,15 @@ def test_help_keywords(text):
         ("y", "yes", None),
         ("Yes!", "yes", None),
         ("I'm in", "yes", None),
-        ("Sí", "unclear", None),  # accents are not folded: a person reads it
+        ("Sí", "yes", None),  # accents are folded (ARRÊT is ARRET too): "Sí" is "si"
         ("si", "yes", None),
         ("NO", "no", None),
         ("no thanks", "no", None),
         ("Nope", "no", None),
         ("yes k7q", "yes", "K7Q"),
         ("NO M3P", "no", "M3P"),
-        ("stop it please", "unclear", None),  # not the keyword alone: no opt-out by accident
+        ("stop it please", "stop", None),  # a short message whose whole point is to stop
+        ("stop the bill please", "unclear", None),  # a stop about something else: no opt-out by accident
         ("yes but only weekends", "unclear", None),
         ("What is this?", "unclear", None),
     ],

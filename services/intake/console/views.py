@@ -165,6 +165,13 @@ def volunteer_page(store: Store, volunteer_id: str) -> tuple[Volunteer, list[Inv
     return volunteer, sorted(invitations, key=lambda i: i.created_at, reverse=True), projects
 
 
+def opt_outs(people: list[Volunteer]) -> dict[str, dict[str, Any]]:
+    """STOP, unsubscribes, bounces and complaints of these volunteers, by id (shared/storage/contact.py)."""
+    from shared.storage.contact import contact_state
+
+    return contact_state().opt_outs(people) if people else {}
+
+
 # --- districts --------------------------------------------------------------------------------------
 
 
@@ -248,6 +255,7 @@ def export_rows(store: Store, kind: str) -> list[dict[str, Any]]:
                 rows += [exports.invitation_row(i) for i in sorted(record.invitations, key=lambda i: i.created_at)]
         return rows
     if kind == "volunteers":
-        found = store.get_volunteers(all_volunteer_ids(store))
-        return [exports.volunteer_row(v) for v in sorted(found.values(), key=lambda v: v.created_at)]
+        people = sorted(store.get_volunteers(all_volunteer_ids(store)).values(), key=lambda v: v.created_at)
+        stopped = opt_outs(people)
+        return [exports.volunteer_row(v) | stopped.get(v.volunteer_id, {}) for v in people]
     raise ValueError(f"unknown export {kind}")

@@ -22,7 +22,9 @@ class Reading:
     reply_text: str  # the new text the intent was read from (quoted history removed)
     sender: str  # bare address, lower case ("" for a bare body)
     recipients: list[str]
-    auto_reply: bool  # auto-replies are dropped whatever they say
+    auto_reply: bool  # auto-replies (and bounces) are dropped whatever they say
+    bounce: bool = False  # a delivery status notification: handled as a bounce, never an answer
+    bounced: tuple[str, ...] = ()  # the addresses a bounce reports as permanently failed
 
 
 def looks_like_mime(data: bytes) -> bool:
@@ -35,7 +37,7 @@ def read_message(raw: bytes) -> Reading:
     intent, text = classify(mail.text)
     if mail.auto_submitted:
         intent = "unclear"  # never an answer: the handler drops it before looking at intent
-    return Reading(intent, text, mail.sender, mail.recipients, mail.auto_submitted)
+    return Reading(intent, text, mail.sender, mail.recipients, mail.auto_submitted, mail.bounce, mail.bounced)
 
 
 def read_body(body: str) -> Reading:

@@ -1,8 +1,16 @@
 """SMS rules (CTIA / carrier practice), as plain functions: keywords, quiet hours, short codes,
 and every text's wording. No AWS.
 
-- Opt-out keywords (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT) and opt-in (START, UNSTOP)
-  and HELP are matched on the whole message, case-insensitive, ignoring punctuation.
+- Opt-out: every keyword AWS End User Messaging SMS treats as an opt-out ("Required opt-out
+  keywords": ARRET, CANCEL, END, OPT-OUT, OPTOUT, QUIT, REMOVE, STOP, TD, UNSUBSCRIBE), the CTIA
+  Messaging Principles' STOPALL and the FCC's 2024 revocation order's REVOKE and "opt out"
+  (47 CFR 64.1200(a)(10), in force April 2025: consent may be revoked by any reasonable means),
+  and the Spanish forms US carriers honour (ALTO, PARAR, CANCELAR, BAJA...). A keyword counts
+  with punctuation and politeness around it ("Stop. Thank you", "stop please"), and so does a
+  short message whose whole point is to stop ("please stop texting me", "take me off this
+  list"); a "stop" inside a sentence about something else does not.
+- Opt-in (START, UNSTOP) and HELP are matched on the whole message, as before.
+- iMessage and Android reactions ('Liked "..."') answer nothing.
 - Quiet hours: nothing the volunteer did not just ask for is sent between 9 pm and 9 am in their
   time zone; such texts wait until 9 am.
 - With several open invitations a bare YES cannot be applied: each invitation has a short code
@@ -14,17 +22,58 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
 
 from services.notify.domain.zones import zone_of
 
-OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
+OPT_OUT = {
+    # AWS End User Messaging SMS, "Required opt-out keywords" (OPT-OUT is read as OPT OUT)
+    *("ARRET", "CANCEL", "END", "OPT OUT", "OPTOUT", "QUIT", "REMOVE", "STOP", "TD", "UNSUBSCRIBE"),
+    # CTIA Messaging Principles and Best Practices; FCC 2024 revocation order
+    *("STOPALL", "STOP ALL", "REVOKE", "UNSUB", "END ALL", "CANCEL ALL"),
+    # Spanish (CTIA's ALTO, and the forms carriers and aggregators honour)
+    *("ALTO", "PARAR", "PARE", "DETENER", "CANCELAR", "BAJA", "DAR DE BAJA", "DESUSCRIBIR", "NO MAS"),
+}
 OPT_IN = {"START", "UNSTOP", "YES START"}
-HELP = {"HELP", "INFO"}
+HELP = {"HELP", "INFO", "AYUDA", "AIDE"}
 _YES = {"YES", "Y", "YEP", "YEAH", "YA", "SURE", "OK", "OKAY", "IM IN", "I AM IN", "COUNT ME IN", "SI", "JA", "OUI"}
 _NO = {"NO", "N", "NOPE", "NAH", "PASS", "NO THANKS", "NOT NOW", "NOT THIS TIME", "NON", "NEIN"}
+
+# Politeness around a keyword: "Stop. Thank you", "please stop", "STOP pls", "Baja por favor".
+_POLITE = r"(?:PLEASE|PLS|PLZ|PLEEZE|KINDLY|THANK YOU|THANK U|THANKS|THANX|THX|TY|THANK YOU VERY MUCH|OK|OKAY|NOW|"
+_POLITE += r"RIGHT NOW|IMMEDIATELY|ASAP|GRACIAS|POR FAVOR|MERCI|SVP|S IL VOUS PLAIT|HI|HELLO|HEY)"
+_AROUND = re.compile(rf"^(?:{_POLITE} )*(?P<core>.+?)(?: {_POLITE})*$")
+# Short messages whose whole point is to stop (after politeness is removed).
+_MESSAGES = r"(?:TEXTS?|TEXT MESSAGES?|MESSAGES?|MSGS?|SMS|ALERTS?|NOTIFICATIONS?)"
+_STOP_SENTENCE = re.compile(
+    rf"^(?:"
+    rf"(?:STOP|QUIT|PLEASE STOP|DONT|DO NOT|NEVER) (?:TEXTING|TEXT|MESSAGING|MESSAGE|CONTACTING|CONTACT|SENDING"
+    rf"(?: ME)?(?: {_MESSAGES})?|SEND(?: ME)?(?: ANY)?(?: MORE)? {_MESSAGES})(?: ME)?(?: ANYMORE| AGAIN| EVER)?"
+    rf"(?: (?:THIS|MY) NUMBER)?"
+    rf"|(?:STOP|END|CANCEL|QUIT)(?: ALL)?(?: (?:THE|THESE|THIS|YOUR))? {_MESSAGES}"
+    rf"|(?:NO MORE|NO) {_MESSAGES}(?: PLEASE)?|STOP (?:IT|THAT|THIS)|NO MAS (?:MENSAJES|TEXTOS)"
+    rf"|(?:CANCEL|END|STOP|QUIT) (?:MY |THE |THIS )?(?:SUBSCRIPTION|TEXTING)"
+    rf"|(?:TAKE|REMOVE|DELETE|DROP|UNSUBSCRIBE|OPT) (?:ME|MY NUMBER|THIS NUMBER)(?: OUT)?"
+    rf"(?: (?:OFF|FROM|OUT OF)(?: (?:THIS|THE|YOUR|ALL))?(?: (?:TEXTING|TEXT|MAILING|CONTACT|SMS))?"
+    rf"(?: (?:LIST|LISTS|{_MESSAGES}))?)?"
+    rf"|(?:I (?:WANT|WOULD LIKE|D LIKE|WISH|NEED)|ID LIKE) TO (?:OPT OUT|UNSUBSCRIBE|BE REMOVED|STOP"
+    rf"(?: (?:RECEIVING|GETTING)(?: (?:THESE|THIS|YOUR))?(?: {_MESSAGES})?)?)"
+    rf"|I (?:REVOKE|WITHDRAW) (?:MY )?CONSENT"
+    rf"|(?:YA )?NO (?:ME )?(?:ENVIEN|MANDEN|MANDEN MAS|ENVIEN MAS)(?: MAS)?(?: (?:MENSAJES|TEXTOS))?"
+    rf"|DEJEN DE (?:ENVIARME|MANDARME|ESCRIBIRME)(?: (?:MENSAJES|TEXTOS))?"
+    rf")$"
+)
+# iMessage tapbacks sent as text to Android and SMS ('Liked "..."', iOS 18 'Reacted 👍 to "..."'),
+# and Google Messages' equivalents: a reaction to our text, never an answer.
+_REACTION = re.compile(
+    r"^[\s\u200e\u200f\u202a-\u202e]*"  # a direction mark may lead Android's rendering
+    r"(?:Liked|Loved|Disliked|Laughed at|Emphasi[sz]ed|Questioned|Reacted .{1,16} to|Removed an? .{1,24} from)"
+    r"\s+[\"\u201c\u201d'\u2018]",
+    re.IGNORECASE,
+)
 
 QUIET_START = time(21, 0)
 QUIET_END = time(9, 0)
@@ -36,23 +85,45 @@ Keyword = Literal["stop", "start", "help", "yes", "no", "unclear"]
 class SmsReply:
     keyword: Keyword
     code: str | None  # a short code given with YES/NO ("YES K7Q")
+    reaction: bool = False  # an iMessage/Android reaction: not an answer, nothing is sent back
 
 
 def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.upper().replace("'", "")).split())
+    """Upper case, accents off (ARRÊT -> ARRET, MÁS -> MAS), apostrophes dropped, every other
+    non-letter a space ("OPT-OUT" -> "OPT OUT")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = plain.upper().replace("'", "").replace("\u2019", "")
+    return " ".join(re.sub(r"[^\w\s]|_", " ", plain).split())
+
+
+def is_opt_out(text: str) -> bool:
+    """True when the whole message asks to stop texts (see the module's sources)."""
+    words = _words(text)
+    if not words or len(words.split()) > 14:
+        return False
+    core = _AROUND.match(words)
+    bare = core.group("core") if core else words
+    once = " ".join(w for i, w in enumerate(bare.split()) if i == 0 or w != bare.split()[i - 1])  # "STOP STOP"
+    return any(c in OPT_OUT or _STOP_SENTENCE.match(c) for c in {words, bare, once})
 
 
 def read(text: str) -> SmsReply:
-    words = _words(text)
-    if words in OPT_OUT:
+    """The keyword of an inbound text: stop | start | help | yes | no | unclear (+ a short code)."""
+    if _REACTION.match(text):
+        return SmsReply("unclear", None, reaction=True)
+    if is_opt_out(text):
         return SmsReply("stop", None)
+    words = _words(text)
+    core = _AROUND.match(words)
+    bare = core.group("core") if core else words
     if words in OPT_IN:
         return SmsReply("start", None)
-    if words in HELP:
+    if words in HELP or bare in HELP:
         return SmsReply("help", None)
-    if words in _YES or words in _NO:
-        return SmsReply("yes" if words in _YES else "no", None)
-    head, _, last = words.rpartition(" ")
+    for said in (words, bare):
+        if said in _YES or said in _NO:
+            return SmsReply("yes" if said in _YES else "no", None)
+    head, _, last = bare.rpartition(" ")
     if head and re.fullmatch(r"[A-Z2-7]{3}", last) and (head in _YES or head in _NO):
         return SmsReply("yes" if head in _YES else "no", last)
     return SmsReply("unclear", None)
