@@ -31,13 +31,16 @@ def _read(results: list[Path], statewide: list[Path] | None) -> tuple[list[Any],
     missing = [str(p) for p in [*results, *(statewide or [])] if not p.is_file()]
     if missing:
         raise _fail(f"file not found: {', '.join(missing)}")
-    rows = [r for p in results for r in read_results(p.read_text("utf-8-sig"), p.name)]
-    sw = [s for p in statewide or [] for s in read_statewide(p.read_text("utf-8-sig"), p.name)]
+    warnings: list[str] = []
+    rows = [r for p in results for r in read_results(p.read_bytes(), p.name, warnings)]
+    sw = [s for p in statewide or [] for s in read_statewide(p.read_bytes(), p.name)]
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     return rows, sw
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}")
+    err.print(message, style="red", markup=False, highlight=False)  # file text may hold [brackets]
     return typer.Exit(2)
 
 
@@ -170,10 +173,19 @@ def run(
                 f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}"
             )
         out.print(f"run {answer['run_id']}: report s3://{answer['bucket']}/{answer['report_html']}")
+    if not as_json:
+        for warning in answer.get("warnings", []):
+            err.print(f"warning: {warning}", markup=False, highlight=False)
+        for refused in answer.get("refused_files", []):
+            err.print(
+                f"refused {refused['file']} (moved to rejected/, report beside it):\n{refused['reason']}",
+                markup=False,
+                highlight=False,
+            )
         if report is not None:
             out.print(f"report saved to {report}")
     if answer.get("status") != "scored":
-        err.print(f"[red]scoring {answer.get('status')}: {answer.get('error', 'no results files')}")
+        err.print(f"scoring {answer.get('status')}: {answer.get('error', 'no results files')}", markup=False)
         raise typer.Exit(1)
 
 
