@@ -4,7 +4,8 @@ the requested chambers, then write the district items, the run summary and the r
 A malformed file never blocks the good ones: `read_files` sets it aside with the reason (file, row,
 column), the run scores from the rest and its summary lists the refused files (the handler moves
 them to `rejected/`, so later runs do not read them again). A run's id derives from its trigger
-(the schedule event, or the uploaded objects), so a duplicate delivery rewrites the same items and objects instead of adding a run.
+(the schedule event, or the uploaded objects), so a duplicate delivery rewrites the same items and
+objects instead of adding a run.
 """
 
 from __future__ import annotations
