@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 score = typer.Typer(help="District scoring: predict, backtest, run.", no_args_is_help=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # file, row and column on one line
 out = Console()
 
 ResultsOpt = Annotated[list[Path], typer.Option("--results", help="District results CSV (repeatable)")]
@@ -127,6 +127,42 @@ def backtest(
         for b in t.model.calibration:
             calibration.add_row(b["bucket"], str(b["seats"]), f"{b['mean_p']:.3f}", f"{b['dem_won']:.3f}")
         out.print(calibration)
+
+
+@score.command("import")
+def import_(
+    returns: Annotated[Path, typer.Argument(help="Candidate-level returns CSV (OpenElections layout)")],
+    state: StateOpt,
+    year: Annotated[int, typer.Option(help="Election year of the returns")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the district results CSV")],
+    chamber: ChamberOpt = "lower",
+    office: Annotated[
+        str | None, typer.Option(help="The file's office label, when not a usual one (e.g. 'State Rep')")
+    ] = None,
+    district_map: Annotated[str, typer.Option("--map", help="District map id to record, e.g. 2022")] = "",
+) -> None:
+    """Sum candidate-level returns (one row per candidate per county or precinct) into the district
+    results file `predict`, `backtest` and `run` read; print what was dropped and why."""
+    from services.scoring.domain.results import ResultsError
+    from services.scoring.domain.returns import import_returns
+    from shared.districts import DistrictError
+    from shared.geo import STATES
+
+    code = state.strip().upper()
+    if code not in STATES or chamber.lower() not in ("lower", "upper"):
+        raise _fail(f"--state must be a state with a legislature and --chamber lower or upper (got {state} {chamber})")
+    if not returns.is_file():
+        raise _fail(f"file not found: {returns}")
+    try:
+        imported = import_returns(
+            returns.read_bytes(), returns.name, code, chamber.lower(), year, office=office, district_map=district_map
+        )
+    except (ResultsError, DistrictError) as exc:
+        raise _fail(str(exc)) from exc
+    _write_atomically(out_path, imported.csv())
+    for line in imported.report.lines():
+        err.print(line, markup=False, highlight=False)
+    err.print(f"{len(imported.rows)} districts -> {out_path}", markup=False, highlight=False)
 
 
 @score.command("run")

@@ -175,7 +175,8 @@ def _reader(text: str, source: str, required: tuple[str, ...]) -> csv.DictReader
     return reader
 
 
-def _refuse(source: str, problems: list[str]) -> ResultsError:
+def refuse_rows(problems: list[str]) -> ResultsError:
+    """One refusal for a file's row problems: the first MAX_PROBLEMS, one a line, then a count."""
     shown = problems[:MAX_PROBLEMS]
     more = f"\n(and {len(problems) - len(shown)} more)" if len(problems) > len(shown) else ""
     return ResultsError("\n".join(shown) + more if len(problems) > 1 else problems[0], problems)
@@ -222,7 +223,7 @@ def read_results(text: str | bytes, source: str = "results", warnings: list[str]
             continue
         rows.append(result)
     if problems:
-        raise _refuse(source, problems)
+        raise refuse_rows(problems)
     if not rows:
         raise ResultsError(f"{source}: no rows")
     return rows
@@ -294,7 +295,7 @@ def read_statewide(text: str | bytes, source: str = "statewide") -> list[Statewi
             continue
         rows.append(row)
     if problems:
-        raise _refuse(source, problems)
+        raise refuse_rows(problems)
     if not rows:
         raise ResultsError(f"{source}: no rows")
     return rows
