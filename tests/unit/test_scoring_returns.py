@@ -51,22 +51,13 @@ def test_districts_are_summed_by_hand_totals():
     assert set(rows) == {"11", "12"}
     # 11: D = 1200 + 900 + 150 (Working Families line of the Democrat); R = 800 + 1100 + 50; O = 30.
     eleven = rows["11"]
-    assert (eleven["dem_votes"], eleven["rep_votes"], eleven["other_votes"], eleven["writein_votes"]) == (
-        "2250",
-        "1950",
-        "30",
-        "7",
-    )
+    columns = ("dem_votes", "rep_votes", "other_votes", "writein_votes")
+    assert [eleven[c] for c in columns] == ["2250", "1950", "30", "7"]
     assert eleven["total_votes"] == "4237" and eleven["winner_party"] == "D" and eleven["contested"] == "true"
     assert eleven["dem_candidate"] == "Ann Lee" and eleven["rep_candidate"] == "Bob Ray"
     # 12: only a Democrat (2000 + 500; the ARLINGTON row is the county's subtotal): uncontested.
     twelve = rows["12"]
-    assert (twelve["dem_votes"], twelve["rep_votes"], twelve["writein_votes"], twelve["contested"]) == (
-        "2500",
-        "0",
-        "25",
-        "false",
-    )
+    assert [twelve[c] for c in columns] == ["2500", "0", "0", "25"] and twelve["contested"] == "false"
     report = imported.report
     assert report.missing == ["13"] and any("district 13: no votes" in w for w in report.warnings)
     assert report.uncontested == ["12"]
