@@ -52,7 +52,8 @@ TOTALS = {
 }  # fmt: skip
 WRITE_IN_CANDIDATES = {
     "write-in", "write-ins", "write in", "write ins", "writein", "writeins", "write-in totals",
-    "write-in votes", "scattering", "scattered", "scatter", "all others", "other write-ins", "uncertified write-ins", "write-in (miscellaneous)",
+    "write-in votes", "scattering", "scattered", "scatter", "all others", "other write-ins",
+    "uncertified write-ins", "write-in (miscellaneous)",
 }  # fmt: skip
 HEADER = (
     "state", "chamber", "year", "district", "district_map", "dem_votes", "rep_votes", "other_votes",
