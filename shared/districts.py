@@ -234,3 +234,13 @@ def districts_of(state: str | State, chamber: Chamber) -> list[str]:
     if letters is not None and letters[2]:
         return [f"{n}{letter}" for n in range(1, count + 1) for letter in letters[1]]
     return [str(n) for n in range(1, count + 1)]
+
+
+def stored_district_key(state: str, chamber: str, district: str) -> str:
+    """The canonical id for joining stored records (a campaign's district with a score's): records
+    stored before this module existed may hold "11th District" or "Coos 1"; they join under "11" and
+    "Coös 1". Text that is no district of the chamber is returned unchanged (it matches only itself)."""
+    try:
+        return canonical_district(state, chamber, district)
+    except DistrictError:
+        return district
