@@ -66,3 +66,59 @@ def test_the_header_tells_the_two_schemas_apart():
     assert results == [] and statewide[0].dem_share == pytest.approx(0.6) and statewide[0].chamber == "lower"
     results, statewide = read_any(results_csv("VA,lower,2015,7,2011,6000,4000,0,D,true,R,true"), "r.csv")
     assert len(results) == 1 and statewide == []
+
+
+def test_a_race_with_no_result_is_a_warning_and_the_district_is_still_predicted():
+    """Minnesota 2016: one House race moved to a special election has no general-election result."""
+    from services.scoring.domain.scoring import score_chamber
+    from tests.unit.scoring_rows import result
+
+    lines = [result(y, str(d), 0.35 + 0.05 * d + 0.01 * (y - 2013)) for y in (2013, 2015) for d in range(1, 7)]
+    lines[9] = "VA,lower,2015,4,2011,,,,,,,"  # 2015 district 4: blank votes and winner
+    warnings: list[str] = []
+    rows = read_results(results_csv(*lines), "va.csv", warnings)
+    assert len(rows) == 11 and (2015, "4") not in {(r.year, r.district) for r in rows}
+    assert warnings == [
+        "va.csv row 11: VA lower district 4 has no result for 2015 (blank votes and winner): left out of that cycle"
+    ]
+    predicted = score_chamber(rows, [], "VA", "lower", 2017, runs=500)
+    assert sorted(p.district for p in predicted.districts) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_party_names_read_as_the_codes_do():
+    codes = read_results(results_csv("MN,lower,2016,1A,2012,6000,4000,0,D,true,D,true"))
+    names = read_results(results_csv("MN,lower,2016,01A,2012,6000,4000,0,DFL,true,Democratic-Farmer-Labor,true"))
+    assert codes == names and names[0].incumbency == 1
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode(),
+        lambda t: t.encode("utf-8-sig"),
+        lambda t: t.replace("\n", "\r").encode(),
+        lambda t: t.replace("\n", "\r\n").encode("utf-8-sig"),
+        lambda t: t.encode("utf-16"),
+    ],
+)
+def test_any_line_ending_and_a_bom_read_the_same(encode):
+    text = results_csv(
+        "VA,lower,2015,7,2011,6000,4000,0,D,true,R,true", "VA,lower,2015,11th District,2011,1,2,0,R,true,,"
+    )
+    assert read_results(encode(text), "va.csv") == read_results(text, "va.csv")
+
+
+def test_a_file_in_another_encoding_is_refused_naming_file_and_byte():
+    text = results_csv("VA,lower,2015,7,2011,6000,4000,0,D,true,R,true") + "# Peña\n"
+    with pytest.raises(ResultsError, match=r"va.csv: is not UTF-8 text \(byte 0xF1 on line 3 .*CSV UTF-8"):
+        read_results(text.encode("cp1252"), "va.csv")
+
+
+def test_every_bad_row_is_listed_at_once():
+    text = results_csv("VA,lower,2015,12A,2011,1,1,0,D,true,R,true", "VA,lower,2015,7,2011,x,1,0,D,true,R,true")
+    with pytest.raises(ResultsError) as refused:
+        read_results(text, "va.csv")
+    assert refused.value.problems == [
+        "va.csv row 2, column district: Virginia House districts have no letters: '12A' is not one",
+        "va.csv row 3, column dem_votes: must be a whole number of votes, but it is 'x'",
+    ]
