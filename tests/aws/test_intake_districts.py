@@ -7,8 +7,16 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from chalice.test import Client
 
-from tests.aws.test_intake_api import CAMPAIGN, OPS, client, post  # noqa: F401 (client is a fixture)
+from services.intake.app import app
+from tests.aws.test_intake_api import CAMPAIGN, OPS, post
+
+
+@pytest.fixture
+def api(aws):
+    with Client(app) as c:
+        yield c
 
 
 @pytest.mark.parametrize(
@@ -27,11 +35,11 @@ from tests.aws.test_intake_api import CAMPAIGN, OPS, client, post  # noqa: F401 
         ({"state": "VT", "chamber": "upper", "district": "chittenden central"}, "Chittenden Central"),
     ],
 )
-def test_district_spellings_are_stored_as_the_canonical_id(client, change, stored):
-    created = post(client, "/campaigns", CAMPAIGN | change)
+def test_district_spellings_are_stored_as_the_canonical_id(api, change, stored):
+    created = post(api, "/campaigns", CAMPAIGN | change)
     assert created.status_code == 201, created.body
     campaign_id = json.loads(created.body)["campaign_id"]
-    shown = json.loads(client.http.get(f"/campaigns/{campaign_id}", headers=OPS).body)
+    shown = json.loads(api.http.get(f"/campaigns/{campaign_id}", headers=OPS).body)
     assert shown["district"] == stored and {p["district"] for p in shown["projects"]} == {stored}
 
 
@@ -44,14 +52,14 @@ def test_district_spellings_are_stored_as_the_canonical_id(client, change, store
         ({"state": "NH", "district": "Coös 99"}, "is not a New Hampshire House district"),
     ],
 )
-def test_what_is_no_district_of_the_chamber_is_a_422_naming_district(client, change, words):
-    refused = post(client, "/campaigns", CAMPAIGN | change)
+def test_what_is_no_district_of_the_chamber_is_a_422_naming_district(api, change, words):
+    refused = post(api, "/campaigns", CAMPAIGN | change)
     assert refused.status_code == 422
     errors = {e["field"]: e["message"] for e in json.loads(refused.body)["errors"]}
     assert words in errors["district"]
 
 
-def test_the_html_form_accepts_a_name_with_a_diacritic(client):
+def test_the_html_form_accepts_a_name_with_a_diacritic(api):
     form = {
         "candidate_name": "Tom Pelletier",
         "office": "State Representative",
@@ -63,7 +71,7 @@ def test_the_html_form_accepts_a_name_with_a_diacritic(client):
         "contact_email": "ann@example.org",
         "needs": "website_launch",
     }
-    response = client.http.post(
+    response = api.http.post(
         "/campaigns", body=urlencode(form), headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert response.status_code == 201, response.body
