@@ -1,8 +1,9 @@
 """One district identity: every spelling of a state legislative district becomes one canonical id.
 
 `canonical_district(state, chamber, text)` is the only place a district spelling is judged. Intake
-(the campaign form), the scoring readers (`results/` files, `tfc score import`) and the console all
-call it, so a score is stored under the id a campaign in that district is stored under.
+(the campaign form), the scoring readers (`results/` files, `tfc score import`), the console and
+matching's score look-up all call it, so a score is stored under the id a campaign in that district
+is stored under.
 
 Canonical ids:
 - numbered chambers: the number without leading zeros ("11"), plus the sub-district letter where the
@@ -16,7 +17,7 @@ Accepted spellings of a number: "11", "011", "11th", "11th District", "District 
 contradicts the chamber ("Senate District 7" for a House seat) is refused. Names match case-, accent-,
 punctuation- and whitespace-insensitively, with "and"/"&" and ordinals ("1st", "First") interchangeable
 ("barnstable dukes & nantucket", "Coos 1", "First Suffolk", "Coos County No. 1"), and by the codes
-OpenElections' files use ("CO 01 (1)F" is not a code; "CS 01 (2)" and "ADD-1" are).
+OpenElections' files use (New Hampshire's "CS 01 (2)", Vermont's "ADD-1").
 """
 
 from __future__ import annotations
@@ -111,10 +112,6 @@ def _named_tables() -> dict[tuple[str, str], _Named]:
             if table.setdefault(key, row["district"]) != row["district"]:
                 raise RuntimeError(f"{TABLE.name}: {spelling!r} is ambiguous ({table[key]!r}, {row['district']!r})")
     return {sc: _Named(table, next(iter(table.values()))) for sc, table in keys.items()}
-
-
-def is_named(state: State, chamber: Chamber) -> bool:
-    return (state.code, chamber) in _named_tables()
 
 
 def _chamber_name(state: State, chamber: Chamber) -> str:
