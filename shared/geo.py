@@ -83,7 +83,6 @@ RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {"DC": "D
 _NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()}
 
 
-
 def normalize_state(value: str) -> str | None:
     """A state code for a code or a full name ("va", "Virginia" -> "VA"); None if unknown."""
     text = value.strip()

@@ -73,6 +73,9 @@ def read_files(files: dict[str, bytes | str]) -> ReadFiles:
         except ResultsError as exc:
             out.refused[name] = str(exc)
             continue
+        except Exception as exc:  # an unforeseen shape must not fail every later run too
+            out.refused[name] = f"{name}: could not be read ({type(exc).__name__}: {exc})"
+            continue
         out.results += r
         out.statewide += s
         out.read.append(name)

@@ -122,3 +122,26 @@ def test_every_bad_row_is_listed_at_once():
         "va.csv row 2, column district: Virginia House districts have no letters: '12A' is not one",
         "va.csv row 3, column dem_votes: must be a whole number of votes, but it is 'x'",
     ]
+
+
+def test_a_csv_syntax_error_names_the_row_not_a_traceback():
+    text = results_csv("VA,lower,2015,7,2011,6000,4000,0,D,true,R,true", "VA,lower,2015,8,2011," + "9" * 200_000)
+    with pytest.raises(ResultsError, match=r"va.csv row 3: is not valid CSV \(field larger than"):
+        read_results(text, "va.csv")
+
+
+def test_a_run_reads_each_file_on_its_own(monkeypatch):
+    from services.scoring import runs
+
+    good = results_csv("VA,lower,2015,7,2011,6000,4000,0,D,true,R,true")
+    read = runs.read_files({"results/a.csv": good, "results/b.csv": b"\xff\xfeb\x00a\x00d\x00", "results/c.csv": "x"})
+    assert read.read == ["results/a.csv"] and len(read.results) == 1
+    assert set(read.refused) == {"results/b.csv", "results/c.csv"}
+    assert "results/c.csv: missing columns" in read.refused["results/c.csv"]
+
+    def broken(*args, **kwargs):
+        raise KeyError("a shape nobody foresaw")
+
+    monkeypatch.setattr(runs, "read_any", broken)
+    read = runs.read_files({"results/a.csv": good})
+    assert read.refused == {"results/a.csv": "results/a.csv: could not be read (KeyError: 'a shape nobody foresaw')"}

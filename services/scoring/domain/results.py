@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from services.scoring.domain.parties import PartyError, party_code
@@ -175,6 +176,21 @@ def _reader(text: str, source: str, required: tuple[str, ...]) -> csv.DictReader
     return reader
 
 
+def numbered_rows(reader: csv.DictReader[str], source: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, row); a CSV syntax error becomes a ResultsError naming
+    the row (e.g. a cell over the csv module's 128 KiB limit)."""
+    rows, number = iter(reader), 1
+    while True:
+        number += 1
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ResultsError(f"{source} row {number}: is not valid CSV ({exc})") from None
+        yield number, raw
+
+
 def refuse_rows(problems: list[str]) -> ResultsError:
     """One refusal for a file's row problems: the first MAX_PROBLEMS, one a line, then a count."""
     shown = problems[:MAX_PROBLEMS]
@@ -193,7 +209,7 @@ def read_results(text: str | bytes, source: str = "results", warnings: list[str]
     problems: list[str] = []
     seen: set[tuple[str, str, int, str]] = set()
     maps: dict[tuple[str, str, int], str] = {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in numbered_rows(reader, source):
         where = f"{source} row {number}"
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue  # a blank line (spreadsheets leave them at the end)
@@ -272,7 +288,7 @@ def read_statewide(text: str | bytes, source: str = "statewide") -> list[Statewi
     problems: list[str] = []
     seen: set[tuple[str, str, int, str, str]] = set()
     maps: dict[str, str] = {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in numbered_rows(reader, source):
         where = f"{source} row {number}"
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue

@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from services.scoring.domain.parties import WRITE_IN, candidate_side, labels
-from services.scoring.domain.results import ResultsError, decode, refuse_rows
+from services.scoring.domain.results import ResultsError, decode, numbered_rows, refuse_rows
 from shared.districts import DistrictError, canonical_district, districts_of
 
 REQUIRED = ("office", "district", "candidate", "votes")
@@ -170,7 +170,7 @@ def import_returns(
     problems: list[str] = []
     county_rows: list[tuple[str, dict[str, str], str, int]] = []  # possible subtotals, judged after
     precinct_sums: Counter[tuple[str, str, str]] = Counter()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in numbered_rows(reader, source):
         where = f"{source} row {number}"
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue
