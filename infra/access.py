@@ -43,10 +43,11 @@ class Access:
     tables: dict[str, Level] = field(default_factory=dict)
     publishes: frozenset[str] = frozenset()  # queue names
     reads_buckets: frozenset[str] = frozenset()
-    # bucket -> key prefix the function writes under (scoring's reports); nothing else is writable
-    writes_objects: dict[str, str] = field(default_factory=dict)
-    # bucket -> key prefix the function may delete under (intake erasing a forgotten person's mail)
-    deletes_objects: dict[str, str] = field(default_factory=dict)
+    # bucket -> key prefixes the function writes under (scoring's reports and quarantined files)
+    writes_objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # bucket -> key prefixes the function may delete under (intake erasing a forgotten person's mail,
+    # scoring moving a refused file out of results/)
+    deletes_objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()  # parameter names under /tfc/<stage>/
     sends_email: bool = False
     sends_sms: bool = False
@@ -62,7 +63,7 @@ ACCESS: dict[str, Access] = {
         reads_dlq_depths=True,  # the staff console's pipeline page shows each DLQ's depth
         # `tfc volunteers export/forget`: find and erase the person's replies in the inbound mail
         reads_buckets=frozenset({"inbound-mail"}),
-        deletes_objects={"inbound-mail": "inbound/"},
+        deletes_objects={"inbound-mail": ("inbound/",)},
     ),
     "matching-events": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
     "matching-tick": Access(tables={"main": "write"}, publishes=frozenset({"notify"})),
@@ -80,7 +81,10 @@ ACCESS: dict[str, Access] = {
         secrets=frozenset({"reply-token-key"}),
     ),
     "scoring-run": Access(
-        tables={"main": "write"}, reads_buckets=frozenset({"data"}), writes_objects={"data": "reports/"}
+        tables={"main": "write"},
+        reads_buckets=frozenset({"data"}),
+        writes_objects={"data": ("reports/", "rejected/")},
+        deletes_objects={"data": ("results/",)},  # a refused file is moved to rejected/
     ),
 }
 
@@ -123,7 +127,7 @@ def scan_service(service: str, root: Path = ROOT) -> ServiceUses:
                 uses.secrets.add(value)
             elif name == "client" and value:
                 uses.aws.add(value)
-            elif name in ("put_object", "upload_file", "upload_fileobj"):
+            elif name in ("put_object", "copy_object", "upload_file", "upload_fileobj"):
                 uses.puts_objects = True
             elif name == "bucket" and value:
                 uses.buckets.add(value)

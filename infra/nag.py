@@ -27,10 +27,11 @@ VALIDATION = (
     "(and re-renders forms); an API Gateway validator would replace those with opaque errors."
 )
 OBJECTS = (
-    "Read access to the objects of one named bucket, or write access under one key prefix of it "
-    "(scoring's reports/), or delete access under one (intake erasing a forgotten person's inbound/ "
-    "mail): the keys are generated (SES message ids, results files, run ids), so they "
-    "cannot be listed in the policy; the bucket itself is not wildcarded."
+    "Read access to the objects of one named bucket, or write access under named key prefixes of it "
+    "(scoring's reports/ and rejected/), or delete access under one (intake erasing a forgotten "
+    "person's inbound/ mail; scoring moving a refused file out of results/): the keys are generated "
+    "(SES message ids, results files, run ids), so they cannot be listed in the policy; the bucket "
+    "itself is not wildcarded."
 )
 SMS = (
     "End User Messaging SMS authorises SendTextMessage on the origination identity; its id is "
@@ -91,7 +92,7 @@ def suppress(stack: Stack) -> None:
                         OBJECTS,
                         [
                             RegexAppliesTo(
-                                regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(reports\\/|inbound\\/)?\\*$/"
+                                regex="/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(reports\\/|rejected\\/|results\\/|inbound\\/)?\\*$/"
                             )
                         ],
                     ),

@@ -428,15 +428,19 @@ class TfcStack(Stack):
             bucket = self.buckets[name]
             role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
             role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[bucket.arn_for_objects("*")]))
-        for name, prefix in sorted(access.deletes_objects.items()):
+        for name, prefixes in sorted(access.deletes_objects.items()):
             bucket = self.buckets[name]
             role.add_to_policy(
-                iam.PolicyStatement(actions=["s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{prefix}*")])
+                iam.PolicyStatement(
+                    actions=["s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{p}*") for p in prefixes]
+                )
             )
-        for name, prefix in sorted(access.writes_objects.items()):
+        for name, prefixes in sorted(access.writes_objects.items()):
             bucket = self.buckets[name]
             role.add_to_policy(
-                iam.PolicyStatement(actions=["s3:PutObject"], resources=[bucket.arn_for_objects(f"{prefix}*")])
+                iam.PolicyStatement(
+                    actions=["s3:PutObject"], resources=[bucket.arn_for_objects(f"{p}*") for p in prefixes]
+                )
             )
         if access.secrets:
             role.add_to_policy(

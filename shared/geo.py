@@ -1,14 +1,11 @@
 """US states, their legislatures and time zones: the facts intake validates districts against.
 
-District counts are for the maps in force for the 2024-2026 cycles. Where a state numbers its
-districts, a district is its number (1..N), optionally followed by one sub-district letter (Maryland
-12A, Minnesota 34B). States whose House districts are named (Massachusetts, New Hampshire, Vermont)
-or lettered (the Alaska Senate) accept a name instead.
+District counts are for the maps in force for the 2024-2026 cycles. How a district is spelled and
+which spellings are districts at all (sub-district letters, named districts) is `shared.districts`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -85,9 +82,6 @@ STATES: dict[str, State] = {s.code: s for s in _STATES}
 RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {"DC": "District of Columbia"}
 _NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()}
 
-_NUMBERED = re.compile(r"^(?:(?:HD|SD|AD|LD|district)[\s#-]*)?0*(\d{1,3})([A-Z]?)$", re.IGNORECASE)
-_NAMED = re.compile(r"^[A-Za-z][A-Za-z0-9 .'&-]{1,59}$")
-
 
 def normalize_state(value: str) -> str | None:
     """A state code for a code or a full name ("va", "Virginia" -> "VA"); None if unknown."""
@@ -98,33 +92,10 @@ def normalize_state(value: str) -> str | None:
 
 
 def normalize_district(state: State, chamber: Chamber, district: str) -> str:
-    """The canonical district id, or ValueError saying why it cannot exist.
+    """The canonical district id, or ValueError saying why it cannot exist: `shared.districts`."""
+    from shared.districts import canonical_district  # it reads this module's STATES
 
-    "HD-07", "7" and "district 7" all become "7"; "12a" becomes "12A".
-    """
-    text = " ".join(district.split())
-    if not text:
-        raise ValueError("is required")
-    count = state.lower if chamber == "lower" else state.upper
-    if count is None:
-        raise ValueError(f"{state.name} has a single chamber; use chamber 'upper'")
-    named = state.named_lower if chamber == "lower" else state.named_upper
-    if chamber == "upper" and state.lettered_upper:
-        letter = text.upper().removeprefix("DISTRICT").strip()
-        if len(letter) == 1 and "A" <= letter <= chr(ord("A") + count - 1):
-            return letter
-        raise ValueError(f"{state.name} Senate districts are letters A to {chr(ord('A') + count - 1)}")
-    match = _NUMBERED.match(text)
-    if match:
-        number = int(match.group(1))
-        if not 1 <= number <= count:
-            raise ValueError(f"{state.name} has {count} {chamber}-chamber districts; {number} is not one of them")
-        return f"{number}{match.group(2).upper()}"
-    if named and _NAMED.match(text):
-        return text
-    if named:
-        raise ValueError("must be the district's name, e.g. 'Hillsborough 12' or '1st Suffolk'")
-    raise ValueError(f"must be a district number from 1 to {count}")
+    return canonical_district(state, chamber, district)
 
 
 def state_time_zone(code: str) -> str:

@@ -36,6 +36,7 @@ from services.matching.domain.pool import (
     invitations_needed,
 )
 from services.matching.domain.scoring import WEIGHTS, project_priority, reasons
+from shared.districts import stored_district_key
 from shared.events import Event, InvitationIssuedV1
 from shared.ids import derived_id
 from shared.models import Invitation, Project
@@ -102,7 +103,8 @@ class Wave:
         scores: dict[tuple[str, str, str], float | None] = {}
         out = {}
         for p in projects:
-            district = (p.state, p.chamber, p.district)
+            # Projects stored before districts had one identity may hold "11th District": look up "11".
+            district = (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district))
             if district not in scores:
                 found = self.store.latest_score(*district)
                 scores[district] = found.target_score if found else None

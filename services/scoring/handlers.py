@@ -5,6 +5,9 @@
   a state's history feeds its prediction;
 - on demand (`tfc score run`): {"source": "tfc.cli", "state": "VA", "chamber": ..., "year": ...,
   "swing": ..., "runs": ..., "run_id": ...}.
+
+A refused results file is moved to `rejected/` with a `.report.txt` beside it (its reason: file, row,
+column); the run scores from the other files and its answer and summary list what it refused.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from services.scoring.domain.results import ResultsError
-from services.scoring.runs import RESULTS_PREFIX, ScoringRequest, derived_run_id, score_files
+from services.scoring.runs import (
+    REJECTED_PREFIX,
+    RESULTS_PREFIX,
+    ScoringRequest,
+    derived_run_id,
+    read_files,
+    refusal_report,
+    score_files,
+)
 from shared.aws import client
 from shared.ids import new_id
 from shared.models import utcnow
@@ -73,13 +84,19 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if not names:
             logger.warning("no results files to score", extra={"prefix": RESULTS_PREFIX})
             return {"status": "empty", "districts": 0}
-        files = {name: s3.get_object(Bucket=bucket, Key=name)["Body"].read().decode("utf-8-sig") for name in names}
+        files = {name: s3.get_object(Bucket=bucket, Key=name)["Body"].read() for name in names}
+        now = utcnow()
+        read = read_files(files)
+        for name, reason in read.refused.items():
+            _quarantine(s3, bucket, name, refusal_report(name, reason, request.run_id, now))
+            logger.warning("results file refused", extra={"run_id": request.run_id, "file": name, "reason": reason})
+        refused = [{"file": name, "reason": reason} for name, reason in sorted(read.refused.items())]
         try:
-            output = score_files(request, files, utcnow())
+            output = score_files(request, read, now)
         except ResultsError as exc:
-            # A malformed file: nothing is written; retrying would refuse it again.
+            # Nothing usable: nothing is written; the refused files are already out of the way.
             logger.error("scoring run refused", extra={"run_id": request.run_id, "reason": str(exc)})
-            return {"status": "refused", "run_id": request.run_id, "error": str(exc)}
+            return {"status": "refused", "run_id": request.run_id, "error": str(exc), "refused_files": refused}
         summary = output.summary
         s3.put_object(Bucket=bucket, Key=summary["report_csv"], Body=output.csv.encode(), ContentType="text/csv")
         html = output.html.encode()
@@ -95,7 +112,20 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "report_csv": summary["report_csv"],
             "report_html": summary["report_html"],
             "bucket": bucket,
+            "refused_files": refused,
+            "warnings": read.warnings,
         }
+
+
+def _quarantine(s3: Any, bucket: str, key: str, report: str) -> None:
+    """Move a refused object from results/ to rejected/ with a short report beside it, so that no
+    later run (scheduled or triggered) reads it again."""
+    target = REJECTED_PREFIX + key.removeprefix(RESULTS_PREFIX)
+    s3.copy_object(Bucket=bucket, Key=target, CopySource={"Bucket": bucket, "Key": key})
+    s3.put_object(
+        Bucket=bucket, Key=target + ".report.txt", Body=report.encode(), ContentType="text/plain; charset=utf-8"
+    )
+    s3.delete_object(Bucket=bucket, Key=key)
 
 
 on_schedule = on_event  # the name the foundation declared; both triggers share one handler

@@ -1,9 +1,11 @@
 """A scoring run: read every results and statewide file under `results/` in the data bucket, score
 the requested chambers, then write the district items, the run summary and the report.
 
-Malformed input refuses the whole run before anything is written (the refusal names the file,
-row and column). A run's id derives from its trigger (the schedule event, or the uploaded
-objects), so a duplicate delivery rewrites the same items and objects instead of adding a run.
+A malformed file never blocks the good ones: `read_files` sets it aside with the reason (file, row,
+column), the run scores from the rest and its summary lists the refused files (the handler moves
+them to `rejected/`, so later runs do not read them again). A run's id derives from its trigger
+(the schedule event, or the uploaded objects), so a duplicate delivery rewrites the same items and
+objects instead of adding a run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from shared.models import DistrictScore
 
 RESULTS_PREFIX = "results/"
 REPORTS_PREFIX = "reports/"
+REJECTED_PREFIX = "rejected/"
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,51 @@ class ScoringOutput:
     html: str
 
 
-def score_files(request: ScoringRequest, files: dict[str, str], now: datetime) -> ScoringOutput:
-    """Pure: file name -> CSV text in, everything the run writes out. Raises ResultsError."""
-    results: list[DistrictResult] = []
-    statewide: list[StatewideResult] = []
-    for name, text in sorted(files.items()):
-        r, s = read_any(text, source=name)
-        results += r
-        statewide += s
+@dataclass
+class ReadFiles:
+    """Every file of a run, read: the rows of the good ones, the refused ones with their reasons
+    (file name -> reason naming row and column) and the warnings (races with no result)."""
+
+    results: list[DistrictResult] = field(default_factory=list)
+    statewide: list[StatewideResult] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_files(files: dict[str, bytes | str]) -> ReadFiles:
+    """Pure: file name -> content (bytes or text). A refused file is set aside, never raised."""
+    out = ReadFiles()
+    for name, data in sorted(files.items()):
+        warnings: list[str] = []
+        try:
+            r, s = read_any(data, source=name, warnings=warnings)
+        except ResultsError as exc:
+            out.refused[name] = str(exc)
+            continue
+        except Exception as exc:  # an unforeseen shape must not fail every later run too
+            out.refused[name] = f"{name}: could not be read ({type(exc).__name__}: {exc})"
+            continue
+        out.results += r
+        out.statewide += s
+        out.read.append(name)
+        out.warnings += warnings
+    return out
+
+
+def refusal_report(name: str, reason: str, run_id: str, now: datetime) -> str:
+    """The short text stored beside a quarantined file: what, when, why, what to do."""
+    return (
+        f"{name} was refused by scoring run {run_id} at {now.isoformat()} and moved out of {RESULTS_PREFIX}.\n\n"
+        f"{reason}\n\nFix the file and upload it under {RESULTS_PREFIX} again; other files were scored without it.\n"
+    )
+
+
+def score_files(request: ScoringRequest, files: dict[str, bytes | str] | ReadFiles, now: datetime) -> ScoringOutput:
+    """Pure: the files (or what `read_files` made of them) in, everything the run writes out.
+    Raises ResultsError when no good file has results for the requested chambers."""
+    read = files if isinstance(files, ReadFiles) else read_files(files)
+    results, statewide = read.results, read.statewide
     wanted = [
         (state, chamber)
         for state, chamber in chambers_in(results)
@@ -63,7 +103,8 @@ def score_files(request: ScoringRequest, files: dict[str, str], now: datetime) -
     ]
     if not wanted:
         asked = " ".join(request.states + request.chambers) or "any chamber"
-        raise ResultsError(f"no results for {asked} in {', '.join(sorted(files)) or 'the data bucket'}")
+        refused = f" (refused: {', '.join(sorted(read.refused))})" if read.refused else ""
+        raise ResultsError(f"no results for {asked} in {', '.join(read.read) or 'the data bucket'}{refused}")
     results_of, statewide_of = by_chamber(results), by_chamber(statewide)
     chambers = [
         score_chamber(
@@ -103,7 +144,9 @@ def score_files(request: ScoringRequest, files: dict[str, str], now: datetime) -
     summary = {
         "run_id": request.run_id,
         "trigger": request.trigger,
-        "files": sorted(files),
+        "files": read.read,
+        "refused_files": [{"file": name, "reason": reason} for name, reason in sorted(read.refused.items())],
+        "warnings": read.warnings,
         "districts": len(scores),
         "computed_at": now.isoformat(),
         "chambers": [c.summary() for c in chambers],

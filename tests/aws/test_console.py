@@ -245,6 +245,35 @@ def test_districts_ranked_filtered_and_linked_to_campaigns(client):
     assert body.index("VA lower 7") < body.index("VA lower 9")
 
 
+def test_districts_join_campaigns_spelled_any_way(client):
+    """A campaign sent as "7th District" and a score stored by an older run as "HD-009" still meet
+    the campaigns and scores of districts 7 and 9: the console joins on the one district identity."""
+    now = datetime.now(UTC)
+    scores = [
+        DistrictScore(
+            state="VA",
+            chamber="lower",
+            district=d,
+            run_id="r2",
+            year=2026,
+            dem_share=0.5,
+            p_dem_win=0.5,
+            target_score=1 - rank / 10,
+            target_rank=rank,
+            tipping_point_prob=0.05,
+            computed_at=now,
+        )
+        for rank, d in enumerate(["7", "HD-009"], start=1)
+    ]
+    main_store().put_scores("r2", {"run_id": "r2", "report_html": "reports/r2.html"}, scores)
+    seventh = json.loads(post(client, "/campaigns", CAMPAIGN | {"district": "7th District"}).body)["campaign_id"]
+    ninth = json.loads(post(client, "/campaigns", CAMPAIGN | {"district": "House District 09"}).body)["campaign_id"]
+    body = page(client, "/console/districts?state=VA", login(client))
+    row_7 = body[body.index("<td>VA lower 7</td>") :].split("</tr>")[0]
+    row_9 = body[body.index("<td>VA lower HD-009</td>") :].split("</tr>")[0]
+    assert f"/console/campaigns/{seventh}" in row_7 and f"/console/campaigns/{ninth}" in row_9
+
+
 def test_unclear_reply_resolved_yes_becomes_a_staff_answer(client, aws):
     project_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["project_ids"][0]
     volunteer_id = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]

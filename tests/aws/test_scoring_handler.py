@@ -66,13 +66,54 @@ def test_on_demand_run_for_one_state_with_a_swing(aws):
     assert bluer["chambers"][0]["dem_seats_mean"] > base["chambers"][0]["dem_seats_mean"]
 
 
-def test_a_malformed_file_refuses_the_run_and_writes_nothing(aws):
+def _keys(aws, prefix: str) -> list[str]:
+    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+    return sorted(o["Key"] for o in listed.get("Contents", []))
+
+
+def test_a_malformed_file_alone_writes_nothing_and_is_quarantined(aws):
     _upload(aws, "results/va.csv", election_results(seed=3).replace(",true,", ",maybe,", 1))
     result = handlers.on_event(_s3_event("results/va.csv"), Context())
-    assert result["status"] == "refused" and "results/va.csv row" in result["error"]
+    assert result["status"] == "refused" and "refused: results/va.csv" in result["error"]
+    (refused,) = result["refused_files"]
+    assert refused["file"] == "results/va.csv" and "row 2, column incumbent_running" in refused["reason"]
     assert main_store().run_scores(result["run_id"]) == []
-    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
-    assert listed.get("KeyCount", 0) == 0
+    assert _keys(aws, "reports/") == [] and _keys(aws, "results/") == []
+    assert _keys(aws, "rejected/") == ["rejected/va.csv", "rejected/va.csv.report.txt"]
+    report = aws.client("s3").get_object(Bucket=BUCKET, Key="rejected/va.csv.report.txt")["Body"].read().decode()
+    assert "row 2, column incumbent_running" in report and "upload it under results/ again" in report
+
+
+def test_a_bad_file_never_poisons_the_good_ones_or_later_runs(aws):
+    """One run refuses the bad objects (a Latin-1 file, a file with a non-district) and still scores
+    the good one; the next scheduled run reads only good files and succeeds without a warning."""
+    _upload(aws, "results/va.csv", election_results(seed=6))
+    header, *rows = election_results(seed=6, state="MD", chamber="upper", districts=47).splitlines()
+    latin1 = "\n".join([header, rows[0].replace(",synthetic,", ",Comt\u00e9 de Montr\u00e9al,"), *rows[1:]])
+    aws.client("s3").put_object(Bucket=BUCKET, Key="results/md_latin1.csv", Body=latin1.encode("latin-1"))
+    _upload(aws, "results/va_2025.csv", election_results(seed=6).replace("VA,lower,2019,2,", "VA,lower,2019,12A,", 1))
+    first = handlers.on_event({"id": "evt-a", "time": "2026-11-25T07:00:00Z"}, Context())
+    assert first["status"] == "scored" and first["districts"] == 100
+    reasons = {r["file"]: r["reason"] for r in first["refused_files"]}
+    assert set(reasons) == {"results/md_latin1.csv", "results/va_2025.csv"}
+    assert "not UTF-8 text (byte 0xE9 on line 2" in reasons["results/md_latin1.csv"]
+    assert (
+        "va_2025.csv row 3, column district: Virginia House districts have no letters" in reasons["results/va_2025.csv"]
+    )
+    summary = main_store()._get(keys.scoring_run(first["run_id"]))
+    assert summary is not None and [r["file"] for r in summary["refused_files"]] == sorted(reasons)
+    assert _keys(aws, "results/") == ["results/va.csv"]
+    assert "rejected/md_latin1.csv.report.txt" in _keys(aws, "rejected/")
+
+    second = handlers.on_event({"id": "evt-b", "time": "2026-11-26T07:00:00Z"}, Context())
+    assert second["status"] == "scored" and second["refused_files"] == [] and second["districts"] == 100
+
+
+def test_excel_for_mac_line_endings_are_scored(aws):
+    text = election_results(seed=7)
+    _upload(aws, "results/va_mac.csv", text.replace("\n", "\r"))
+    result = handlers.on_event(_s3_event("results/va_mac.csv"), Context())
+    assert result["status"] == "scored" and result["districts"] == 100 and result["refused_files"] == []
 
 
 def test_no_files_is_not_an_error(aws):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -230,6 +231,21 @@ def test_each_role_sends_only_to_the_queues_its_code_publishes_to(synth: Any) ->
         assert ("sms-voice:SendTextMessage" in actions) == ACCESS[function.name].sends_sms, function.name
         assert ("s3:GetObject" in actions) == bool(ACCESS[function.name].reads_buckets or function.s3), function.name
         assert ("s3:PutObject" in actions) == bool(ACCESS[function.name].writes_objects), function.name
+
+
+def test_scoring_may_move_a_refused_file_out_of_results_and_nothing_else(synth: Any) -> None:
+    statements = _function_policy(synth, "scoring-run")
+
+    def prefixes(action: str) -> set[str]:
+        found = set()
+        for s in statements:
+            if action in _listify(s["Action"]):
+                for r in _listify(s["Resource"]):
+                    found.update(re.findall(r"/([a-z-]+/)\*", json.dumps(r)))
+        return found
+
+    assert prefixes("s3:DeleteObject") == {"results/"}
+    assert prefixes("s3:PutObject") == {"reports/", "rejected/"}
 
 
 def test_declared_access_agrees_with_what_each_service_calls() -> None:

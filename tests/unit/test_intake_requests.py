@@ -96,8 +96,8 @@ def test_missing_fields_are_each_named():
     [
         ({"state": "XX"}, "state", "not a US state"),
         ({"state": "DC"}, "state", "legislature"),
-        ({"district": "101"}, "district", "100 lower-chamber districts"),
-        ({"chamber": "upper", "district": "41"}, "district", "40 upper-chamber districts"),
+        ({"district": "101"}, "district", "Virginia House has 100 districts"),
+        ({"chamber": "upper", "district": "41"}, "district", "Virginia Senate has 40 districts"),
         ({"district": "Fairfax"}, "district", "district number"),
         ({"state": "NE", "district": "3"}, "district", "single chamber"),
         ({"chamber": "middle"}, "chamber", "lower"),

@@ -51,9 +51,9 @@ def test_incumbency_effect_is_fitted_from_seats_that_changed_status():
     lines = []
     for d in range(12):
         inc = "D" if d % 2 else "R"
-        lines.append(result(2013, str(d), 0.30 + 0.03 * d))  # open seats
+        lines.append(result(2013, str(d + 1), 0.30 + 0.03 * d))  # open seats
         bonus = 0.05 if inc == "D" else -0.05
-        lines.append(result(2015, str(d), 0.30 + 0.03 * d + 0.02 + bonus, incumbent=inc, running=True))
+        lines.append(result(2015, str(d + 1), 0.30 + 0.03 * d + 0.02 + bonus, incumbent=inc, running=True))
     by_cycle, cycles = _cycles(results_csv(*lines))
     assert model.fit_incumbency(by_cycle, cycles) == pytest.approx(0.05)
     # Too few seats changed status to fit: the documented prior.
@@ -116,7 +116,7 @@ def test_calibration_measures_the_misses_of_earlier_cycles():
     # has an incumbent on the ballot, seven lean D and seven R by the same amounts.
     leans = [0.30 + 0.02 * d for d in range(7)] + [0.58 + 0.02 * d for d in range(7)]
     environment = {2013: 0.0, 2015: 0.02, 2017: -0.04}  # swings +0.02, then -0.06
-    lines = [result(y, str(d), lean + e) for y, e in environment.items() for d, lean in enumerate(leans)]
+    lines = [result(y, str(d), lean + e) for y, e in environment.items() for d, lean in enumerate(leans, start=1)]
     rows = read_results(results_csv(*lines))
     errors = calibration.calibrate(rows, [], "VA", "lower", 2019)
     assert errors.cycle_misses == {2015: pytest.approx(0.02, abs=1e-3), 2017: pytest.approx(-0.06, abs=1e-3)}

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 score = typer.Typer(help="District scoring: predict, backtest, run.", no_args_is_help=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # file, row and column on one line
 out = Console()
 
 ResultsOpt = Annotated[list[Path], typer.Option("--results", help="District results CSV (repeatable)")]
@@ -31,13 +31,16 @@ def _read(results: list[Path], statewide: list[Path] | None) -> tuple[list[Any],
     missing = [str(p) for p in [*results, *(statewide or [])] if not p.is_file()]
     if missing:
         raise _fail(f"file not found: {', '.join(missing)}")
-    rows = [r for p in results for r in read_results(p.read_text("utf-8-sig"), p.name)]
-    sw = [s for p in statewide or [] for s in read_statewide(p.read_text("utf-8-sig"), p.name)]
+    warnings: list[str] = []
+    rows = [r for p in results for r in read_results(p.read_bytes(), p.name, warnings)]
+    sw = [s for p in statewide or [] for s in read_statewide(p.read_bytes(), p.name)]
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     return rows, sw
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}")
+    err.print(message, style="red", markup=False, highlight=False)  # file text may hold [brackets]
     return typer.Exit(2)
 
 
@@ -126,6 +129,42 @@ def backtest(
         out.print(calibration)
 
 
+@score.command("import")
+def import_(
+    returns: Annotated[Path, typer.Argument(help="Candidate-level returns CSV (OpenElections layout)")],
+    state: StateOpt,
+    year: Annotated[int, typer.Option(help="Election year of the returns")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the district results CSV")],
+    chamber: ChamberOpt = "lower",
+    office: Annotated[
+        str | None, typer.Option(help="The file's office label, when not a usual one (e.g. 'State Rep')")
+    ] = None,
+    district_map: Annotated[str, typer.Option("--map", help="District map id to record, e.g. 2022")] = "",
+) -> None:
+    """Sum candidate-level returns (one row per candidate per county or precinct) into the district
+    results file `predict`, `backtest` and `run` read; print what was dropped and why."""
+    from services.scoring.domain.results import ResultsError
+    from services.scoring.domain.returns import import_returns
+    from shared.districts import DistrictError
+    from shared.geo import STATES
+
+    code = state.strip().upper()
+    if code not in STATES or chamber.lower() not in ("lower", "upper"):
+        raise _fail(f"--state must be a state with a legislature and --chamber lower or upper (got {state} {chamber})")
+    if not returns.is_file():
+        raise _fail(f"file not found: {returns}")
+    try:
+        imported = import_returns(
+            returns.read_bytes(), returns.name, code, chamber.lower(), year, office=office, district_map=district_map
+        )
+    except (ResultsError, DistrictError) as exc:
+        raise _fail(str(exc)) from exc
+    _write_atomically(out_path, imported.csv())
+    for line in imported.report.lines():
+        err.print(line, markup=False, highlight=False)
+    err.print(f"{len(imported.rows)} districts -> {out_path}", markup=False, highlight=False)
+
+
 @score.command("run")
 def run(
     state: Annotated[list[str] | None, typer.Option("--state", help="State(s) to score; default all")] = None,
@@ -170,10 +209,19 @@ def run(
                 f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}"
             )
         out.print(f"run {answer['run_id']}: report s3://{answer['bucket']}/{answer['report_html']}")
+    if not as_json:
+        for warning in answer.get("warnings", []):
+            err.print(f"warning: {warning}", markup=False, highlight=False)
+        for refused in answer.get("refused_files", []):
+            err.print(
+                f"refused {refused['file']} (moved to rejected/, report beside it):\n{refused['reason']}",
+                markup=False,
+                highlight=False,
+            )
         if report is not None:
             out.print(f"report saved to {report}")
     if answer.get("status") != "scored":
-        err.print(f"[red]scoring {answer.get('status')}: {answer.get('error', 'no results files')}")
+        err.print(f"scoring {answer.get('status')}: {answer.get('error', 'no results files')}", markup=False)
         raise typer.Exit(1)
 
 

@@ -21,6 +21,7 @@ from random import Random
 from typing import Any, Generic, TypeVar
 
 from shared.catalog import catalog
+from shared.districts import districts_of
 from shared.geo import STATES
 
 __all__ = [
@@ -526,8 +527,7 @@ def campaigns(n: int, seed: int, election_year: int = 2027) -> list[dict[str, An
             state = STATES[code]
             lower = state.lower is not None and rng.random() < _LOWER_SHARE
             chamber = "lower" if lower else "upper"
-            count = state.lower if chamber == "lower" else state.upper
-            district = str(rng.randint(1, count or 1))
+            district = rng.choice(districts_of(state, chamber))
             if (code, chamber, district) not in seats:
                 break
         seats.add((code, chamber, district))

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 
 from shared.catalog import catalog
+from shared.districts import stored_district_key
 from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
 from shared.storage import Store
 from shared.storage.store import ProjectRecord
@@ -196,7 +197,8 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
         return None, []
     in_district: dict[tuple[str, str, str], dict[str, str]] = {}
     for p in all_projects(store):
-        in_district.setdefault((p.state, p.chamber, p.district), {})[p.campaign_id] = p.candidate_name
+        key = (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district))
+        in_district.setdefault(key, {})[p.campaign_id] = p.candidate_name
     rows = []
     for s in store.run_scores(run["run_id"]):
         if (state and s.state != state.upper()) or (chamber and s.chamber != chamber):
@@ -213,7 +215,11 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
                 tipping_point_prob=s.tipping_point_prob,
                 target_score=s.target_score,
                 dem_share=s.dem_share,
-                campaigns=sorted(in_district.get((s.state, s.chamber, s.district), {}).items()),
+                campaigns=sorted(
+                    in_district.get(
+                        (s.state, s.chamber, stored_district_key(s.state, s.chamber, s.district)), {}
+                    ).items()
+                ),
             )
         )
     rows.sort(key=lambda r: r.rank)

@@ -23,7 +23,8 @@ from pydantic import (
 )
 
 from shared.catalog import catalog
-from shared.geo import STATES, normalize_district, normalize_state
+from shared.districts import canonical_district
+from shared.geo import STATES, normalize_state
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -170,7 +171,7 @@ class CampaignRequest(_Strict):
         state, chamber = info.data.get("state"), info.data.get("chamber")
         if state is None or chamber is None:
             return district  # the state or chamber error is reported; no basis to judge this
-        return normalize_district(STATES[state], chamber, district)
+        return canonical_district(STATES[state], chamber, district)
 
 
 _MESSAGES = {

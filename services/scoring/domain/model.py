@@ -164,7 +164,9 @@ def estimate(
         raise ResultsError(f"statewide files mix district maps ({', '.join(sorted(sw_maps))}); give YEAR's map only")
     new_map = bool(sw_rows) and latest_map not in ("", *sw_maps)
     lean_s = statewide_lean(sw_rows, year)
-    districts = sorted(lean_s if new_map else by_cycle[latest], key=district_sort_key)
+    # Every district of the latest map's cycles: one whose latest race has no result (moved to a
+    # special election, not certified) is still predicted, from its earlier cycles.
+    districts = sorted(lean_s if new_map else {d for c in cycles for d in by_cycle[c]}, key=district_sort_key)
 
     g = fit_incumbency(by_cycle, cycles)
     swings = cycle_swings(by_cycle, cycles, g)
@@ -220,7 +222,7 @@ def estimate(
 
     out = []
     for d in districts:
-        last = by_cycle[latest].get(d)
+        last = next((by_cycle[c][d] for c in reversed(cycles) if d in by_cycle[c]), None)
         winner = last.winner_party if last else ""
         incumbency = {"D": 1, "R": -1}.get(winner, 0)
         from_sw = fit[0] + fit[1] * lean_s[d] if fit is not None and d in lean_s else None
