@@ -81,9 +81,28 @@ _STATES = [
 ]
 
 STATES: dict[str, State] = {s.code: s for s in _STATES}
-# Volunteers may live in DC (and help campaigns elsewhere); it has no state legislature.
-RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {"DC": "District of Columbia"}
-_NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()}
+# Where volunteers may live or have grown up besides the states: DC and the inhabited territories
+# (USPS codes; IANA zones from tzdata's zone1970.tab). Their legislatures are not in the campaign
+# tables, so a campaign's state must be in STATES; volunteers from here match on skills and on
+# hometown/current place like anyone else.
+NON_STATES: dict[str, tuple[str, str]] = {
+    "DC": ("District of Columbia", "America/New_York"),
+    "PR": ("Puerto Rico", "America/Puerto_Rico"),
+    "GU": ("Guam", "Pacific/Guam"),
+    "VI": ("U.S. Virgin Islands", "America/St_Thomas"),
+    "AS": ("American Samoa", "Pacific/Pago_Pago"),
+    "MP": ("Northern Mariana Islands", "Pacific/Saipan"),
+}
+RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {c: n for c, (n, _) in NON_STATES.items()}
+_NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()} | {
+    "washington dc": "DC",
+    "washington, dc": "DC",
+    "washington d.c.": "DC",
+    "us virgin islands": "VI",
+    "virgin islands": "VI",
+    "northern mariana islands": "MP",
+    "commonwealth of the northern mariana islands": "MP",
+}
 
 _NUMBERED = re.compile(r"^(?:(?:HD|SD|AD|LD|district)[\s#-]*)?0*(\d{1,3})([A-Z]?)$", re.IGNORECASE)
 _NAMED = re.compile(r"^[A-Za-z][A-Za-z0-9 .'&-]{1,59}$")
@@ -128,5 +147,8 @@ def normalize_district(state: State, chamber: Chamber, district: str) -> str:
 
 
 def state_time_zone(code: str) -> str:
+    """The IANA zone most of a state or territory lives in (America/New_York if unknown)."""
     state = STATES.get(code)
-    return state.tz if state else "America/New_York"
+    if state:
+        return state.tz
+    return NON_STATES.get(code, ("", "America/New_York"))[1]

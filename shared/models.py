@@ -58,6 +58,21 @@ class Contact(BaseModel):
     phone: str | None = None
 
 
+# What a volunteer says about themselves (the sign-up form, a roster row); the rest of the record
+# is staff-set (lead_trained) or kept by the system (counters, opt-outs, timestamps).
+VOLUNTEER_PROFILE_FIELDS = (
+    "name",
+    "phone",
+    "sms_consent",
+    "sms_consent_at",
+    "skills",
+    "hometown",
+    "current_location",
+    "hours_per_week",
+    "weeks_available",
+)
+
+
 class Volunteer(Record):
     volunteer_id: str
     name: str

@@ -154,7 +154,7 @@ def _route_errors(fields: list[_Field], errors: Mapping[str, object] | None) -> 
         if candidate in by_path:
             by_field.setdefault(by_path[candidate], []).extend(messages)
         else:
-            top.extend(f"{path}: {m}" for m in messages)
+            top.extend(messages)  # field_errors' messages name their field
     return by_field, top
 
 
@@ -181,7 +181,7 @@ def _form_context(
             "error_id": f"{f.name}-error",
             "hint_id": f"{f.name}-hint",
         }
-        summary.extend({"href": f"#{f.anchor}", "text": f"{f.label}: {m}"} for m in messages)
+        summary.extend({"href": f"#{f.anchor}", "text": m} for m in messages)  # messages name their field
     return {
         "f": views,
         "form_errors": top,
