@@ -156,6 +156,8 @@ class CampaignRequest(_Strict):
     @field_validator("state")
     @classmethod
     def _legislature_state(cls, value: str) -> str:
+        if not value:
+            raise ValueError("is required")
         code = normalize_state(value)
         if code is None or code not in STATES:
             raise ValueError(
@@ -269,7 +271,7 @@ def _message(path: str, err: Any) -> str:
     if kind in ("string_too_short", "too_short"):
         return f"{label} must not be empty" if kind == "string_too_short" else f"{label} must list at least one"
     if kind == "extra_forbidden":
-        return f"\u201c{path}\u201d is not a field this form accepts"
+        return f"\u201c{path}\u201d is not an accepted field"
     if kind in ("string_too_long", "too_long"):
         unit = " characters" if kind == "string_too_long" else ""
         return f"{label} is too long (at most {ctx.get('max_length')}{unit})"

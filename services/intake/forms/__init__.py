@@ -154,7 +154,7 @@ def _route_errors(fields: list[_Field], errors: Mapping[str, object] | None) -> 
         if candidate in by_path:
             by_field.setdefault(by_path[candidate], []).extend(messages)
         else:
-            top.extend(messages)  # field_errors' messages name their field
+            top.extend(f"{path}: {m}" for m in messages)
     return by_field, top
 
 
