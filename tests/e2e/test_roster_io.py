@@ -106,7 +106,8 @@ def test_a_roster_that_updates_two_fields_keeps_everything_else(runtime, api, tm
     roster = tmp_path / "two_fields.csv"
     roster.write_text(
         "Email,What skills can you offer?,How many hours a week?,Zip,Favourite colour\n"
-        f'{OWEN["email"]},"Website building (WordPress, Squarespace, NationBuilder), Copywriting and editing",8,23220,teal\n',
+        f"{OWEN['email']},"
+        '"Website building (WordPress, Squarespace, NationBuilder), Copywriting and editing",8,23220,teal\n',
         encoding="utf-8",
     )
 
