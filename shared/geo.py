@@ -146,6 +146,21 @@ def normalize_district(state: State, chamber: Chamber, district: str) -> str:
     raise ValueError(f"must be a district number from 1 to {count}")
 
 
+def normalize_country(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code for a country's code or name ("de", "Germany" -> "DE"); None if
+    unknown. Names and codes come from pycountry (the ISO 3166 tables). The US territories have
+    their own ISO codes (PR, GU, ...): callers treat those as places in the US."""
+    import pycountry  # only intake's validation needs the tables
+
+    text = " ".join(value.split())
+    if text.upper() in ("USA", "U.S.", "U.S.A.", "UNITED STATES OF AMERICA", "AMERICA"):
+        return "US"
+    try:
+        return str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        return None
+
+
 def state_time_zone(code: str) -> str:
     """The IANA zone most of a state or territory lives in (America/New_York if unknown)."""
     state = STATES.get(code)

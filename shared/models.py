@@ -48,7 +48,8 @@ class Record(BaseModel):
 class Place(BaseModel):
     model_config = ConfigDict(extra="forbid")
     city: str
-    state: str
+    state: str  # USPS code (a state, DC or a territory); "" outside the US
+    country: str = "US"  # ISO 3166-1 alpha-2: Americans abroad give their current country
 
 
 class Contact(BaseModel):

@@ -34,11 +34,12 @@ VOLUNTEER_FIELDS = {
     "hometown_state": "hometown.state",
     "current_city": "current_location.city",
     "current_state": "current_location.state",
+    "current_country": "current_location.country",
     "hours_per_week": "hours_per_week",
     "weeks_available": "weeks_available",
 }
 _LISTS = {"needs", "skills"}
-_OPTIONAL_BLANK = {"contact_phone", "phone", "notes"}
+_OPTIONAL_BLANK = {"contact_phone", "phone", "notes", "current_country"}
 
 
 class FormError(ValueError):

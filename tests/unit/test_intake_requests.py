@@ -202,3 +202,41 @@ def test_volunteers_from_dc_and_the_territories_can_sign_up(code):
 def test_campaigns_stay_state_legislatures_only():
     for code in ("PR", "GU", "DC"):
         assert "legislature" in refused(CampaignRequest, campaign(state=code))["state"]
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ({"city": "Berlin", "country": "Germany"}, ("", "DE")),
+        ({"city": "Toronto", "state": "abroad", "country": "ca"}, ("", "CA")),
+        ({"city": "San Juan", "country": "Puerto Rico"}, ("PR", "US")),
+        ({"city": "Richmond", "state": "VA"}, ("VA", "US")),
+        ({"city": "Richmond", "state": "VA", "country": "United States"}, ("VA", "US")),
+    ],
+)
+def test_americans_abroad_give_a_country_and_keep_a_us_hometown(place, expected):
+    signup = VolunteerSignup.model_validate(volunteer(current_location=place))
+    assert (signup.current_location.state, signup.current_location.country) == expected
+    assert signup.hometown.state == "VA"
+
+
+@pytest.mark.parametrize(
+    ("place", "field", "message"),
+    [
+        (
+            {"city": "X", "country": "Atlantis"},
+            "current_location.country",
+            "Country where you live now is not a country",
+        ),
+        ({"city": "X", "state": "abroad"}, "current_location.state", "then give the country"),
+        ({"city": "X"}, "current_location.state", "Choose the state where you live now"),
+    ],
+)
+def test_a_current_place_that_is_neither_a_state_nor_a_country_is_refused(place, field, message):
+    errors = refused(VolunteerSignup, volunteer(current_location=place))
+    assert message in errors[field], errors
+
+
+def test_the_hometown_stays_in_the_us():
+    errors = refused(VolunteerSignup, volunteer(hometown={"city": "Berlin", "state": "", "country": "DE"}))
+    assert "hometown.country" in errors

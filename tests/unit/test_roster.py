@@ -364,3 +364,17 @@ def test_field_case_partial_update_keeps_phone_consent_and_current_city():
 def test_map_header_keeps_the_written_names_for_messages():
     header = map_header(["Email Address", "What skills can you offer?"])
     assert header.names == {"email": "Email Address", "skills": "What skills can you offer?"}
+
+
+def test_a_country_column_moves_a_volunteer_abroad_and_a_state_brings_them_back():
+    current = stored()
+    abroad = merge_profile(
+        current, one_row("Email,Current city,Country\nowen.barlow@example.com,Lisbon,Portugal\n"), NOW
+    )
+    place = abroad.volunteer.current_location
+    assert (place.city, place.state, place.country) == ("Lisbon", "", "PT")
+    assert abroad.changes == [{"field": "current_location", "from": "Arlington, VA", "to": "Lisbon, PT"}]
+    back = merge_profile(
+        abroad.volunteer, one_row("Email,Current city,Current state\nowen.barlow@example.com,Norfolk,VA\n"), NOW
+    )
+    assert back.volunteer.current_location.model_dump() == {"city": "Norfolk", "state": "VA", "country": "US"}

@@ -20,10 +20,11 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from shared.catalog import catalog
-from shared.geo import STATES, normalize_district, normalize_state
+from shared.geo import NON_STATES, STATES, normalize_country, normalize_district, normalize_state
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -98,6 +99,49 @@ class PlaceIn(_Strict):
     state: ResidenceState
 
 
+class CurrentPlaceIn(_Strict):
+    """Where a volunteer lives now: a US state, DC or territory; or, for Americans abroad, a
+    country (then no state). A territory given as a country ("Puerto Rico") is a place in the US."""
+
+    city: City
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = Field(
+        default="US", validate_default=True
+    )
+    state: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] = Field(
+        default="", validate_default=True
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = normalize_country(value) if value else "US"
+        if code is None:
+            raise ValueError(
+                f"is not a country we know: \u201c{value}\u201d (use its name or two-letter code, e.g. DE)"
+            )
+        return code
+
+    @field_validator("state")
+    @classmethod
+    def _state_in_the_us(cls, value: str, info: ValidationInfo) -> str:
+        country = info.data.get("country")
+        if country is None:
+            return value  # the country's own error is reported
+        if country in NON_STATES:
+            return country  # a territory chosen as a country
+        if country != "US":
+            return ""  # abroad: the state is not asked
+        if value.strip().lower() in ("abroad", "outside the us", "outside us"):
+            raise ValueError("is \u201coutside the US\u201d: then give the country where you live now")
+        return _residence_state(value)
+
+    @model_validator(mode="after")
+    def _territory_is_in_the_us(self) -> CurrentPlaceIn:
+        if self.country in NON_STATES:
+            self.country = "US"
+        return self
+
+
 class ContactIn(_Strict):
     name: Text
     email: Email
@@ -116,7 +160,7 @@ class VolunteerSignup(_Strict):
     sms_consent: bool = False
     skills: list[str] = Field(min_length=1, max_length=15)
     hometown: PlaceIn
-    current_location: PlaceIn
+    current_location: CurrentPlaceIn
     hours_per_week: int = Field(ge=1, le=40)
     weeks_available: int = Field(ge=1, le=52)
 
@@ -210,6 +254,7 @@ FIELD_LABELS: dict[str, str] = {
     "current_location.city": "City or town where you live now",
     "current_location.state": "State where you live now",
     "current_location.country": "Country where you live now",
+    "current_country": "Country where you live now",
     "current_city": "City or town where you live now",
     "current_state": "State where you live now",
     "hours_per_week": "Hours a week",

@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from services.intake.domain.requests import (
     City,
@@ -50,7 +50,7 @@ _YES = {"yes", "y", "true", "1", "x", "checked", "subscribed", "opted in", "opt 
 _NO = {"no", "n", "false", "0", "unchecked", "unsubscribed", "opted out", "opt out", "not subscribed"}
 _HARD_SEPARATORS = re.compile(r"[;|\r\n]+")
 # Profile fields a blank cell may clear under --clear-blank; the others are required by the form.
-CLEARABLE = ("phone", "sms_consent", "current_city", "current_state")
+CLEARABLE = ("phone", "sms_consent", "current_city", "current_state", "current_country")
 # What a new volunteer's row must hold (current location defaults to the hometown).
 REQUIRED_FOR_NEW = ("name", "skills", "hometown_city", "hometown_state", "hours_per_week", "weeks_available")
 # Patch field -> the sign-up contract's dotted path (how validation errors name fields).
@@ -59,6 +59,7 @@ CONTRACT_PATH = {
     "hometown_state": "hometown.state",
     "current_city": "current_location.city",
     "current_state": "current_location.state",
+    "current_country": "current_location.country",
 }
 
 
@@ -233,6 +234,7 @@ class ProfilePatch(BaseModel):
     hometown_state: ResidenceState | None = None
     current_city: City | None = None
     current_state: ResidenceState | None = None
+    current_country: Annotated[str, StringConstraints(max_length=60)] | None = None
     hours_per_week: Annotated[int, Field(ge=1, le=40)] | None = None
     weeks_available: Annotated[int, Field(ge=1, le=52)] | None = None
     clear: list[str] = Field(default_factory=list, max_length=len(CLEARABLE))
@@ -383,10 +385,13 @@ def _contract(current: Volunteer | None, patch: ProfilePatch) -> dict[str, Any]:
         "state": given.get("hometown_state", base["hometown"].get("state")),
     }
     now_at = dict(base["current_location"]) or dict(home)  # a new volunteer lives at home unless told
-    if "current_city" in patch.clear or "current_state" in patch.clear:
+    if {"current_city", "current_state", "current_country"} & set(patch.clear):
         now_at = dict(home)
     now_at["city"] = given.get("current_city", now_at.get("city"))
-    now_at["state"] = given.get("current_state", now_at.get("state"))
+    if "current_state" in given:  # a state is a place in the US, whatever the country was
+        now_at["state"], now_at["country"] = given["current_state"], given.get("current_country", "US")
+    elif "current_country" in given:
+        now_at["country"], now_at["state"] = given["current_country"], ""
     if contract["phone"] is None and "phone" in patch.clear and "sms_consent" not in given:
         contract["sms_consent"] = False  # no number, nothing to text: consent goes with it
     contract["hometown"], contract["current_location"] = home, now_at
@@ -444,7 +449,7 @@ def _shown(name: str, value: Any) -> Any:
     if name == "phone":
         return mask_phone(str(value))
     if isinstance(value, Place):
-        return f"{value.city}, {value.state}"
+        return f"{value.city}, {value.state}" if value.country == "US" else f"{value.city}, {value.country}"
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list):

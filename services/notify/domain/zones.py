@@ -5,6 +5,8 @@ Central). Cities not listed get the state's zone (shared/geo.py), which is right
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 from shared.geo import state_time_zone
@@ -48,6 +50,34 @@ _CITY_ZONES: dict[tuple[str, str], str] = {
 }
 
 
-def zone_of(state: str, city: str = "") -> ZoneInfo:
+def zone_of(state: str, city: str = "", country: str = "US") -> ZoneInfo:
+    """The volunteer's zone; abroad, the first of zones_of (for showing a time)."""
+    if country != "US":
+        return zones_of(state, city, country)[0]
     name = _CITY_ZONES.get((state.upper(), " ".join(city.lower().replace(".", "").split())))
     return ZoneInfo(name or state_time_zone(state))
+
+
+def zones_of(state: str, city: str = "", country: str = "US") -> tuple[ZoneInfo, ...]:
+    """Every zone the volunteer may be in. In the US, one (zone_of). Abroad (Americans living
+    overseas), the country's zones from the IANA zone.tab (shipped by the tzdata package), narrowed
+    to the one named after the city when there is one ("Toronto" -> America/Toronto): quiet hours
+    must hold in each zone that remains. UTC for a country the table does not list."""
+    if country == "US":
+        return (zone_of(state, city),)
+    names = _country_zones().get(country.upper(), ())
+    key = "_".join(city.lower().replace(".", "").split())
+    named = tuple(n for n in names if n.rsplit("/", 1)[-1].lower() == key)
+    return tuple(ZoneInfo(n) for n in (named or names or ("UTC",)))
+
+
+@cache
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO 3166 code -> IANA zone names, from zone.tab (one row per country and zone)."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    zones: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, _coordinates, name, *_ = line.split("\t")
+            zones.setdefault(code, []).append(name)
+    return {code: tuple(names) for code, names in zones.items()}
