@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
+
+import tzdata
 
 Chamber = Literal["lower", "upper"]
 
@@ -146,19 +150,54 @@ def normalize_district(state: State, chamber: Chamber, district: str) -> str:
     raise ValueError(f"must be a district number from 1 to {count}")
 
 
+def _tz_table(name: str) -> list[list[str]]:
+    """Rows of one of the IANA tz database's tables (iso3166.tab, zone.tab), as shipped by the
+    tzdata package (so they exist on Lambda, whose image may have no /usr/share/zoneinfo)."""
+    text = resources.files(tzdata).joinpath("zoneinfo", name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> the country's name, as the tz database's iso3166.tab spells it."""
+    return {row[0]: row[1] for row in _tz_table("iso3166.tab")}
+
+
+@cache
+def country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO 3166 code -> IANA zone names, from zone.tab (one row per country and zone)."""
+    zones: dict[str, list[str]] = {}
+    for code, _coordinates, name, *_ in _tz_table("zone.tab"):
+        zones.setdefault(code, []).append(name)
+    return {code: tuple(names) for code, names in zones.items()}
+
+
+_COUNTRY_NAMES = {
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "south korea": "KR",
+    "czechia": "CZ",
+}
+
+
 def normalize_country(value: str) -> str | None:
     """An ISO 3166-1 alpha-2 code for a country's code or name ("de", "Germany" -> "DE"); None if
-    unknown. Names and codes come from pycountry (the ISO 3166 tables). The US territories have
-    their own ISO codes (PR, GU, ...): callers treat those as places in the US."""
-    import pycountry  # only intake's validation needs the tables
-
+    unknown. The US territories have their own ISO codes (PR, GU, ...): callers treat those as
+    places in the US."""
     text = " ".join(value.split())
-    if text.upper() in ("USA", "U.S.", "U.S.A.", "UNITED STATES OF AMERICA", "AMERICA"):
-        return "US"
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        return None
+    if text.upper() in countries():
+        return text.upper()
+    by_name = {name.lower(): code for code, name in countries().items()}
+    return _COUNTRY_NAMES.get(text.lower()) or by_name.get(text.lower())
 
 
 def state_time_zone(code: str) -> str:

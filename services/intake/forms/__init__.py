@@ -16,7 +16,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from shared.catalog import CATEGORY_LABELS, catalog
-from shared.geo import NON_STATES, RESIDENCE_STATES, STATES
+from shared.geo import NON_STATES, RESIDENCE_STATES, STATES, countries
 
 __all__ = ["render_campaign_form", "render_confirmation", "render_index", "render_volunteer_form"]
 
@@ -239,10 +239,8 @@ def render_volunteer_form(values: dict[str, object] | None = None, errors: dict[
 def _countries() -> list[tuple[str, str]]:
     """(ISO code, name) of the countries Americans abroad may live in, by name; not the US and its
     territories, which are in the state list."""
-    import pycountry
-
     return sorted(
-        ((c.alpha_2, c.name) for c in pycountry.countries if c.alpha_2 not in ("US", *NON_STATES)),
+        ((code, name) for code, name in countries().items() if code not in ("US", *NON_STATES, "UM")),
         key=lambda cs: cs[1],
     )
 

@@ -5,11 +5,9 @@ Central). Cities not listed get the state's zone (shared/geo.py), which is right
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo
 
-from shared.geo import state_time_zone
+from shared.geo import country_zones, state_time_zone
 
 # (state, city lower case) -> IANA zone, where it differs from the state's zone.
 _CITY_ZONES: dict[tuple[str, str], str] = {
@@ -65,19 +63,7 @@ def zones_of(state: str, city: str = "", country: str = "US") -> tuple[ZoneInfo,
     must hold in each zone that remains. UTC for a country the table does not list."""
     if country == "US":
         return (zone_of(state, city),)
-    names = _country_zones().get(country.upper(), ())
+    names = country_zones().get(country.upper(), ())
     key = "_".join(city.lower().replace(".", "").split())
     named = tuple(n for n in names if n.rsplit("/", 1)[-1].lower() == key)
     return tuple(ZoneInfo(n) for n in (named or names or ("UTC",)))
-
-
-@cache
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """ISO 3166 code -> IANA zone names, from zone.tab (one row per country and zone)."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, _coordinates, name, *_ = line.split("\t")
-            zones.setdefault(code, []).append(name)
-    return {code: tuple(names) for code, names in zones.items()}
