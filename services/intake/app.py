@@ -119,7 +119,7 @@ def _body() -> bytes:
     raw = app.current_request.raw_body or b""
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
-        raise _Refused(_refuse(413, [{"field": "body", "message": f"is larger than {limit} bytes"}]))
+        raise _Refused(_refuse(413, [{"field": "body", "message": f"The request is larger than {limit} bytes"}]))
     return raw
 
 
@@ -127,12 +127,16 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (ValueError, RecursionError) as exc:
-        raise _Refused(
-            _refuse(422, [{"field": "body", "message": f"is not valid JSON ({type(exc).__name__})"}])
-        ) from exc
+        raise _Refused(_refuse(422, [{"field": "body", "message": _json_problem(exc)}])) from exc
     if not isinstance(data, dict):
-        raise _Refused(_refuse(422, [{"field": "body", "message": "must be a JSON object"}]))
+        raise _Refused(_refuse(422, [{"field": "body", "message": "The request body must be a JSON object ({...})"}]))
     return data
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"The request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    return "The request body is not valid JSON (too deeply nested or not UTF-8)"
 
 
 def _wants_html() -> bool:
@@ -191,7 +195,15 @@ def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, str | None]:
     ctype = _content_type()
     if ctype not in (JSON, FORM):
         raise _Refused(
-            _refuse(415, [{"field": "content-type", "message": f"must be {JSON} or {FORM}, not {ctype or 'missing'}"}])
+            _refuse(
+                415,
+                [
+                    {
+                        "field": "content-type",
+                        "message": f"The request must be sent as {JSON} or {FORM}, not {ctype or 'without a type'}",
+                    }
+                ],
+            )
         )
     raw = _body()
     values = None

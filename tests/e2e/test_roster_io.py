@@ -203,3 +203,14 @@ def test_exports_have_stable_headers(runtime, tmp_path):
         out = tmp_path / f"{kind}.csv"
         assert run(runtime, "export", kind, "--out", str(out)).exit_code == 0
         assert next(csv.reader(io.StringIO(out.read_text(encoding="utf-8")))) == list(columns)
+
+
+def test_our_own_volunteers_export_imports_back_unchanged(runtime, tmp_path):
+    """Every column of the export either maps back or is reported as not imported; nothing changes."""
+    out = tmp_path / "volunteers.csv"
+    assert run(runtime, "export", "volunteers", "--out", str(out)).exit_code == 0
+    result = run(runtime, "volunteers", "import", str(out), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["refused"] == [] and report["columns"]["unknown"] == []
+    assert report["added"] == report["updated"] == 0 and report["unchanged"] > 0

@@ -378,3 +378,13 @@ def test_a_country_column_moves_a_volunteer_abroad_and_a_state_brings_them_back(
         abroad.volunteer, one_row("Email,Current city,Current state\nowen.barlow@example.com,Norfolk,VA\n"), NOW
     )
     assert back.volunteer.current_location.model_dump() == {"city": "Norfolk", "state": "VA", "country": "US"}
+
+
+def test_a_country_of_us_or_a_territory_keeps_the_volunteer_in_the_us():
+    current = stored()
+    same = merge_profile(current, one_row("Email,Country\nowen.barlow@example.com,United States\n"), NOW)
+    assert same.changed == []
+    pr = merge_profile(current, one_row("Email,Country\nowen.barlow@example.com,Puerto Rico\n"), NOW)
+    assert pr.volunteer.current_location.model_dump() == {"city": "Arlington", "state": "PR", "country": "US"}
+    roster = read_roster("Email,Country\nowen.barlow@example.com,Atlantis\n")
+    assert roster.refused[0]["column"] == "Country" and "not a country we know" in roster.refused[0]["reason"]

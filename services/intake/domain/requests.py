@@ -77,6 +77,14 @@ def _residence_state(value: str) -> str:
     return code
 
 
+def _country(value: str) -> str:
+    """An ISO 3166 code for a country's name or code; blank is the US."""
+    code = normalize_country(value) if value else "US"
+    if code is None:
+        raise ValueError(f"is not a country we know: \u201c{value}\u201d (use its name or two-letter code, e.g. DE)")
+    return code
+
+
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_control)
 ]
@@ -85,6 +93,7 @@ City = Annotated[
 ]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32), AfterValidator(_phone)]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), AfterValidator(_country)]
 ResidenceState = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=32), AfterValidator(_residence_state)
 ]
@@ -104,22 +113,10 @@ class CurrentPlaceIn(_Strict):
     country (then no state). A territory given as a country ("Puerto Rico") is a place in the US."""
 
     city: City
-    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = Field(
-        default="US", validate_default=True
-    )
+    country: Country = Field(default="US", validate_default=True)
     state: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] = Field(
         default="", validate_default=True
     )
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        code = normalize_country(value) if value else "US"
-        if code is None:
-            raise ValueError(
-                f"is not a country we know: \u201c{value}\u201d (use its name or two-letter code, e.g. DE)"
-            )
-        return code
 
     @field_validator("state")
     @classmethod

@@ -29,10 +29,11 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.intake.domain.requests import (
     City,
+    Country,
     Email,
     Phone,
     ResidenceState,
@@ -42,6 +43,7 @@ from services.intake.domain.requests import (
 )
 from services.intake.domain.signup import new_volunteer, profile_of
 from shared.catalog import catalog
+from shared.geo import NON_STATES
 from shared.models import VOLUNTEER_PROFILE_FIELDS, Place, Volunteer
 
 MAX_ROWS = 20_000
@@ -234,7 +236,7 @@ class ProfilePatch(BaseModel):
     hometown_state: ResidenceState | None = None
     current_city: City | None = None
     current_state: ResidenceState | None = None
-    current_country: Annotated[str, StringConstraints(max_length=60)] | None = None
+    current_country: Country | None = None
     hours_per_week: Annotated[int, Field(ge=1, le=40)] | None = None
     weeks_available: Annotated[int, Field(ge=1, le=52)] | None = None
     clear: list[str] = Field(default_factory=list, max_length=len(CLEARABLE))
@@ -390,6 +392,10 @@ def _contract(current: Volunteer | None, patch: ProfilePatch) -> dict[str, Any]:
     now_at["city"] = given.get("current_city", now_at.get("city"))
     if "current_state" in given:  # a state is a place in the US, whatever the country was
         now_at["state"], now_at["country"] = given["current_state"], given.get("current_country", "US")
+    elif given.get("current_country") in NON_STATES:  # a territory written as a country
+        now_at["state"], now_at["country"] = given["current_country"], "US"
+    elif given.get("current_country") == "US":
+        now_at["country"] = "US"  # home again: the state must be on file or in the row
     elif "current_country" in given:
         now_at["country"], now_at["state"] = given["current_country"], ""
     if contract["phone"] is None and "phone" in patch.clear and "sms_consent" not in given:
