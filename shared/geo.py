@@ -7,7 +7,11 @@ which spellings are districts at all (sub-district letters, named districts) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
+
+import tzdata
 
 Chamber = Literal["lower", "upper"]
 
@@ -78,9 +82,28 @@ _STATES = [
 ]
 
 STATES: dict[str, State] = {s.code: s for s in _STATES}
-# Volunteers may live in DC (and help campaigns elsewhere); it has no state legislature.
-RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {"DC": "District of Columbia"}
-_NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()}
+# Where volunteers may live or have grown up besides the states: DC and the inhabited territories
+# (USPS codes; IANA zones from tzdata's zone1970.tab). Their legislatures are not in the campaign
+# tables, so a campaign's state must be in STATES; volunteers from here match on skills and on
+# hometown/current place like anyone else.
+NON_STATES: dict[str, tuple[str, str]] = {
+    "DC": ("District of Columbia", "America/New_York"),
+    "PR": ("Puerto Rico", "America/Puerto_Rico"),
+    "GU": ("Guam", "Pacific/Guam"),
+    "VI": ("U.S. Virgin Islands", "America/St_Thomas"),
+    "AS": ("American Samoa", "Pacific/Pago_Pago"),
+    "MP": ("Northern Mariana Islands", "Pacific/Saipan"),
+}
+RESIDENCE_STATES: dict[str, str] = {s.code: s.name for s in _STATES} | {c: n for c, (n, _) in NON_STATES.items()}
+_NAME_TO_CODE = {name.lower(): code for code, name in RESIDENCE_STATES.items()} | {
+    "washington dc": "DC",
+    "washington, dc": "DC",
+    "washington d.c.": "DC",
+    "us virgin islands": "VI",
+    "virgin islands": "VI",
+    "northern mariana islands": "MP",
+    "commonwealth of the northern mariana islands": "MP",
+}
 
 
 def normalize_state(value: str) -> str | None:
@@ -98,6 +121,59 @@ def normalize_district(state: State, chamber: Chamber, district: str) -> str:
     return canonical_district(state, chamber, district)
 
 
+def _tz_table(name: str) -> list[list[str]]:
+    """Rows of one of the IANA tz database's tables (iso3166.tab, zone.tab), as shipped by the
+    tzdata package (so they exist on Lambda, whose image may have no /usr/share/zoneinfo)."""
+    text = resources.files(tzdata).joinpath("zoneinfo", name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> the country's name, as the tz database's iso3166.tab spells it."""
+    return {row[0]: row[1] for row in _tz_table("iso3166.tab")}
+
+
+@cache
+def country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO 3166 code -> IANA zone names, from zone.tab (one row per country and zone)."""
+    zones: dict[str, list[str]] = {}
+    for code, _coordinates, name, *_ in _tz_table("zone.tab"):
+        zones.setdefault(code, []).append(name)
+    return {code: tuple(names) for code, names in zones.items()}
+
+
+_COUNTRY_NAMES = {
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "south korea": "KR",
+    "czechia": "CZ",
+}
+
+
+def normalize_country(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code for a country's code or name ("de", "Germany" -> "DE"); None if
+    unknown. The US territories have their own ISO codes (PR, GU, ...): callers treat those as
+    places in the US."""
+    text = " ".join(value.split())
+    if text.upper() in countries():
+        return text.upper()
+    by_name = {name.lower(): code for code, name in countries().items()}
+    return _COUNTRY_NAMES.get(text.lower()) or by_name.get(text.lower())
+
+
 def state_time_zone(code: str) -> str:
+    """The IANA zone most of a state or territory lives in (America/New_York if unknown)."""
     state = STATES.get(code)
-    return state.tz if state else "America/New_York"
+    if state:
+        return state.tz
+    return NON_STATES.get(code, ("", "America/New_York"))[1]

@@ -48,7 +48,8 @@ class Record(BaseModel):
 class Place(BaseModel):
     model_config = ConfigDict(extra="forbid")
     city: str
-    state: str
+    state: str  # USPS code (a state, DC or a territory); "" outside the US
+    country: str = "US"  # ISO 3166-1 alpha-2: Americans abroad give their current country
 
 
 class Contact(BaseModel):
@@ -56,6 +57,21 @@ class Contact(BaseModel):
     name: str
     email: str
     phone: str | None = None
+
+
+# What a volunteer says about themselves (the sign-up form, a roster row); the rest of the record
+# is staff-set (lead_trained) or kept by the system (counters, opt-outs, timestamps).
+VOLUNTEER_PROFILE_FIELDS = (
+    "name",
+    "phone",
+    "sms_consent",
+    "sms_consent_at",
+    "skills",
+    "hometown",
+    "current_location",
+    "hours_per_week",
+    "weeks_available",
+)
 
 
 class Volunteer(Record):

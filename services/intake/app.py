@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from services.intake import forms
 from services.intake.console import routes as console_routes
 from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
+from services.intake.domain.roster import ProfilePatch
 from services.intake.formdata import (
     CAMPAIGN_FIELDS,
     VOLUNTEER_FIELDS,
@@ -32,6 +33,7 @@ from services.intake.usecases import (
     NotFound,
     approve_project,
     campaign_view,
+    import_roster_row,
     set_lead_trained,
     sign_up,
     submit_campaign,
@@ -117,7 +119,7 @@ def _body() -> bytes:
     raw = app.current_request.raw_body or b""
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
-        raise _Refused(_refuse(413, [{"field": "body", "message": f"is larger than {limit} bytes"}]))
+        raise _Refused(_refuse(413, [{"field": "body", "message": f"The request is larger than {limit} bytes"}]))
     return raw
 
 
@@ -125,12 +127,16 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (ValueError, RecursionError) as exc:
-        raise _Refused(
-            _refuse(422, [{"field": "body", "message": f"is not valid JSON ({type(exc).__name__})"}])
-        ) from exc
+        raise _Refused(_refuse(422, [{"field": "body", "message": _json_problem(exc)}])) from exc
     if not isinstance(data, dict):
-        raise _Refused(_refuse(422, [{"field": "body", "message": "must be a JSON object"}]))
+        raise _Refused(_refuse(422, [{"field": "body", "message": "The request body must be a JSON object ({...})"}]))
     return data
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"The request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    return "The request body is not valid JSON (too deeply nested or not UTF-8)"
 
 
 def _wants_html() -> bool:
@@ -189,7 +195,15 @@ def _parse(model: type, mapping: dict[str, str]) -> tuple[Any, str | None]:
     ctype = _content_type()
     if ctype not in (JSON, FORM):
         raise _Refused(
-            _refuse(415, [{"field": "content-type", "message": f"must be {JSON} or {FORM}, not {ctype or 'missing'}"}])
+            _refuse(
+                415,
+                [
+                    {
+                        "field": "content-type",
+                        "message": f"The request must be sent as {JSON} or {FORM}, not {ctype or 'without a type'}",
+                    }
+                ],
+            )
         )
     raw = _body()
     values = None
@@ -402,6 +416,41 @@ def mark_lead_by_email() -> Response:
     if not isinstance(email, str) or "@" not in email:
         return _refuse(422, [{"field": "email", "message": "is required"}])
     return _lead_trained(None, email.strip().lower())
+
+
+ROSTER_BATCH = 50  # rows per import request: well under the 64 KB body limit
+
+
+@app.route("/volunteers/import", methods=["POST"], content_types=[JSON])
+def import_roster() -> Response:
+    """`tfc volunteers import`: {"dry_run": bool, "rows": [{"row": n, "patch": {...}}]} (at most
+    ROSTER_BATCH rows) -> {"results": [{"row", "status", "changes", "errors"}]}. Each row is
+    checked again here and applied alone: one refused row never blocks the others."""
+    if (refusal := _ops_refusal()) is not None:
+        return refusal
+    try:
+        data = _json_object(_body())
+    except _Refused as refused:
+        return refused.response
+    rows, dry_run = data.get("rows"), data.get("dry_run", False)
+    if not isinstance(rows, list) or not 0 < len(rows) <= ROSTER_BATCH or not isinstance(dry_run, bool):
+        return _refuse(422, [{"field": "rows", "message": f"must be a list of 1 to {ROSTER_BATCH} rows"}])
+    results = []
+    with correlation(logger, _correlation_id()):
+        for item in rows:
+            number = item.get("row") if isinstance(item, dict) else None
+            try:
+                patch = ProfilePatch.model_validate(item.get("patch") if isinstance(item, dict) else None)
+            except ValidationError as exc:
+                results.append({"row": number, "status": "refused", "changes": [], "errors": field_errors(exc)})
+                continue
+            result = import_roster_row(main_store(), patch, now=utcnow(), dry_run=dry_run)
+            results.append({"row": number} | result)
+        logger.info(
+            "roster batch checked" if dry_run else "roster batch imported",
+            extra={"rows": len(rows), "refused": sum(r["status"] == "refused" for r in results)},
+        )
+    return _json(200, {"results": results})
 
 
 # --- project lifecycle (issue 9): staff commands, applied by matching -----------------------------

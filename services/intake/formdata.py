@@ -34,11 +34,12 @@ VOLUNTEER_FIELDS = {
     "hometown_state": "hometown.state",
     "current_city": "current_location.city",
     "current_state": "current_location.state",
+    "current_country": "current_location.country",
     "hours_per_week": "hours_per_week",
     "weeks_available": "weeks_available",
 }
 _LISTS = {"needs", "skills"}
-_OPTIONAL_BLANK = {"contact_phone", "phone", "notes"}
+_OPTIONAL_BLANK = {"contact_phone", "phone", "notes", "current_country"}
 
 
 class FormError(ValueError):
@@ -52,7 +53,9 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
         text = body.decode("utf-8")
         return parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=200)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise FormError([{"field": "body", "message": f"is not a readable form ({exc})"}]) from exc
+        raise FormError(
+            [{"field": "body", "message": "The form could not be read: send it as UTF-8 form fields"}]
+        ) from exc
 
 
 def submission_id(fields: dict[str, list[str]]) -> str | None:
@@ -68,7 +71,7 @@ def form_values(fields: dict[str, list[str]]) -> dict[str, Any]:
 def to_contract(fields: dict[str, list[str]], mapping: dict[str, str]) -> dict[str, Any]:
     unknown = sorted(set(fields) - set(mapping) - FORM_ONLY)
     if unknown:
-        raise FormError([{"field": k, "message": "is not an accepted field"} for k in unknown])
+        raise FormError([{"field": k, "message": f"\u201c{k}\u201d is not a field of this form"} for k in unknown])
     data: dict[str, Any] = {}
     for name, path in mapping.items():
         if name in _LISTS:

@@ -10,7 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.intake.domain.requests import CampaignRequest, VolunteerSignup
+from pydantic import ValidationError
+
+from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
+from services.intake.domain.roster import ProfilePatch, merge_profile
 from services.intake.domain.scoping import request_fingerprint, scope_campaign
 from services.intake.domain.signup import new_volunteer, updated_volunteer
 from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1
@@ -96,6 +99,36 @@ def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Vo
         except Conflict:
             continue  # a concurrent sign-up or update with the same email won; read it again
     raise Conflict("the profile kept changing; try again")
+
+
+def import_roster_row(store: Store, patch: ProfilePatch, *, now: datetime, dry_run: bool) -> dict[str, Any]:
+    """One roster row applied to the volunteer with its email (or a new volunteer), in one
+    transaction: only the fields that change are written, everything else stored is kept.
+
+    Returns {"status": added|updated|unchanged|refused, "changes": [{"field", "from", "to"}]
+    (personal values masked), "errors": [{"field", "message"}]}; a refused row writes nothing."""
+    for _ in range(3):
+        volunteer_id = store.volunteer_id_for_email(email_hash(patch.email))
+        current = store.get_volunteer(volunteer_id) if volunteer_id else None
+        try:
+            merged = merge_profile(current, patch, now)
+        except ValidationError as exc:
+            return {"status": "refused", "changes": [], "errors": field_errors(exc)}
+        except ValueError as exc:
+            return {"status": "refused", "changes": [], "errors": [{"field": "row", "message": str(exc)}]}
+        status = "added" if current is None else "updated" if merged.changed else "unchanged"
+        result = {"status": status, "changes": merged.changes, "errors": []}
+        if dry_run or status == "unchanged":
+            return result
+        try:
+            if current is None:
+                store.create_volunteer(merged.volunteer)
+            else:
+                store.update_volunteer_profile(current, merged.volunteer, fields=merged.changed)
+            return result
+        except Conflict:
+            continue  # a concurrent change to this volunteer won; merge into the new profile
+    return {"status": "refused", "changes": [], "errors": [{"field": "row", "message": "the profile kept changing"}]}
 
 
 def set_lead_trained(

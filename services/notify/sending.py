@@ -177,7 +177,7 @@ class Sender:
         now = self.now()
         quiet = sms.quiet_hours(os.environ.get("TFC_SMS_QUIET_HOURS", "21-9"))
         place = volunteer.current_location
-        wake = sms.quiet_until(now, place.state, *quiet, city=place.city) if quiet else None
+        wake = sms.quiet_until(now, place.state, *quiet, city=place.city, country=place.country) if quiet else None
         if wake is not None:
             delay = max(1, min(MAX_DELAY_SECONDS, int((wake - now).total_seconds()) + 1))
             self.defer(event, delay)

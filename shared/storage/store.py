@@ -16,7 +16,16 @@ from uuid import uuid4
 
 from botocore.exceptions import ClientError
 
-from shared.models import Campaign, DistrictScore, Invitation, Project, Slot, Volunteer, email_hash
+from shared.models import (
+    VOLUNTEER_PROFILE_FIELDS,
+    Campaign,
+    DistrictScore,
+    Invitation,
+    Project,
+    Slot,
+    Volunteer,
+    email_hash,
+)
 from shared.storage import keys
 from shared.storage.codec import from_dynamo, item, to_dynamo
 
@@ -356,25 +365,20 @@ class Store:
         found = self._get(keys.phone_owner(email_hash(phone)))
         return found["volunteer_id"] if found else None
 
-    _PROFILE_FIELDS = (
-        "name",
-        "phone",
-        "sms_consent",
-        "sms_consent_at",
-        "skills",
-        "hometown",
-        "current_location",
-        "hours_per_week",
-        "weeks_available",
-        "updated_at",
-    )
+    _PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, "updated_at")
 
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer) -> None:
-        """Rewrite the profile fields only (counters are never overwritten), guarded by version."""
+    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
+        """Rewrite profile fields (counters are never overwritten), guarded by version.
+
+        `fields`: only these profile fields (plus updated_at) are written, every other stored
+        attribute is left as it is (a roster import that changes two fields writes two); None
+        writes the whole profile (the sign-up form, which holds every field)."""
         body = new.model_dump(mode="json")
-        present = [f for f in self._PROFILE_FIELDS if body[f] is not None]
-        absent = [f for f in self._PROFILE_FIELDS if body[f] is None]  # e.g. a phone taken off
-        names = {f"#{f}": f for f in self._PROFILE_FIELDS}
+        chosen = self._PROFILE_FIELDS if fields is None else (*sorted(set(fields) & set(self._PROFILE_FIELDS)),)
+        chosen = tuple(dict.fromkeys((*chosen, "updated_at")))
+        present = [f for f in chosen if body[f] is not None]
+        absent = [f for f in chosen if body[f] is None]  # e.g. a phone taken off
+        names = {f"#{f}": f for f in chosen}
         values = {f":{f}": body[f] for f in present} | {":v": old.version, ":one": 1}
         expression = "SET " + ", ".join([f"#{f} = :{f}" for f in present] + ["version = version + :one"])
         if absent:

@@ -213,3 +213,37 @@ def test_mark_lead_by_email(client):
     assert response.status_code == 200 and json.loads(response.body)["volunteer_id"] == volunteer_id
     missing = post(client, "/volunteers/lead-trained", {"email": "nobody@example.com"}, OPS)
     assert missing.status_code == 404
+
+
+def test_americans_abroad_and_in_the_territories_sign_up_and_land_in_the_skill_pools(client):
+    from shared.storage import main_store
+
+    abroad = VOLUNTEER | {
+        "email": "abroad@example.com",
+        "phone": "+49 30 901820",
+        "current_location": {"city": "Berlin", "country": "Germany"},
+    }
+    islander = VOLUNTEER | {
+        "email": "islander@example.com",
+        "phone": None,
+        "sms_consent": False,
+        "hometown": {"city": "San Juan", "state": "PR"},
+        "current_location": {"city": "Hag\u00e5t\u00f1a", "state": "GU"},
+    }
+    for person in (abroad, islander):
+        response = post(client, "/volunteers", person)
+        assert response.status_code == 201, response.body
+    pool = {r["volunteer_id"]: r for r in main_store().pool("copywriting")}
+    places = sorted((r["current_location"]["state"], r["current_location"]["country"]) for r in pool.values())
+    assert places == [("", "DE"), ("GU", "US")]
+
+
+def test_refusals_are_sentences_naming_the_field_with_the_machine_path_beside_them(client):
+    response = post(client, "/volunteers", VOLUNTEER | {"hours_per_week": 41, "email": "jos\u00e9@example.org"})
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in json.loads(response.body)["errors"]}
+    assert errors["hours_per_week"] == "Hours a week must be a whole number from 1 to 40"
+    assert errors["email"].startswith("Email has accented or non-Latin letters before the @")
+    contact = post(client, "/campaigns", CAMPAIGN | {"contact": {"name": "J", "email": "jos\u00e9@example.org"}})
+    assert contact.status_code == 422
+    assert [e["field"] for e in json.loads(contact.body)["errors"]] == ["contact.email"]

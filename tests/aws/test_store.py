@@ -125,3 +125,55 @@ def test_campaign_and_projects_are_written_together(aws, needs):
     for project_id in campaign.project_ids:
         record = main_store().get_project(project_id)
         assert record is not None and len(record.slots) == record.project.team_size
+
+
+def test_a_roster_row_writes_only_the_fields_it_changes(aws):
+    """Down in the table: every attribute the row does not change is byte-for-byte what it was,
+    including ones the profile model never writes (counters, opt-outs, consent time)."""
+    from services.intake.domain.roster import read_roster
+    from services.intake.usecases import import_roster_row
+    from shared.storage import keys
+
+    person = signup(7, ["web_development"], lead=True, phone="+1 804 555 0107", sms_consent=True)
+    store = main_store()
+    store._table.update_item(  # counters and flags other services keep
+        Key=keys.volunteer(person.volunteer_id),
+        UpdateExpression="SET active_projects = :a, pending_invitations = :p, sms_opt_out = :t",
+        ExpressionAttributeValues={":a": 1, ":p": 2, ":t": True},
+    )
+    before = store._get(keys.volunteer(person.volunteer_id))
+    [row] = read_roster("Email,Skills,Hours\nv7@example.com,web_development; copywriting,9\n").rows
+
+    dry = import_roster_row(store, row.patch, now=utcnow(), dry_run=True)
+    assert dry["status"] == "updated" and store._get(keys.volunteer(person.volunteer_id)) == before
+
+    result = import_roster_row(store, row.patch, now=utcnow(), dry_run=False)
+    assert [c["field"] for c in result["changes"]] == ["skills", "hours_per_week"]
+    after = store._get(keys.volunteer(person.volunteer_id))
+    assert after["skills"] == ["web_development", "copywriting"] and after["hours_per_week"] == 9
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert changed == {"skills", "hours_per_week", "updated_at", "version"}
+    assert [r["volunteer_id"] for r in store.pool("copywriting")] == [person.volunteer_id]
+    again = import_roster_row(store, row.patch, now=utcnow(), dry_run=False)
+    assert (
+        again["status"] == "unchanged"
+        and store._get(keys.volunteer(person.volunteer_id))["version"] == after["version"]
+    )
+
+
+def test_a_refused_roster_row_writes_nothing(aws):
+    from services.intake.domain.roster import read_roster
+    from services.intake.usecases import import_roster_row
+    from shared.storage import keys
+
+    person = signup(8, ["copywriting"])
+    before = main_store()._get(keys.volunteer(person.volunteer_id))
+    [row] = read_roster("Email,OK to text\nv8@example.com,yes\n").rows  # consent, but no phone on file
+    result = import_roster_row(main_store(), row.patch, now=utcnow(), dry_run=False)
+    assert result["status"] == "refused" and result["errors"][0]["field"] == "sms_consent"
+    assert main_store()._get(keys.volunteer(person.volunteer_id)) == before
+    [new] = read_roster("Email,Name\nnobody@example.com,No Body\n").rows
+    assert import_roster_row(main_store(), new.patch, now=utcnow(), dry_run=False)["status"] == "refused"
+    assert (
+        main_store().volunteer_id_for_email(__import__("shared.models").models.email_hash("nobody@example.com")) is None
+    )

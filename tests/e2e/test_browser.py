@@ -134,7 +134,7 @@ def test_volunteer_form_by_keyboard_and_a_refused_submission(page, runtime):
     page.locator("button[type=submit]").click()
     page.wait_for_load_state()
     page.screenshot(path=SHOTS / "volunteer-refused.png", full_page=True)
-    assert "needs a mobile number to text" in page.content()
+    assert "Text messages need a mobile number" in page.content()
     assert page.input_value("#name") == "Tex Ter"  # what they typed is kept
     assert_labelled(page)
 

@@ -288,9 +288,13 @@ def test_volunteer_required_and_types() -> None:
         "Text me about projects I could join. Message frequency varies, at most a few per month. "
         "Msg & data rates may apply. Reply STOP to opt out, HELP for help."
     )
-    for select in ("hometown_state", "current_state"):
+    for select, extra in (("hometown_state", set()), ("current_state", {"abroad"})):
         codes = [o.attrs["value"] for o in dom.by_id(select).walk() if o.tag == "option"]
-        assert codes[0] == "" and set(codes[1:]) == set(RESIDENCE_STATES)
+        assert codes[0] == "" and set(codes[1:]) == set(RESIDENCE_STATES) | extra
+    assert {"PR", "GU", "VI", "AS", "MP", "DC"} <= set(RESIDENCE_STATES)
+    countries = [o.attrs["value"] for o in dom.by_id("current_country").walk() if o.tag == "option"]
+    assert countries[0] == "" and "DE" in countries and "US" not in countries and "PR" not in countries
+    assert "required" not in dom.by_id("current_country").attrs
     assert "Most projects ask 4-6 hours a week for 3-8 weeks" in dom.by_id("hours_per_week-hint").text()
 
 

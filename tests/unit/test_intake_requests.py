@@ -66,11 +66,11 @@ def test_good_campaign_is_normalised():
     [
         ({"email": "not-an-email"}, "email", "valid email"),
         ({"phone": "12345"}, "phone", "phone"),
-        ({"skills": ["juggling"]}, "skills", "unknown skill"),
-        ({"skills": []}, "skills", "at least one"),
-        ({"hours_per_week": 0}, "hours_per_week", ">= 1"),
-        ({"hours_per_week": "lots"}, "hours_per_week", "whole number"),
-        ({"weeks_available": 99}, "weeks_available", "<= 52"),
+        ({"skills": ["juggling"]}, "skills", "Skills include one we do not know: juggling"),
+        ({"skills": []}, "skills", "Choose at least one skill"),
+        ({"hours_per_week": 0}, "hours_per_week", "Hours a week must be a whole number from 1 to 40"),
+        ({"hours_per_week": "lots"}, "hours_per_week", "Hours a week must be a whole number from 1 to 40"),
+        ({"weeks_available": 99}, "weeks_available", "Weeks you can help must be a whole number from 1 to 52"),
         ({"hometown": {"city": "Richmond", "state": "ZZ"}}, "hometown.state", "not a US state"),
         ({"current_location": {"city": ""}}, "current_location.city", "must not be empty"),
         ({"name": "Eve\r\nBcc: x@example.com"}, "name", "line breaks"),
@@ -87,8 +87,15 @@ def test_refused_volunteer_names_the_field(change, field, words):
 
 def test_missing_fields_are_each_named():
     errors = refused(VolunteerSignup, {})
-    for field in ("name", "email", "skills", "hometown", "current_location", "hours_per_week", "weeks_available"):
-        assert errors[field] == "is required"
+    assert errors == {
+        "name": "Your name is required",
+        "email": "Email is required",
+        "skills": "Choose at least one skill",
+        "hometown": "Where you grew up is required",
+        "current_location": "Where you live now is required",
+        "hours_per_week": "Hours a week is required",
+        "weeks_available": "Weeks you can help is required",
+    }
 
 
 @pytest.mark.parametrize(
@@ -136,3 +143,100 @@ def test_all_problems_are_reported_at_once():
 def test_district_shapes_of_real_legislatures(state, chamber, district, expected):
     request = CampaignRequest.model_validate(campaign(state=state, chamber=chamber, district=district))
     assert request.district == expected
+
+
+def _messages_of(model, data) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        model.model_validate(data)
+    return [e["message"] for e in field_errors(info.value)]
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (VolunteerSignup, {}),
+        (VolunteerSignup, {"name": 5, "email": [], "skills": "x", "hometown": "Richmond", "hours_per_week": 2.5}),
+        (VolunteerSignup, volunteer(hometown={"city": "", "state": ""}, current_location={"city": "X"})),
+        (VolunteerSignup, volunteer(sms_consent="perhaps", weeks_available=None, extra=1)),
+        (CampaignRequest, {}),
+        (CampaignRequest, campaign(chamber="middle", election_date="soon", needs="x", contact="me", state="ZZ")),
+    ],
+)
+def test_every_message_names_its_field_in_words_and_never_speaks_python(model, data):
+    """No pydantic wording ("Input should be", "valid dictionary"), no type names, no bare predicate."""
+    for message in _messages_of(model, data):
+        assert message[:1].isupper() or message.startswith("\u201c"), message
+        for jargon in ("Input should", "dictionary", "instance of", "PlaceIn", "ContactIn", "int_", "[", "{"):
+            assert jargon not in message, message
+
+
+def test_choices_say_choose():
+    errors = refused(VolunteerSignup, volunteer(hometown={"city": "Richmond", "state": ""}))
+    assert errors["hometown.state"] == "Choose the state where you grew up"
+    assert refused(CampaignRequest, campaign(state=""))["state"] == "Choose the candidate's state"
+
+
+@pytest.mark.parametrize("model", [VolunteerSignup, CampaignRequest])
+def test_an_address_ses_cannot_send_to_is_refused_naming_email_and_why(model):
+    """SES has no SMTPUTF8: nothing but ASCII before the @ (SES API reference, Destination)."""
+    for address in ("jos\u00e9.n\u00fa\u00f1ez@example.org", "\u674e\u96f7@example.cn", "m\u00fcller@example.de"):
+        data = (
+            volunteer(email=address) if model is VolunteerSignup else campaign(contact={"name": "J", "email": address})
+        )
+        errors = refused(model, data)
+        field = "email" if model is VolunteerSignup else "contact.email"
+        assert "Amazon SES" in errors[field] and "before the @" in errors[field]
+
+
+def test_an_international_domain_is_kept_in_the_punycode_ses_sends_to():
+    signup = VolunteerSignup.model_validate(volunteer(email="Jose@B\u00fccher.example"))
+    assert signup.email == "jose@xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize("code", ["DC", "PR", "GU", "VI", "AS", "MP", "Puerto Rico", "guam", "Washington, DC"])
+def test_volunteers_from_dc_and_the_territories_can_sign_up(code):
+    signup = VolunteerSignup.model_validate(volunteer(hometown={"city": "San Juan", "state": code}))
+    assert len(signup.hometown.state) == 2
+
+
+def test_campaigns_stay_state_legislatures_only():
+    for code in ("PR", "GU", "DC"):
+        assert "legislature" in refused(CampaignRequest, campaign(state=code))["state"]
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ({"city": "Berlin", "country": "Germany"}, ("", "DE")),
+        ({"city": "Toronto", "state": "abroad", "country": "ca"}, ("", "CA")),
+        ({"city": "San Juan", "country": "Puerto Rico"}, ("PR", "US")),
+        ({"city": "Richmond", "state": "VA"}, ("VA", "US")),
+        ({"city": "Richmond", "state": "VA", "country": "United States"}, ("VA", "US")),
+    ],
+)
+def test_americans_abroad_give_a_country_and_keep_a_us_hometown(place, expected):
+    signup = VolunteerSignup.model_validate(volunteer(current_location=place))
+    assert (signup.current_location.state, signup.current_location.country) == expected
+    assert signup.hometown.state == "VA"
+
+
+@pytest.mark.parametrize(
+    ("place", "field", "message"),
+    [
+        (
+            {"city": "X", "country": "Atlantis"},
+            "current_location.country",
+            "Country where you live now is not a country",
+        ),
+        ({"city": "X", "state": "abroad"}, "current_location.state", "then give the country"),
+        ({"city": "X"}, "current_location.state", "Choose the state where you live now"),
+    ],
+)
+def test_a_current_place_that_is_neither_a_state_nor_a_country_is_refused(place, field, message):
+    errors = refused(VolunteerSignup, volunteer(current_location=place))
+    assert message in errors[field], errors
+
+
+def test_the_hometown_stays_in_the_us():
+    errors = refused(VolunteerSignup, volunteer(hometown={"city": "Berlin", "state": "", "country": "DE"}))
+    assert "hometown.country" in errors

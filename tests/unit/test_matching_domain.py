@@ -300,3 +300,13 @@ def test_a_busy_pool_is_no_reason_but_n_waves_are():
     assert attention_reason(5, 5, left) == (
         "not staffed after 5 waves; short of copywriting and editing: 3 volunteers with the skill and time left"
     )
+
+
+def test_volunteers_abroad_or_from_the_territories_match_on_skills_and_hometown():
+    """current_state "" (living abroad) or a territory code never breaks a wave and never counts
+    as living in the project's state; growing up there still does."""
+    abroad = parts_for(person(home_state="VA", current_state=""))
+    assert abroad["affinity"] == parts_for(person(home_state="VA"))["affinity"] > 0
+    assert parts_for(person(home_state="PR", current_state="GU"))["affinity"] == 0.0
+    edges = edges_for([person("a", current_state=""), person("b", home_state="PR")], [email_project()])
+    assert {volunteer for volunteer, _ in edges} == {"a", "b"}

@@ -99,3 +99,28 @@ def test_quiet_hours_follow_the_current_city_across_a_states_time_zone_line():
     assert sms.quiet_until(evening, "FL", city="Miami") is not None
     assert sms.quiet_until(evening, "FL", city="Pensacola") is None
     assert sms.quiet_until(evening, "FL", city="  pensacola ") is None
+
+
+def test_quiet_hours_hold_in_the_territories_and_abroad():
+    from services.notify.domain.zones import zone_of, zones_of
+
+    assert str(zone_of("PR")) == "America/Puerto_Rico" and str(zone_of("GU")) == "Pacific/Guam"
+    assert str(zone_of("", "Berlin", "DE")) == "Europe/Berlin"
+    assert [str(z) for z in zones_of("", "Toronto", "CA")] == ["America/Toronto"]
+    assert len(zones_of("", "Moose Jaw", "CA")) > 3  # a city the table does not name: every zone
+    # 14:00 UTC is 10 pm in Guam: wait for 9 am Chamorro time (23:00 UTC)
+    at = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    assert sms.quiet_until(at, "GU") == datetime(2026, 11, 25, 23, 0, tzinfo=UTC)
+    assert sms.quiet_until(at, "PR") is None  # 10 am in San Juan
+    assert sms.quiet_until(at, "", city="Berlin", country="DE") is None  # 3 pm in Berlin
+    assert sms.quiet_until(at, "", city="Tokyo", country="JP") == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
+
+
+def test_abroad_without_a_known_city_the_text_waits_for_daytime_in_every_zone():
+    from services.notify.domain.zones import zones_of
+
+    at = datetime(2026, 11, 25, 13, 30, tzinfo=UTC)  # 8:30 am in Toronto, 5:30 am in Vancouver
+    wake = sms.quiet_until(at, "", city="Moose Jaw", country="CA")
+    assert wake is not None
+    for zone in zones_of("", "Moose Jaw", "CA"):
+        assert time(9) <= wake.astimezone(zone).time() < time(21), zone

@@ -69,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "home_state",
         "current_city",
         "current_state",
+        "current_country",  # ISO code; not US for Americans living abroad (then current_state is empty)
         "hours_per_week",
         "weeks_available",
         "lead_trained",
@@ -135,6 +136,7 @@ def volunteer_row(v: Volunteer) -> dict[str, Any]:
         "home_state": v.hometown.state,
         "current_city": v.current_location.city,
         "current_state": v.current_location.state,
+        "current_country": v.current_location.country,
     }
 
 

@@ -15,7 +15,7 @@ def new_volunteer(signup: VolunteerSignup, now: datetime) -> Volunteer:
         created_at=now,
         updated_at=now,
         sms_consent_at=now if signup.sms_consent else None,
-        **_profile(signup),
+        **profile_of(signup),
     )
 
 
@@ -24,14 +24,14 @@ def updated_volunteer(current: Volunteer, signup: VolunteerSignup, now: datetime
     consent_at = current.sms_consent_at if current.sms_consent else now
     return current.model_copy(
         update={
-            **_profile(signup),
+            **profile_of(signup),
             "updated_at": now,
             "sms_consent_at": consent_at if signup.sms_consent else None,
         }
     )
 
 
-def _profile(signup: VolunteerSignup) -> dict[str, object]:
+def profile_of(signup: VolunteerSignup) -> dict[str, object]:
     return {
         "name": signup.name,
         "email": signup.email,

@@ -16,7 +16,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from shared.catalog import CATEGORY_LABELS, catalog
-from shared.geo import RESIDENCE_STATES, STATES
+from shared.geo import NON_STATES, RESIDENCE_STATES, STATES, countries
 
 __all__ = ["render_campaign_form", "render_confirmation", "render_index", "render_volunteer_form"]
 
@@ -103,6 +103,7 @@ def _volunteer_fields(first_skill: str) -> list[_Field]:
             "current_city",
         ),
         _Field("current_state", "current_location.state", "State where you live now", "current_state"),
+        _Field("current_country", "current_location.country", "Country where you live now", "current_country"),
         _Field("hours_per_week", "hours_per_week", "Hours a week", "hours_per_week"),
         _Field("weeks_available", "weeks_available", "Weeks you can help", "weeks_available"),
     ]
@@ -181,7 +182,7 @@ def _form_context(
             "error_id": f"{f.name}-error",
             "hint_id": f"{f.name}-hint",
         }
-        summary.extend({"href": f"#{f.anchor}", "text": f"{f.label}: {m}"} for m in messages)
+        summary.extend({"href": f"#{f.anchor}", "text": m} for m in messages)  # messages name their field
     return {
         "f": views,
         "form_errors": top,
@@ -228,9 +229,19 @@ def render_volunteer_form(values: dict[str, object] | None = None, errors: dict[
         **context,
         skills=[{"id": s.id, "label": s.label} for s in skills],
         states=states,
+        countries=_countries(),
         sms_consent_text=SMS_CONSENT_TEXT,
         sms_checked=sms_checked,
         typical=_typical(),
+    )
+
+
+def _countries() -> list[tuple[str, str]]:
+    """(ISO code, name) of the countries Americans abroad may live in, by name; not the US and its
+    territories, which are in the state list."""
+    return sorted(
+        ((code, name) for code, name in countries().items() if code not in ("US", *NON_STATES, "UM")),
+        key=lambda cs: cs[1],
     )
 
 

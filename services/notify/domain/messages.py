@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from shared.geo import RESIDENCE_STATES, state_time_zone
-from shared.models import Campaign, Invitation, Project, Slot, Volunteer
+from services.notify.domain.zones import zone_of
+from shared.geo import RESIDENCE_STATES
+from shared.models import Campaign, Invitation, Place, Project, Slot, Volunteer
 
 _env = Environment(
     loader=PackageLoader("services.notify", "templates"),
@@ -49,8 +49,8 @@ def district_label(project_or_campaign: Project | Campaign) -> str:
     return f"{state} {chamber} {project_or_campaign.district}"
 
 
-def _when(moment: datetime, state: str) -> str:
-    local = moment.astimezone(ZoneInfo(state_time_zone(state)))
+def _when(moment: datetime, place: Place) -> str:
+    local = moment.astimezone(zone_of(place.state, place.city, place.country))
     return local.strftime("%A %B %-d at %-I:%M %p %Z")
 
 
@@ -73,7 +73,7 @@ def invitation(
         summary=_summary(project),
         election_date=project.election_date.strftime("%B %-d, %Y"),
         team_so_far=[f"{v.name.split()[0]} ({_role(s)})" for s, v in team],
-        expires=_when(invitation.expires_at, volunteer.current_location.state),
+        expires=_when(invitation.expires_at, volunteer.current_location),
         **footer,
     )
 
@@ -85,7 +85,7 @@ def reminder(volunteer: Volunteer, project: Project, invitation: Invitation, foo
         project=project,
         district_label=district_label(project),
         role_label="a team lead" if invitation.role == "lead" else "a team member",
-        expires=_when(invitation.expires_at, volunteer.current_location.state),
+        expires=_when(invitation.expires_at, volunteer.current_location),
         **footer,
     )
 

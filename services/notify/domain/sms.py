@@ -26,8 +26,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from services.notify.domain.zones import zone_of
+from services.notify.domain.zones import zones_of
 
 OPT_OUT = {
     # AWS End User Messaging SMS, "Required opt-out keywords" (OPT-OUT is read as OPT OUT)
@@ -135,15 +136,33 @@ def short_code(invitation_id: str) -> str:
 
 
 def quiet_until(
-    now: datetime, state: str, start: time = QUIET_START, end: time = QUIET_END, city: str = ""
+    now: datetime,
+    state: str,
+    start: time = QUIET_START,
+    end: time = QUIET_END,
+    city: str = "",
+    country: str = "US",
 ) -> datetime | None:
-    """When quiet hours end (9 am local, from the volunteer's current city), or None if a text may go now."""
-    local = now.astimezone(zone_of(state, city))
+    """When quiet hours end (9 am local, from the volunteer's current city), or None if a text may go now.
+
+    Abroad, where the city does not settle the zone, the text waits until it is daytime in every
+    zone of the country (zones_of); if no such hour exists, it goes at the last zone's 9 am."""
+    zones = zones_of(state, city, country)
+    moment = now
+    for _ in range(len(zones) + 1):
+        waits = [w for zone in zones if (w := _wake(moment, zone, start, end)) is not None]
+        if not waits:
+            return None if moment == now else moment.astimezone(now.tzinfo)
+        moment = max(waits)
+    return moment.astimezone(now.tzinfo)
+
+
+def _wake(moment: datetime, zone: ZoneInfo, start: time, end: time) -> datetime | None:
+    local = moment.astimezone(zone)
     if end <= local.time() < start:
         return None
     day = local.date() if local.time() < end else local.date() + timedelta(days=1)
-    wake = datetime.combine(day, end, tzinfo=local.tzinfo)
-    return wake.astimezone(now.tzinfo)
+    return datetime.combine(day, end, tzinfo=local.tzinfo)
 
 
 def quiet_hours(setting: str) -> tuple[time, time] | None:

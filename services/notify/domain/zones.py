@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from shared.geo import state_time_zone
+from shared.geo import country_zones, state_time_zone
 
 # (state, city lower case) -> IANA zone, where it differs from the state's zone.
 _CITY_ZONES: dict[tuple[str, str], str] = {
@@ -48,6 +48,22 @@ _CITY_ZONES: dict[tuple[str, str], str] = {
 }
 
 
-def zone_of(state: str, city: str = "") -> ZoneInfo:
+def zone_of(state: str, city: str = "", country: str = "US") -> ZoneInfo:
+    """The volunteer's zone; abroad, the first of zones_of (for showing a time)."""
+    if country != "US":
+        return zones_of(state, city, country)[0]
     name = _CITY_ZONES.get((state.upper(), " ".join(city.lower().replace(".", "").split())))
     return ZoneInfo(name or state_time_zone(state))
+
+
+def zones_of(state: str, city: str = "", country: str = "US") -> tuple[ZoneInfo, ...]:
+    """Every zone the volunteer may be in. In the US, one (zone_of). Abroad (Americans living
+    overseas), the country's zones from the IANA zone.tab (shipped by the tzdata package), narrowed
+    to the one named after the city when there is one ("Toronto" -> America/Toronto): quiet hours
+    must hold in each zone that remains. UTC for a country the table does not list."""
+    if country == "US":
+        return (zone_of(state, city),)
+    names = country_zones().get(country.upper(), ())
+    key = "_".join(city.lower().replace(".", "").split())
+    named = tuple(n for n in names if n.rsplit("/", 1)[-1].lower() == key)
+    return tuple(ZoneInfo(n) for n in (named or names or ("UTC",)))
