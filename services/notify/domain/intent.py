@@ -106,7 +106,8 @@ _NO_PHRASE = re.compile(
 )
 # Words that make any answer conditional or uncertain: a person decides those.
 _HEDGE = re.compile(
-    r"\b(?:yes and no|maybe|perhaps|possibly|probably|might|if|unless|as long as|provided|depending|depends|"
+    r"\b(?:yes and no|maybe|perhaps|possibly|probably|might|unless|as long as|provided|depending|depends|"
+    r"if(?! (?:that|this|it) (?:helps|is helpful|'?s helpful))|"  # "if that helps" is courtesy, no condition
     r"not sure|unsure|tentative(?:ly)?|likely|hopefully|assuming|i'?ll try|i can try|i think so|"
     r"let me (?:check|think|see|look)|get back to you|let you know|need to (?:check|confirm)|have to (?:check|confirm)|"
     r"not certain|tal vez|quiz[aá]s?|a lo mejor|depende|si puedo|peut-[êe]tre|[çc]a d[ée]pend|vielleicht|"
