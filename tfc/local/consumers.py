@@ -147,7 +147,10 @@ class SqsPoller(threading.Thread):
             return
         finally:
             done.set()
-            if time.monotonic() - started > self.function.timeout_seconds * self.time_scale:
+            elapsed = time.monotonic() - started
+            self._add("invocations")
+            self._add("invocation_ms", int(elapsed * 1000))
+            if elapsed > self.function.timeout_seconds * self.time_scale:
                 self._add("overran_timeout")
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         self._record(messages, failed, None)
