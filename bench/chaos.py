@@ -109,6 +109,7 @@ class RunReport:
     dead_letters_per_1000: float = 0.0  # before any redrive
     consumers: dict[str, dict[str, int]] = field(default_factory=dict)  # the pollers' counters
     retries: dict[str, Any] = field(default_factory=dict)  # failed attempts, why, receives per message
+    backoff_seconds: float = 0.0  # botocore's sleeps between attempts, all threads, during the faulty phase
     volunteers: int = 0
     replies_sent: int = 0
     emails_sent: int = 0
@@ -300,6 +301,7 @@ def run_once(options: ChaosOptions, plan: FaultPlan | None, heal: bool = True) -
             _play(players, tracker, total, options, deadline, report.timeline, approved, settle=False)
             report.staffed_under_faults = tracker.staffed()
             report.seconds_under_faults = round(time.monotonic() - approved, 1)
+            report.backoff_seconds = round(runtime.backoff.slept, 1) if runtime.backoff else 0.0
             # The heal has its own budget: a slow faulty phase must not squeeze the recovery.
             heal_deadline = time.monotonic() + options.heal_timeout_seconds
             if not heal:  # faults stay on: the run must finish by itself

@@ -55,24 +55,28 @@ class RuntimeOptions:
 
 
 class _CompressedSleep:
-    """botocore's retry backoff, compressed like every other local timeout: botocore.endpoint
-    sleeps between attempts with `time.sleep` and nothing else of `time`; this stands in for the
-    module there while a runtime with a time_scale runs (restored on stop)."""
+    """botocore's retry backoff, compressed like every other local timeout and measured:
+    botocore.endpoint sleeps between attempts with `time.sleep` and uses nothing else of `time`;
+    this stands in for the module there while a runtime runs (restored on stop)."""
 
     def __init__(self, scale: float) -> None:
         self.scale = scale
+        self.slept = 0.0  # seconds spent in backoff, all threads (after compression)
+        self._lock = threading.Lock()
 
     def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept += seconds * self.scale
         time.sleep(seconds * self.scale)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
 
 
-def _compress_botocore_backoff(scale: float) -> None:
+def _install_backoff_clock(clock: _CompressedSleep | None) -> None:
     import botocore.endpoint
 
-    botocore.endpoint.time = _CompressedSleep(scale) if scale != 1.0 else time  # type: ignore[assignment]
+    botocore.endpoint.time = clock or time  # type: ignore[assignment]
 
 
 def _reset_caches() -> None:
@@ -106,6 +110,7 @@ class LocalRuntime:
         self.ops_key = ""
         self.fault_injector: faults.FaultInjector | None = None
         self.trace: Trace | None = None  # every delivery, while a fault plan runs
+        self.backoff: _CompressedSleep | None = None  # botocore's retry sleeps, compressed and counted
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -133,7 +138,8 @@ class LocalRuntime:
             time_scale=self.options.time_scale,
         )
         self.ops_key = read_parameter(session, STAGE, "ops-api-key")
-        _compress_botocore_backoff(self.options.time_scale)
+        self.backoff = _CompressedSleep(self.options.time_scale)
+        _install_backoff_clock(self.backoff)
         self._upload_results(session)
         if self.options.faults is not None:  # after provisioning: set-up is not under test
             self.fault_injector = faults.install(self.options.faults)
@@ -254,7 +260,7 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
-        _compress_botocore_backoff(1.0)
+        _install_backoff_clock(None)
         if self.fault_injector is not None:
             faults.uninstall()
         for thread in self._threads:
