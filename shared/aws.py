@@ -26,17 +26,18 @@ def _get_session() -> boto3.session.Session:
     if _session is None:
         _session = boto3.session.Session(region_name=get_settings().region)
         for event, hook in _hooks:
-            _session.events.register(event, hook)
+            _session.events.register_first(event, hook)
     return _session
 
 
 def register_hook(event: str, hook: Any) -> None:
-    """Register a botocore event hook on every client this module makes (now and after a reset).
-    Only the local runtime's fault injection uses it; nothing registers one in AWS."""
+    """Register a botocore event hook on every client this module makes (now and after a reset),
+    ahead of other handlers (an in-process emulator answers `before-send` too: a fault must come
+    first). Only the local runtime's fault injection uses it; nothing registers one in AWS."""
     with _lock:
         _hooks.append((event, hook))
         if _session is not None:
-            _session.events.register(event, hook)
+            _session.events.register_first(event, hook)
         _clients.clear()  # clients copy the session's hooks when made: remake them
 
 

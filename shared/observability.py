@@ -1,8 +1,11 @@
 """Structured logging with a correlation id carried across queue hops, and no personal data.
 
 Every event on a queue carries `correlation_id`; handlers bind it for the record they process
-(thread-safe, so the local runtime's concurrent consumers do not mix ids). A filter masks email
-addresses and phone numbers in case one ever reaches a log call.
+(thread-safe, so the local runtime's concurrent consumers do not mix ids). Email addresses and
+phone numbers are masked in case one ever reaches a log line: a filter masks the message, its
+arguments, extra fields and a standard formatter's traceback text; Powertools' JSON formatter
+writes the traceback (and a structured `stack_trace` holding the exception's own text) itself,
+after every filter ran, so the services' loggers use a JSON formatter that masks what it writes.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{8,}\d(?![\w.])")
@@ -37,8 +42,28 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
+def _redact_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_values(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(str(value))  # an exception object (stack_trace.value), a datetime: as written
+
+
+class RedactingJsonFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON log line with every string value masked, the traceback text, the exception
+    value and its notes included (numbers are left alone: they are counts and times)."""
+
+    def serialize(self, log: Any) -> str:
+        return super().serialize(log=_redact_values(log))
+
+
 def get_logger(service: str) -> Logger:
-    logger = Logger(service=service, use_rfc3339=True)
+    logger = Logger(service=service, use_rfc3339=True, logger_formatter=RedactingJsonFormatter(use_rfc3339=True))
     if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
         logger.addFilter(RedactPersonalData())
     return logger

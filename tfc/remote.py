@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tfc import retrying
 from tfc.local.runtime import STATE_FILE
 
 
@@ -18,13 +19,14 @@ class NotRunning(RuntimeError):
 
 
 def api_client(api: str | None = None, ops_key: str | None = None) -> httpx.Client:
+    """A client that retries 429/5xx idempotently (tfc/retrying.py)."""
     url = api or os.environ.get("TFC_API_URL")
     key = ops_key or os.environ.get("TFC_OPS_KEY")
     if not url or not key:
         state = _state()
         url = url or state["api"]
         key = key or state["ops_key"]
-    return httpx.Client(base_url=url.rstrip("/"), headers={"x-api-key": key}, timeout=30)
+    return retrying.client(url.rstrip("/"), headers={"x-api-key": key}, timeout=30)
 
 
 def _state(path: Path = STATE_FILE) -> dict[str, Any]:

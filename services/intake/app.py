@@ -41,7 +41,7 @@ from services.intake.usecases import (
 from shared.catalog import CATEGORY_LABELS, catalog
 from shared.events import ProjectCommandV1
 from shared.models import utcnow
-from shared.observability import correlation, get_logger, new_correlation_id
+from shared.observability import RedactPersonalData, correlation, get_logger, new_correlation_id
 from shared.publisher import publish
 from shared.secrets import MissingSecret, get_secret
 from shared.settings import get_settings
@@ -52,7 +52,9 @@ from shared.unsubscribe import apply as apply_unsubscribe
 
 app = Chalice(app_name="tfc-intake")
 app.register_blueprint(console_routes.bp)  # the staff console's pages under /console
+app.log.addFilter(RedactPersonalData())  # chalice logs an unhandled error's traceback here
 logger = get_logger("intake")
+RETRY_AFTER_SECONDS = 2
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -142,6 +144,33 @@ def _json_problem(exc: Exception) -> str:
 def _wants_html() -> bool:
     accept = app.current_request.headers.get("accept", "")
     return _content_type() == FORM and not (JSON in accept and "text/html" not in accept)
+
+
+@app.middleware("http")
+def _retry_later(event: Any, get_response: Any) -> Response:
+    """An error nothing handled (an AWS call that failed after botocore's own retries, a timeout)
+    becomes 503 with Retry-After instead of chalice's bare 500: the request may be repeated, and
+    repeating it is safe (campaigns are stored once per Idempotency-Key or form submission id;
+    approvals, sign-ups and the ops routes act on business keys). A form post gets its form back
+    with the same submission id, so pressing submit again cannot store it twice."""
+    response = get_response(event)
+    if response.status_code != 500:
+        return response
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    message = "could not be saved just now (nothing was stored twice): please send it again in a moment"
+    render = {"/campaigns": forms.render_campaign_form, "/volunteers": forms.render_volunteer_form}.get(event.path)
+    ctype = (event.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if render is not None and event.method == "POST" and ctype == FORM:
+        try:
+            values = form_values(parse_form(event.raw_body or b""))
+        except FormError:
+            values = {}
+        page = _html(503, render(values, {"_form": [f"Your form {message}."]}))
+        page.headers |= headers
+        return page
+    refusal = _refuse(503, [{"field": "request", "message": f"the request {message}"}])
+    refusal.headers |= headers
+    return refusal
 
 
 # --- public routes ------------------------------------------------------------------------------

@@ -96,3 +96,57 @@ def test_a_send_whose_success_was_never_recorded_is_not_sent_again(aws):
         table.delete_item(Key={"id": record})
     delivery.deliver_email("invitation:i_3:invite:email", _raw())
     assert len(sent_emails()) == 1
+
+
+def _call(service: str) -> None:
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    if service == "dynamodb":
+        client(service).put_item(TableName=settings.table("main"), Item={"pk": {"S": "T#1"}, "sk": {"S": "X"}})
+    elif service == "sqs":
+        url = client(service).get_queue_url(QueueName=settings.queue("notify"))["QueueUrl"]
+        client(service).send_message(QueueUrl=url, MessageBody="{}")
+    elif service == "sns":
+        client(service).publish(PhoneNumber="+18045550142", Message="hi")
+    elif service == "s3":
+        client(service).put_object(Bucket=settings.bucket("data"), Key="t", Body=b"x")
+    else:  # sesv2
+        client(service).send_email(
+            FromEmailAddress=settings.sender.split("<")[-1].strip(">"),
+            Destination={"ToAddresses": ["pat@example.com"]},
+            Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
+        )
+
+
+@pytest.mark.parametrize(
+    ("service", "code"),
+    [
+        ("dynamodb", "ProvisionedThroughputExceededException"),
+        ("sqs", "ThrottlingException"),
+        ("sns", "Throttling"),
+        ("s3", "SlowDown"),
+        ("sesv2", "TooManyRequestsException"),
+    ],
+)
+def test_throttling_is_injected_in_each_protocol_so_that_botocore_retries_it(injector, monkeypatch, service, code):
+    import botocore.endpoint
+    from botocore.exceptions import ClientError
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", sleeps.append)  # the backoff, not waited
+    fault = injector(FaultPlan(seed=5, throttle_rate=0.5, services=frozenset({service})))
+    for _ in range(8):
+        _call(service)  # every call succeeds: the refused attempts were retried inside it
+    assert fault.counts[f"throttled:{service}"] > 0 and sleeps, fault.counts
+    assert fault.counts[f"retries_exhausted:{service}"] == 0
+    assert all(0 <= s <= 20 for s in sleeps)  # botocore's jittered backoff, capped at 20 s
+    faults.uninstall()
+    always = injector(FaultPlan(seed=5, throttle_rate=1.0, services=frozenset({service})))
+    with pytest.raises(ClientError) as refused:
+        _call(service)
+    assert refused.value.response["Error"]["Code"] == code
+    assert refused.value.response["ResponseMetadata"]["MaxAttemptsReached"] is True
+    # shared/aws.py: max_attempts=5 retries, botocore counts them after the first: 6 attempts in all
+    assert always.counts[f"throttled:{service}"] == 6
+    assert always.counts[f"retries_exhausted:{service}"] == 1

@@ -27,7 +27,7 @@ def test_a_slow_invocation_is_not_redelivered_to_another_worker(sqs, monkeypatch
     sqs.send_message(QueueUrl=url, MessageBody="work")
     calls: Counter[str] = Counter()
 
-    def slow_handler(function: Function, event: dict[str, Any], region: str) -> dict[str, Any]:
+    def slow_handler(function: Function, event: dict[str, Any], region: str, scale: float = 1.0) -> dict[str, Any]:
         for record in event["Records"]:
             calls[record["messageId"]] += 1
         time.sleep(3.5)  # three and a half visibility timeouts
@@ -51,3 +51,24 @@ def test_a_slow_invocation_is_not_redelivered_to_another_worker(sqs, monkeypatch
     assert stats["processed"] == 1
     remaining = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert remaining["ApproximateNumberOfMessages"] == "0" and remaining["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+def test_compressed_time_keeps_aws_ratios(sqs):
+    """time_scale shrinks every queue's visibility timeout and every function's timeout (its
+    context's remaining time, Powertools' in-progress expiry) by one factor: visibility stays six
+    times the consumer's timeout, so a crashed record comes back only after its lock expired."""
+    from shared.resources import RESOURCES, VISIBILITY_TIMEOUT_FACTOR
+    from tfc.local.lambda_context import LocalContext
+    from tfc.local.provision import provision
+
+    session = boto3.session.Session(region_name="us-east-1")
+    urls = provision(session, "scaled", sender="team@example.org", reply_domain="reply.example.org", time_scale=0.1)
+    for function in RESOURCES.functions:
+        if function.sqs is None:
+            continue
+        attributes = sqs.get_queue_attributes(QueueUrl=urls[function.sqs.queue], AttributeNames=["VisibilityTimeout"])
+        visibility = int(attributes["Attributes"]["VisibilityTimeout"])
+        timeout = function.timeout_seconds * 0.1
+        assert visibility == round(VISIBILITY_TIMEOUT_FACTOR * timeout), function.name
+        context = LocalContext(function.name, timeout)
+        assert timeout * 1000 - 500 < context.get_remaining_time_in_millis() <= timeout * 1000

@@ -19,9 +19,23 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w.])(?:\+1\d{10}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\w)")
 
 
+def _written(logger: logging.Logger, record: logging.LogRecord) -> list[str]:
+    """The record as each handler that would write it formats it (Powertools' JSON formatter for
+    the services' loggers: it writes tracebacks itself, after every filter ran)."""
+    lines = []
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if record.levelno >= handler.level and handler.formatter is not None:
+                lines.append(handler.formatter.format(record))
+        current = current.parent if current.propagate else None
+    return lines
+
+
 class LogCapture:
     """Every log record of every logger in this process (after the loggers' own filters, so what
-    would be written), formatted with its extra fields and any traceback."""
+    would be written), formatted with its extra fields and any traceback, and as each of its
+    handlers' formatters writes it."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -35,8 +49,10 @@ class LogCapture:
         def call_handlers(logger: logging.Logger, record: logging.LogRecord) -> None:
             extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if isinstance(v, str) and k != "msg")
             line = f"{capture._format.format(record)} {extras}"
+            written = _written(logger, record)
             with capture._lock:
                 capture.lines.append(line)
+                capture.lines.extend(written)
             capture._original(logger, record)
 
         logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]

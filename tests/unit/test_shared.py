@@ -1,5 +1,6 @@
 """Shared pieces: events, ids, catalog, redaction, settings."""
 
+import json
 import logging
 
 import pytest
@@ -49,6 +50,25 @@ def test_log_filter_redacts_extras():
     record.recipient = "b@example.org"
     RedactPersonalData().filter(record)
     assert "example" not in record.getMessage() and "example" not in record.recipient
+
+
+def test_a_services_json_log_line_masks_an_address_quoted_in_a_traceback(capsys):
+    """Powertools' JSON formatter writes the traceback, the exception's value and its notes
+    itself, after the filters ran: the services' formatter masks them too."""
+    from shared.observability import get_logger
+
+    logger = get_logger("redaction-test")
+    try:
+        error = ValueError("MessageRejected: Email address is not verified: ana.ruiz@example.com")
+        error.add_note("retry for +1 (804) 555-0142")
+        raise error
+    except ValueError:
+        logger.exception("send failed", extra={"to": "b@example.org", "attempts": 5})
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    logged = json.loads(line)
+    assert logged["exception_name"] == "ValueError" and logged["attempts"] == 5  # numbers left alone
+    assert "[email]" in logged["exception"] and "[email]" in str(logged["stack_trace"]["value"])
+    assert "example.com" not in line and "example.org" not in line and "555-0142" not in line, line
 
 
 def test_settings_fail_closed_without_a_stage(monkeypatch):

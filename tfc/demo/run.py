@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from tfc import retrying
 from tfc.demo import synthetic
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
 
@@ -150,7 +151,7 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
     runtime.start()
     try:
         ops = {"x-api-key": runtime.ops_key}
-        with httpx.Client(base_url=runtime.url, timeout=30) as client:
+        with retrying.client(runtime.url, timeout=30) as client:
             report("volunteers", 0, options.volunteers)
             result.volunteers = _seed_volunteers(options.volunteers, options.seed)
             report("volunteers", result.volunteers, options.volunteers)

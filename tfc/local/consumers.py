@@ -2,10 +2,14 @@
 delete what succeeded, leave reported failures to reappear after the visibility timeout (and go
 to the dead-letter queue after maxReceiveCount: the emulator redrives as SQS does).
 
-Local runs compress visibility timeouts to seconds so failures retry fast. In AWS the timeout is
-at least six times the function's, so a batch is never redelivered while its invocation runs;
-here a slow invocation on a loaded machine would outlive a 2 s timeout, so the poller extends the
-batch's visibility while the handler runs (as a long-running consumer would) to keep that promise.
+Local runs compress time: with `time_scale` every function's timeout (the Lambda context's
+remaining time, hence Powertools' in-progress expiry) and every queue's visibility timeout shrink
+by the same factor, so visibility stays six times the function's timeout as in AWS, and a record
+whose invocation died is redelivered only after any idempotency record it left in progress has
+expired. A slow invocation on a loaded machine can still outlive its compressed timeout (Lambda
+would have stopped it; here it runs on): the poller extends the batch's visibility while the
+handler runs, so it is never handed to a second worker meanwhile, and counts the overrun
+(`overran_timeout`), a sign the compression is too strong for the machine.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ class SqsPoller(threading.Thread):
         stop: threading.Event,
         stats: dict[str, int],
         worker: int = 0,
+        time_scale: float = 1.0,
+        trace: Trace | None = None,
     ) -> None:
         super().__init__(name=f"sqs-{function.name}-{worker}", daemon=True)
         self.sqs = sqs
@@ -69,6 +75,8 @@ class SqsPoller(threading.Thread):
         name = queue_url.rsplit("/", 1)[-1]
         self.queue_arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{name}"
         self.visibility_timeout = 30
+        self.time_scale = time_scale
+        self.trace = trace
 
     def _read_visibility_timeout(self) -> None:
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
@@ -118,32 +126,81 @@ class SqsPoller(threading.Thread):
         injector = faults.active()
         if injector is not None:
             messages = injector.order(messages)
+        first = sum(1 for m in messages if m.get("Attributes", {}).get("ApproximateReceiveCount") == "1")
+        self._add("received_first", first)  # each message once (before any redrive): the count of messages
         event = {"Records": [lambda_record(m, self.queue_arn, self.region) for m in messages]}
         done = threading.Event()
         heartbeat = threading.Thread(target=self._keep_invisible, args=(messages, done), daemon=True)
         heartbeat.start()
+        started = time.monotonic()
         try:
-            result = invoke(self.function, event, self.region) or {}
+            result = invoke(self.function, event, self.region, self.time_scale) or {}
             if injector is not None:
                 if injector.duplicate():  # SQS at-least-once: the same batch again
-                    result = invoke(self.function, event, self.region) or {}
+                    result = invoke(self.function, event, self.region, self.time_scale) or {}
                 injector.crash_after_handler()
-        except Exception:
+        except Exception as exc:
             # As in Lambda: an invocation error leaves the whole batch for a later receive.
             log.exception("%s failed its whole batch of %d", self.function.name, len(messages))
-            self.stats["batch_errors"] = self.stats.get("batch_errors", 0) + 1
+            self._add("batch_errors")
+            self._record(messages, set(), type(exc).__name__)
             return
         finally:
             done.set()
+            elapsed = time.monotonic() - started
+            self._add("invocations")
+            self._add("invocation_ms", int(elapsed * 1000))
+            if elapsed > self.function.timeout_seconds * self.time_scale:
+                self._add("overran_timeout")
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        self._record(messages, failed, None)
         done = [m for m in messages if m["MessageId"] not in failed]
-        self.stats["processed"] = self.stats.get("processed", 0) + len(done)
-        self.stats["failed"] = self.stats.get("failed", 0) + len(failed)
+        self._add("processed", len(done))
+        self._add("failed", len(failed))
         if done:
             self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
+
+    def _add(self, key: str, n: int = 1) -> None:
+        with _stats_lock:
+            self.stats[key] = self.stats.get(key, 0) + n
+
+    def _record(self, messages: list[dict[str, Any]], failed: set[str], batch_error: str | None) -> None:
+        if self.trace is None:
+            return
+        for m in messages:
+            count = int(m.get("Attributes", {}).get("ApproximateReceiveCount", "0"))
+            outcome = f"batch_error:{batch_error}" if batch_error else "failed" if m["MessageId"] in failed else "ok"
+            self.trace.add(m["MessageId"], self.function.name, count, outcome, m.get("Body", ""))
+
+
+_stats_lock = threading.Lock()
+
+
+class Trace:
+    """Every delivery of every message while a fault plan runs: when, to which function, its
+    receive count and outcome ("ok", "failed" with the reason a handler logged, or a batch error).
+    The chaos bench reads it to follow one message through the faulty run."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self.deliveries: dict[str, list[dict[str, Any]]] = {}
+        self.bodies: dict[str, str] = {}
+        self.reasons: dict[str, list[str]] = {}  # message id -> why each failed attempt failed
+
+    def add(self, message_id: str, function: str, receive_count: int, outcome: str, body: str) -> None:
+        at = round(time.monotonic() - self.started, 2)
+        with self._lock:
+            entry = {"t": at, "function": function, "receive": receive_count, "outcome": outcome}
+            self.deliveries.setdefault(message_id, []).append(entry)
+            self.bodies.setdefault(message_id, body[:2000])
+
+    def reason(self, message_id: str, error: str) -> None:
+        with self._lock:
+            self.reasons.setdefault(message_id, []).append(error)
 
 
 class Ticker(threading.Thread):
@@ -159,6 +216,7 @@ class Ticker(threading.Thread):
         self.stop_event = stop
         self.fire_at_start = fire_at_start
         self.fired = 0
+        self.time_scale = 1.0
 
     def run(self) -> None:
         if not self.fire_at_start and self.stop_event.wait(self.interval):
@@ -185,7 +243,7 @@ class Ticker(threading.Thread):
         }
         self.fired += 1
         try:
-            return invoke(self.function, event, self.region)
+            return invoke(self.function, event, self.region, self.time_scale)
         except Exception:
             log.exception("scheduled %s failed", self.function.name)
             return None

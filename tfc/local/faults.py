@@ -1,22 +1,29 @@
 """Fault injection for the local runtime: off unless a FaultPlan is given (`tfc bench chaos`, tests).
 
 Two small hook points, nothing inside the services:
-- AWS calls made by the handlers (every client from shared.aws) get botocore event hooks:
-  `before-send` answers some requests with a 500/503 that botocore's standard retries then see
-  (most are absorbed, as in AWS); `before-call` fails some calls outright, as if the retries were
-  exhausted (nothing was written); `after-call` raises after some successful calls, as if the
-  function died after its write or send and before it recorded or published the next step.
+- AWS calls made by the handlers and the HTTP API (every client from shared.aws) get botocore
+  event hooks. `before-send` answers some attempts with a 500/503, and some with the service's
+  own throttling error in its own wire protocol (DynamoDB's ProvisionedThroughputExceeded, SES's
+  Throttling, S3's SlowDown, ...): botocore's standard retry mode sees both exactly as it would see
+  AWS's and retries them with jittered backoff, so a call fails only when every attempt was refused
+  (`retries_exhausted:*` counts those). `before-call` can still fail a call outright as if retries
+  were exhausted (`failed_call_rate`, for tests of that path). `after-call` raises after some
+  successful calls, as if the function died after its write or send and before it recorded or
+  published the next step.
 - SQS deliveries (tfc/local/consumers.py) can be shuffled (out of order), handed to the handler
   twice (at-least-once duplicates), failed after the handler returned (a crash after all its work:
   the whole batch comes back), and a whole consumer can be down for a while.
 
-The HTTP API's request threads are exempt (their clients would see 5xx and retry; that is the
-schemathesis/abuse tests' ground, not this one's). Decisions come from one seeded generator: the
-rates and the seed are fixed, the exact interleaving of threads is not.
+Threads marked with `exempt_this_thread` (a bench's own driver thread, reading the state to
+check it) see no faults; the HTTP API's request threads are exempt only when `http` is off.
+Decisions come from one seeded generator: the rates and the seed are fixed, the exact
+interleaving of threads is not.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import random
 import threading
 import time
@@ -25,6 +32,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import botocore.session
 from botocore.awsrequest import AWSResponse
 
 # Calls that only read: a crash "after" them proves nothing, so after-call crashes skip them.
@@ -38,7 +46,8 @@ class InjectedCrash(RuntimeError):
 @dataclass(frozen=True)
 class FaultPlan:
     seed: int = 0
-    retried_error_rate: float = 0.0  # HTTP 500/503 before the request is sent; botocore retries it
+    retried_error_rate: float = 0.0  # an attempt answered 500/503; botocore retries it
+    throttle_rate: float = 0.0  # an attempt refused with the service's throttling error; retried
     failed_call_rate: float = 0.0  # the call fails outright (retries exhausted), nothing applied
     crash_after_call_rate: float = 0.0  # the call applied, then the function died
     duplicate_delivery_rate: float = 0.0  # an SQS batch handed to the handler twice
@@ -46,6 +55,7 @@ class FaultPlan:
     shuffle: bool = False  # out-of-order deliveries within each batch
     outages: dict[str, tuple[float, float]] = field(default_factory=dict)  # function -> (start s, seconds)
     services: frozenset[str] = frozenset({"dynamodb", "sqs", "sesv2", "ses", "sns", "s3"})
+    http: bool = False  # the HTTP API's own AWS calls get faults too (its clients retry)
 
 
 class _Exempt(threading.local):
@@ -55,9 +65,9 @@ class _Exempt(threading.local):
 _exempt = _Exempt()
 
 
-def exempt_this_thread() -> None:
-    """Mark the current thread as outside the fault plan (HTTP request threads)."""
-    _exempt.active = True
+def exempt_this_thread(exempt: bool = True) -> None:
+    """Mark the current thread as outside the fault plan (a bench's driver), or back inside it."""
+    _exempt.active = exempt
 
 
 class FaultInjector:
@@ -88,7 +98,13 @@ class FaultInjector:
 
     def before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
         service, _ = self._operation(event_name)
-        if service not in self.plan.services or not self._roll(self.plan.retried_error_rate):
+        if service not in self.plan.services:
+            return None
+        if self._roll(self.plan.throttle_rate):
+            self._count(f"throttled:{service}")
+            status, headers, body = throttling_response(service)
+            return AWSResponse(request.url, status, headers, _Body(body))
+        if not self._roll(self.plan.retried_error_rate):
             return None
         self._count(f"retried_error:{service}")
         status = 503 if self._roll(0.5) else 500
@@ -106,12 +122,17 @@ class FaultInjector:
         }
         return SimpleNamespace(status_code=400, headers={}), parsed
 
-    def after_call(self, event_name: str, http_response: Any, **_: Any) -> None:
+    def after_call(self, event_name: str, http_response: Any, parsed: Any = None, **_: Any) -> None:
         service, operation = self._operation(event_name)
+        status = getattr(http_response, "status_code", 500)
+        if status >= 300 and self.enabled and not _exempt.active:
+            metadata = (parsed or {}).get("ResponseMetadata", {}) if isinstance(parsed, dict) else {}
+            if metadata.get("MaxAttemptsReached"):  # botocore gave up: every attempt was refused
+                self._count(f"retries_exhausted:{service}")
         if (
             service not in self.plan.services
             or operation.startswith(_READS)
-            or getattr(http_response, "status_code", 500) >= 300
+            or status >= 300
             or not self._roll(self.plan.crash_after_call_rate)
         ):
             return
@@ -149,6 +170,42 @@ class FaultInjector:
         start, seconds = window
         elapsed = time.monotonic() - self.started
         return start <= elapsed < start + seconds
+
+
+# Each service's throttling refusal in its own wire protocol, so that botocore parses the error
+# code and its standard retry mode classifies it as throttling (botocore/retries/standard.py,
+# ThrottledRetryableChecker), exactly as with a refusal from AWS.
+_THROTTLE_CODES = {
+    "dynamodb": "ProvisionedThroughputExceededException",
+    "s3": "SlowDown",
+    "sesv2": "TooManyRequestsException",
+}
+
+
+@functools.cache
+def _protocol(service: str) -> str:
+    return str(botocore.session.get_session().get_service_model(service).protocol)
+
+
+def throttling_response(service: str) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of `service`'s throttling error, in the service's protocol."""
+    code = _THROTTLE_CODES.get(service, "ThrottlingException" if _protocol(service) == "json" else "Throttling")
+    message = "Rate exceeded (injected fault)"
+    headers = {"x-amzn-RequestId": "injected-fault"}
+    protocol = _protocol(service)
+    if protocol == "json":
+        body = json.dumps({"__type": f"com.amazonaws.{service}#{code}", "message": message})
+        return 400, headers | {"Content-Type": "application/x-amz-json-1.0"}, body.encode()
+    if protocol == "rest-json":
+        body = json.dumps({"message": message})
+        return 429, headers | {"x-amzn-ErrorType": code, "Content-Type": "application/json"}, body.encode()
+    if protocol == "rest-xml":  # S3 answers SlowDown with a 503
+        return 503, headers, f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+    body = (  # query: SES v1, SNS
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        "<RequestId>injected-fault</RequestId></ErrorResponse>"
+    )
+    return 400, headers | {"Content-Type": "text/xml"}, body.encode()
 
 
 class _Body:

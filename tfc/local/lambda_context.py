@@ -12,7 +12,7 @@ from tfc.local.provision import ACCOUNT_ID
 @dataclass
 class LocalContext:
     function_name: str
-    timeout_seconds: int
+    timeout_seconds: float  # compressed locally (RuntimeOptions.time_scale)
     memory_limit_in_mb: int = 512
     region: str = "us-east-1"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -25,11 +25,15 @@ def provision(
     reply_domain: str,
     parameters: dict[str, str] | None = None,
     visibility_timeout: int | None = None,
+    time_scale: float = 1.0,
     resources: Resources = RESOURCES,
 ) -> dict[str, Any]:
-    """Returns the queue URLs (including DLQs) by declared name."""
+    """Returns the queue URLs (including DLQs) by declared name. `time_scale` compresses every
+    queue's declared visibility timeout (6x its consumer's timeout) by the factor the local runtime
+    compresses function timeouts with (whole seconds, at least 1: SQS's unit);
+    `visibility_timeout` replaces them all with one value instead."""
     _tables(session.client("dynamodb"), stage, resources)
-    urls = _queues(session.client("sqs"), stage, resources, visibility_timeout)
+    urls = _queues(session.client("sqs"), stage, resources, visibility_timeout, time_scale)
     _topics(session.client("sns"), session.client("sqs"), stage, resources, urls)
     _buckets(session.client("s3"), stage, resources)
     ses = session.client("ses")
@@ -77,7 +81,9 @@ def _tables(ddb: Any, stage: str, resources: Resources) -> None:
             )
 
 
-def _queues(sqs: Any, stage: str, resources: Resources, visibility_override: int | None) -> dict[str, str]:
+def _queues(
+    sqs: Any, stage: str, resources: Resources, visibility_override: int | None, time_scale: float = 1.0
+) -> dict[str, str]:
     urls: dict[str, str] = {}
     for queue in resources.queues:
         dlq_url = sqs.create_queue(
@@ -85,7 +91,7 @@ def _queues(sqs: Any, stage: str, resources: Resources, visibility_override: int
             Attributes={"MessageRetentionPeriod": str(queue.dlq_retention_days * 86400)},
         )["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        timeout = resources.visibility_timeout(queue.name)
+        timeout = max(1, round(resources.visibility_timeout(queue.name) * time_scale))
         url = sqs.create_queue(
             QueueName=physical_name(stage, queue.name),
             Attributes={

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import boto3
 
 from shared.resources import RESOURCES, Function
 from tfc.local import faults
-from tfc.local.consumers import SqsPoller, Ticker
+from tfc.local.consumers import SqsPoller, Ticker, Trace
 from tfc.local.faults import FaultPlan
 from tfc.local.provision import ACCOUNT_ID, provision, read_parameter
 
@@ -35,7 +36,12 @@ class RuntimeOptions:
     ops_key: str | None = None
     auto_approve: bool = False
     invitation_ttl_seconds: int | None = None
-    visibility_timeout: int | None = None  # override the declared one (fast retries in tests)
+    # Compress time locally by one factor: every function's timeout (its context's remaining time,
+    # which Powertools uses as the in-progress expiry), every queue's visibility timeout (6x the
+    # consumer's timeout, as declared) and botocore's retry backoff, so their ratios, and hence
+    # the retry behaviour, stay AWS's.
+    time_scale: float = 1.0
+    visibility_timeout: int | None = None  # one value for every queue: breaks the ratios (no-fault tests)
     schedule_seconds: dict[str, float] = field(default_factory=dict)  # by function name
     consumer_workers: int = 2
     schedules: bool = True
@@ -46,6 +52,31 @@ class RuntimeOptions:
     api_rate_limit: float = 50.0  # API Gateway stage throttling for public requests; 0: off
     api_burst_limit: int = 100
     faults: FaultPlan | None = None  # local fault injection (chaos runs); None: off
+
+
+class _CompressedSleep:
+    """botocore's retry backoff, compressed like every other local timeout and measured:
+    botocore.endpoint sleeps between attempts with `time.sleep` and uses nothing else of `time`;
+    this stands in for the module there while a runtime runs (restored on stop)."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+        self.slept = 0.0  # seconds spent in backoff, all threads (after compression)
+        self._lock = threading.Lock()
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept += seconds * self.scale
+        time.sleep(seconds * self.scale)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def _install_backoff_clock(clock: _CompressedSleep | None) -> None:
+    import botocore.endpoint
+
+    botocore.endpoint.time = clock or time  # type: ignore[assignment]
 
 
 def _reset_caches() -> None:
@@ -78,6 +109,8 @@ class LocalRuntime:
         self.gateway: Any = None
         self.ops_key = ""
         self.fault_injector: faults.FaultInjector | None = None
+        self.trace: Trace | None = None  # every delivery, while a fault plan runs
+        self.backoff: _CompressedSleep | None = None  # botocore's retry sleeps, compressed and counted
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -102,11 +135,15 @@ class LocalRuntime:
             reply_domain=settings.reply_domain,
             parameters={"ops-api-key": self.options.ops_key} if self.options.ops_key else None,
             visibility_timeout=self.options.visibility_timeout,
+            time_scale=self.options.time_scale,
         )
         self.ops_key = read_parameter(session, STAGE, "ops-api-key")
+        self.backoff = _CompressedSleep(self.options.time_scale)
+        _install_backoff_clock(self.backoff)
         self._upload_results(session)
         if self.options.faults is not None:  # after provisioning: set-up is not under test
             self.fault_injector = faults.install(self.options.faults)
+            self.trace = Trace()
         self._start_gateway()
         self._start_consumers(session)
         if self.options.schedules:
@@ -178,7 +215,15 @@ class LocalRuntime:
             self.pollers[function.name] = []
             for worker in range(workers):
                 poller = SqsPoller(
-                    sqs, self.queue_urls[function.sqs.queue], function, REGION, self._stop, stats, worker
+                    sqs,
+                    self.queue_urls[function.sqs.queue],
+                    function,
+                    REGION,
+                    self._stop,
+                    stats,
+                    worker,
+                    time_scale=self.options.time_scale,
+                    trace=self.trace,
                 )
                 poller.start()
                 self.pollers[function.name].append(poller)
@@ -188,6 +233,7 @@ class LocalRuntime:
         for schedule, function in RESOURCES.schedules:
             interval = self.options.schedule_seconds.get(function.name, schedule.local_seconds)
             ticker = Ticker(function, interval, REGION, self._stop, fire_at_start=function.service == "scoring")
+            ticker.time_scale = self.options.time_scale
             ticker.start()
             self.tickers[function.name] = ticker
             self._threads.append(ticker)
@@ -214,6 +260,7 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        _install_backoff_clock(None)
         if self.fault_injector is not None:
             faults.uninstall()
         for thread in self._threads:
