@@ -388,3 +388,15 @@ def test_a_country_of_us_or_a_territory_keeps_the_volunteer_in_the_us():
     assert pr.volunteer.current_location.model_dump() == {"city": "Arlington", "state": "PR", "country": "US"}
     roster = read_roster("Email,Country\nowen.barlow@example.com,Atlantis\n")
     assert roster.refused[0]["column"] == "Country" and "not a country we know" in roster.refused[0]["reason"]
+
+
+def test_every_column_of_our_volunteers_export_reads_back_as_a_field_or_a_known_extra() -> None:
+    """The export and the import are declared apart; a column added to one (the opt-out times)
+    must not be read by the other as a second email column, which refuses the whole file."""
+    from services.intake.console.exports import COLUMNS
+    from services.intake.domain.roster import map_header
+
+    header = list(COLUMNS["volunteers"])
+    mapped = map_header(header)  # raises RosterError on two columns meaning one field
+    assert mapped.unknown == []
+    assert mapped.names["email"] == "email"
