@@ -8,7 +8,8 @@ and every text's wording. No AWS.
   and the Spanish forms US carriers honour (ALTO, PARAR, CANCELAR, BAJA...). A keyword counts
   with punctuation and politeness around it ("Stop. Thank you", "stop please"), and so does a
   short message whose whole point is to stop ("please stop texting me", "take me off this
-  list"); a "stop" inside a sentence about something else does not.
+  list", "stop sending these"; "wrong number" and "leave me alone" too: whoever holds the phone
+  did not ask for us); a "stop" inside a sentence about something else does not.
 - Opt-in (START, UNSTOP) and HELP are matched on the whole message, as before.
 - iMessage and Android reactions ('Liked "..."') answer nothing.
 - Quiet hours: nothing the volunteer did not just ask for is sent between 9 pm and 9 am in their
@@ -55,6 +56,8 @@ _STOP_SENTENCE = re.compile(
     rf"(?: ME)?(?: {_MESSAGES})?|SEND(?: ME)?(?: ANY)?(?: MORE)? {_MESSAGES})(?: ME)?(?: ANYMORE| AGAIN| EVER)?"
     rf"(?: (?:THIS|MY) NUMBER)?"
     rf"|(?:STOP|END|CANCEL|QUIT)(?: ALL)?(?: (?:THE|THESE|THIS|YOUR))? {_MESSAGES}"
+    rf"|(?:STOP|QUIT|PLEASE STOP) SENDING(?: ME)? (?:THESE|THIS|THEM|THOSE|THAT)(?: STUFF)?(?: ANYMORE)?"
+    rf"|LEAVE ME ALONE|WRONG NUMBER|YOU HAVE THE WRONG NUMBER|THIS IS THE WRONG NUMBER"
     rf"|(?:NO MORE|NO) {_MESSAGES}(?: PLEASE)?|STOP (?:IT|THAT|THIS)|NO MAS (?:MENSAJES|TEXTOS)"
     rf"|(?:CANCEL|END|STOP|QUIT) (?:MY |THE |THIS )?(?:SUBSCRIPTION|TEXTING)"
     rf"|(?:TAKE|REMOVE|DELETE|DROP|UNSUBSCRIBE|OPT) (?:ME|MY NUMBER|THIS NUMBER)(?: OUT)?"
