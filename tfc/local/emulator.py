@@ -9,6 +9,8 @@ thread-safe. The local runtime runs several consumers at once, as Lambda does, s
   snapshotting just the items it touches so a failed write restores them exactly;
 - a Query reads only its partition, of the table or of an index (moto lists and sorts the whole
   table for every Query: O(n log n) per call, which dominates once the pool holds thousands);
+- reads (GetItem, Query, BatchGetItem) answer in plain JSON: their results already are DynamoDB
+  JSON, and moto's model-driven serializer costs milliseconds per item;
 - SQS checks a message's retention without recounting the queue for every message received.
 Nothing here is imported by a service: production talks to real DynamoDB.
 """
@@ -40,10 +42,36 @@ def harden_moto() -> None:
             return original_call(self)
 
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    DynamoHandler.serialized = _plain_json_reads(DynamoHandler.serialized)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _partition_query(Table.query)  # type: ignore[method-assign]
     SQSBackend.is_message_valid_based_on_retention_period = _retention_ok  # type: ignore[method-assign]
     _applied = True
+
+
+# Reads whose result is already DynamoDB JSON ({"S": ...} values): moto's generic serializer walks
+# the API model for every attribute of every item (about 3 ms an item, most of a Query's time).
+_PLAIN_JSON_READS = frozenset({"GetItem", "Query", "BatchGetItem", "TransactGetItems"})
+
+
+def _plain_json_reads(original: Any) -> Any:
+    import base64
+    import json
+
+    from moto.dynamodb.responses import DynamoResult
+
+    def binary(value: Any) -> str:
+        if isinstance(value, bytes):  # a B or BS value: base64 on the wire, as the serializer does
+            return base64.b64encode(value).decode()
+        raise TypeError(f"{type(value).__name__} in a DynamoDB read result")
+
+    def serialized(self: Any, action_result: Any) -> Any:
+        if type(action_result) is not DynamoResult or self._get_action() not in _PLAIN_JSON_READS:
+            return original(self, action_result)
+        body = json.dumps(action_result.result, default=binary, separators=(",", ":"))
+        return 200, {"Content-Type": "application/x-amz-json-1.0", **self.response_headers}, body
+
+    return serialized
 
 
 def _retention_ok(self: Any, queue_name: str, message: Any) -> bool:
