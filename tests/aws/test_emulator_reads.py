@@ -13,7 +13,7 @@ from moto import mock_aws
 from tfc.local.emulator import harden_moto
 
 ITEM: dict[str, Any] = {
-    "s": {"S": "Zoë — ünïcode & \"quotes\""},
+    "s": {"S": 'Zoë — ünïcode & "quotes"'},
     "n": {"N": "12.5"},
     "b": {"B": b"\x00\xffbinary"},
     "ss": {"SS": ["a", "b"]},
