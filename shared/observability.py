@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,7 +64,14 @@ class RedactingJsonFormatter(LambdaPowertoolsFormatter):
 
 
 def get_logger(service: str) -> Logger:
-    logger = Logger(service=service, use_rfc3339=True, logger_formatter=RedactingJsonFormatter(use_rfc3339=True))
+    # stderr, as Python's logging does by default: Lambda sends both streams to CloudWatch, and
+    # locally a command's stdout stays its own output (`tfc demo --json` prints one JSON object).
+    logger = Logger(
+        service=service,
+        use_rfc3339=True,
+        logger_formatter=RedactingJsonFormatter(use_rfc3339=True),
+        stream=sys.stderr,
+    )
     if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
         logger.addFilter(RedactPersonalData())
     return logger

@@ -64,7 +64,7 @@ def test_a_services_json_log_line_masks_an_address_quoted_in_a_traceback(capsys)
         raise error
     except ValueError:
         logger.exception("send failed", extra={"to": "b@example.org", "attempts": 5})
-    line = capsys.readouterr().out.strip().splitlines()[-1]
+    line = capsys.readouterr().err.strip().splitlines()[-1]  # logs go to stderr; stdout is a command's output
     logged = json.loads(line)
     assert logged["exception_name"] == "ValueError" and logged["attempts"] == 5  # numbers left alone
     assert "[email]" in logged["exception"] and "[email]" in str(logged["stack_trace"]["value"])
