@@ -70,6 +70,16 @@ def bench_replies(rounds: int = typer.Option(50, help="Passes over the reply cor
     typer.echo(json.dumps(run(rounds)))
 
 
+@bench.command("emulator")
+def bench_emulator(calls: int = typer.Option(300, help="Calls of each kind.")) -> None:
+    """Milliseconds per DynamoDB call on the embedded emulator (bounds the demo's throughput)."""
+    import json
+
+    from bench.emulator import run
+
+    typer.echo(json.dumps(run(calls)))
+
+
 # --- matching (issue 3) -----------------------------------------------------------------------
 
 
