@@ -198,7 +198,7 @@ def run(campaigns: int, volunteers: int, seed: int, port: int) -> dict[str, Any]
         for owner, name, value in undo:
             setattr(owner, name, value)
     approved = max(result.projects_approved, 1)
-    per_project: Counter[str] = Counter()
+    per_project: defaultdict[str, float] = defaultdict(float)
     for owner, calls in counters.calls.items():
         if owner == "matching-tick":
             continue
@@ -211,7 +211,7 @@ def run(campaigns: int, volunteers: int, seed: int, port: int) -> dict[str, Any]
     # A tick runs every 5 minutes all season: its quietest run here is the cost of every tick;
     # what busier ticks did beyond that (expiries, next waves) is work for these projects.
     quietest = min(counters.ticks, key=lambda c: sum(c.values()), default=Counter())
-    per_tick: Counter[str] = Counter(quietest)
+    per_tick: dict[str, float] = dict(quietest)
     per_tick["invocations:matching-tick"] = 1
     for tick in counters.ticks:
         for key, value in tick.items():

@@ -193,11 +193,11 @@ def simulate(
                 heapq.heappush(ageing, (t + WINDOW_HOURS, v))
                 total_invites += 1
                 draw = rng.random()
-                answer = "yes" if draw < yes else "no" if draw < yes + no else None
+                reply = "yes" if draw < yes else "no" if draw < yes + no else None
                 delay = rng.expovariate(1.0 / mean_answer_hours)
-                if answer and delay < TTL_HOURS:
+                if reply and delay < TTL_HOURS:
                     seq += 1
-                    heapq.heappush(answers, (t + delay, seq, 0, inv, answer))
+                    heapq.heappush(answers, (t + delay, seq, 0, inv, reply))
             max_pending = max(max_pending, int(pending.max()))
             for p in touched & fresh_round:  # a new round: asked someone while nothing was pending
                 states[p].waves += 1

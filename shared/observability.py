@@ -72,7 +72,8 @@ def get_logger(service: str) -> Logger:
         logger_formatter=RedactingJsonFormatter(use_rfc3339=True),
         stream=sys.stderr,
     )
-    if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
+    # Powertools' Logger wraps the stdlib logger of its service name (shared by every instance).
+    if not any(isinstance(f, RedactPersonalData) for f in logging.getLogger(logger.name).filters):
         logger.addFilter(RedactPersonalData())
     return logger
 

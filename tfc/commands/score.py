@@ -125,7 +125,7 @@ def backtest(
         for column in ("P(D win)", "seats", "mean P", "D won"):
             calibration.add_column(column, justify="right")
         for b in t.model.calibration:
-            calibration.add_row(b["bucket"], str(b["seats"]), f"{b['mean_p']:.3f}", f"{b['dem_won']:.3f}")
+            calibration.add_row(str(b["bucket"]), str(b["seats"]), f"{b['mean_p']:.3f}", f"{b['dem_won']:.3f}")
         out.print(calibration)
 
 

@@ -154,13 +154,13 @@ class SqsPoller(threading.Thread):
                 self._add("overran_timeout")
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         self._record(messages, failed, None)
-        done = [m for m in messages if m["MessageId"] not in failed]
-        self._add("processed", len(done))
+        succeeded = [m for m in messages if m["MessageId"] not in failed]
+        self._add("processed", len(succeeded))
         self._add("failed", len(failed))
-        if done:
+        if succeeded:
             self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(succeeded)],
             )
 
     def _add(self, key: str, n: int = 1) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 _lock = threading.RLock()
 _applied = False
@@ -249,7 +249,7 @@ def serve(host: str, port: int, account_id: str, region: str, sms_origination: s
         outbox.install(account_id, region, sms_origination)
         app = _with_outbox(DomainDispatcherApplication(create_backend_app))
     else:  # one service: skip moto's per-request guess of which service a request is for
-        app = create_backend_app(service)
+        app = create_backend_app(cast(Any, service))  # moto types it as a Literal of every service
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(f"READY {server.server_address[1]}", flush=True)

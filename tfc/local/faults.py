@@ -97,7 +97,7 @@ class FaultInjector:
     # --- botocore hooks -------------------------------------------------------------------
 
     def before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
-        service, _ = self._operation(event_name)
+        service, _operation = self._operation(event_name)
         if service not in self.plan.services:
             return None
         if self._roll(self.plan.throttle_rate):
@@ -111,7 +111,7 @@ class FaultInjector:
         return AWSResponse(request.url, status, {}, _Body(b""))
 
     def before_call(self, event_name: str, **_: Any) -> tuple[Any, dict[str, Any]] | None:
-        service, _ = self._operation(event_name)
+        service, _operation = self._operation(event_name)
         if service not in self.plan.services or not self._roll(self.plan.failed_call_rate):
             return None
         self._count(f"failed_call:{service}")

@@ -43,7 +43,8 @@ def _payload(channel: str) -> dict[str, str] | Response:
 def get_outbox() -> Response:
     """Read from the emulator process, which records every message SES and SNS accept.
     `?after=N` skips the first N (a client that has read N messages asks only for new ones)."""
-    after = (local.current_request.query_params or {}).get("after", "0")
+    query = local.current_request.query_params
+    after = query.get("after", "0") if query else "0"
     url = f"{os.environ['AWS_ENDPOINT_URL']}{OUTBOX_PATH}?after={int(after) if after.isdigit() else 0}"
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
         return Response(body=response.read(), status_code=200, headers={"Content-Type": "application/json"})

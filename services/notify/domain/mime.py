@@ -123,7 +123,10 @@ def delivery_failure(msg: Message, headers: dict[str, str]) -> tuple[bool, tuple
     for part in msg.walk() if report else []:
         if part.get_content_type() != "message/delivery-status":
             continue
-        for block in part.get_payload() if isinstance(part.get_payload(), list) else []:
+        blocks = part.get_payload()
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, Message):
+                continue
             recipient = str(block.get("Final-Recipient", "")).split(";")[-1].strip().strip("<>").lower()
             permanent = str(block.get("Status", "")).startswith("5")  # RFC 3463: 5.x.x is permanent
             if recipient and str(block.get("Action", "")).lower() == "failed" and permanent:
@@ -163,17 +166,17 @@ def _body_text(msg: Message) -> str:
         if str(part.get("Content-Disposition", "")).strip().lower().startswith("attachment"):
             continue
         found.setdefault(part.get_content_subtype(), part)
-    part = found.get("plain") or found.get("html")
-    if part is None:
+    chosen = found.get("plain") or found.get("html")
+    if chosen is None:
         return ""
-    payload = part.get_payload(decode=True)
+    payload = chosen.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
-    charset = part.get_content_charset() or "utf-8"
+    charset = chosen.get_content_charset() or "utf-8"
     try:
         content = data.decode(charset, errors="replace")
     except LookupError:
         content = data.decode("utf-8", errors="replace")
-    if part.get_content_subtype() == "html":
+    if chosen.get_content_subtype() == "html":
         from services.notify.domain.replies import html_to_text
 
         return html_to_text(content)

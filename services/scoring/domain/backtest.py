@@ -30,7 +30,7 @@ class Metrics:
     accuracy: float
     flips: int
     flips_in_top: int
-    calibration: list[dict[str, float]]
+    calibration: list[dict[str, object]]  # {"bucket": "0.4-0.5", "seats", "mean_p", "dem_won"}
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -44,7 +44,9 @@ class Metrics:
         }
 
 
-def metrics(p: Sequence[float], won: Sequence[bool], flipped: Sequence[bool], rank: Sequence[int]) -> Metrics:
+def metrics(
+    p: Sequence[float], won: Sequence[bool], flipped: Sequence[bool], rank: Sequence[int] | np.ndarray
+) -> Metrics:
     prob = np.asarray(p, dtype=float)
     outcome = np.asarray(won, dtype=float)
     clipped = np.clip(prob, CLIP, 1 - CLIP)

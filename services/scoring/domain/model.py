@@ -182,9 +182,9 @@ def estimate(
     for d in districts if not new_map else []:
         total = weight = 0.0
         for age, c in enumerate(reversed(cycles)):
-            r = by_cycle[c].get(d)
-            if r is not None and r.contested:
-                value = _adjusted(r, g) + env[c]
+            found = by_cycle[c].get(d)
+            if found is not None and found.contested:
+                value = _adjusted(found, g) + env[c]
                 w = CYCLE_DECAY**age
                 total += w * value
                 weight += w
