@@ -10,10 +10,12 @@ give consumers a handler for it, publish both while consumers upgrade, then reti
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
 
@@ -296,10 +298,10 @@ class EventSchemas:
         if twice:
             raise ValueError(f"two {queue} event schemas share (type, version): {', '.join(twice)}")
         self.queue, self.schemas, self.tags = queue, tuple(schemas), tuple(tags)
-        choices = tuple(Annotated[s, Tag(t)] for s, t in zip(schemas, tags, strict=True))
-        # Union over a runtime tuple: the queue's list is data, so the X | Y syntax cannot spell it.
-        union = Union[choices]  # noqa: UP007
-        self._adapter: TypeAdapter[Event] = TypeAdapter(Annotated[union, Discriminator(tag_of)])
+        choices: list[Any] = [Annotated[s, Tag(t)] for s, t in zip(schemas, tags, strict=True)]
+        union = functools.reduce(operator.or_, choices)  # A | B | ...: the queue's list is data
+        discriminated: Any = Annotated[union, Discriminator(tag_of)]
+        self._adapter: TypeAdapter[Any] = TypeAdapter(discriminated)
 
     def validate_json(self, body: str | bytes) -> Event:
         """One SQS body as the event it is.

@@ -125,7 +125,7 @@ def test_v1_and_v2_route_to_their_own_handlers_and_an_unknown_version_fails_only
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     monkeypatch.setitem(QUEUE_EVENTS, "matching", WITH_V2)  # V2 deployed beside V1 on the queue
-    seen: list[tuple[str, Event]] = []
+    seen: list[tuple[str, Any]] = []
     routes: batch.Routes = {
         ProjectApprovedV1: lambda e: seen.append(("v1", e)),
         ProjectApprovedV2: lambda e: seen.append(("v2", e)),
