@@ -1,15 +1,18 @@
-"""The one way a service consumes an SQS batch: parse each record's versioned event, handle it,
-and report only the failed records back (partial batch failure), with the correlation id bound.
+"""The one way a service consumes an SQS batch: parse each record's versioned event, hand it to
+the handler its consumer's dispatch table names for its class, and report only the failed records
+back (partial batch failure), with the correlation id bound.
 
 A batch whose every record failed raises (Powertools does), so Lambda backs off. Handlers must be
 idempotent on a business key: SQS delivers at least once. Each failed record is logged (a warning
 with its message id, receive count and the error's type, never its text, which can quote an
-address): a record on its way to the dead-letter queue leaves a trail of why.
+address): a record on its way to the dead-letter queue leaves a trail of why. An event of a
+(type, version) the queue does not carry, or one no handler is listed for, is such a failed record
+(its tag is logged): during a rollout a consumer that knows it may take it on a later receive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -20,24 +23,41 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from shared.events import Event, parse
+from shared.events import Event, UnknownEvent, parse, tag_of
 from shared.observability import correlation
+
+# A consumer's dispatch table: {event class: its handler}. One lookup by the parsed class, so a V2
+# of an event is routed apart from its V1 and a forgotten event fails loudly instead of silently.
+Routes = Mapping[type[Event], Callable[[Any], None]]
+
+
+class Unrouted(LookupError):
+    """An event the queue carries but its consumer lists no handler for."""
+
+
+def route(routes: Routes, event: Event) -> None:
+    """Call the handler `routes` names for the event's class; raises Unrouted when there is none."""
+    handler = routes.get(type(event))
+    if handler is None:
+        raise Unrouted(f"no handler for {tag_of(event)}")
+    handler(event)
 
 
 def _log_failure(logger: Logger, record: SQSRecord, exc: Exception) -> None:
-    logger.warning(
-        "record failed: SQS delivers it again after the visibility timeout",
-        extra={
-            "message_id": record.message_id,
-            "receive_count": record.attributes.approximate_receive_count,
-            "error": type(exc).__name__,
-        },
-    )
+    extra = {
+        "message_id": record.message_id,
+        "receive_count": record.attributes.approximate_receive_count,
+        "error": type(exc).__name__,
+    }
+    if isinstance(exc, UnknownEvent | Unrouted):  # their text names only schemas, never a person
+        extra["detail"] = str(exc)
+    logger.warning("record failed: SQS delivers it again after the visibility timeout", extra=extra)
 
 
-def consume(
-    event: dict[str, Any], context: Any, *, queue: str, logger: Logger, handle: Callable[[Event], None]
-) -> dict[str, Any]:
+def consume(event: dict[str, Any], context: Any, *, queue: str, logger: Logger, routes: Routes) -> dict[str, Any]:
+    """Handle one SQS batch of `queue`'s events by `routes`; returns the Lambda partial batch
+    response ({"batchItemFailures": [...]}) and raises BatchProcessingError when every record failed."""
+
     def record_handler(record: SQSRecord) -> None:
         try:
             parsed = parse(queue, record.body)
@@ -45,12 +65,12 @@ def consume(
                 logger.info(
                     "handling event",
                     extra={
-                        "event_type": getattr(parsed, "type", "?"),
+                        "event_type": tag_of(parsed),
                         "event_id": parsed.event_id,
                         "message_id": record.message_id,
                     },
                 )
-                handle(parsed)
+                route(routes, parsed)
         except Exception as exc:
             _log_failure(logger, record, exc)
             raise

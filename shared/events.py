@@ -2,18 +2,22 @@
 
 An event is a flat JSON object: `type` and `version` name its schema, `event_id` is unique per
 publication, `correlation_id` follows one request across every hop. A consumer accepts only the
-(type, version) pairs listed for its queue; anything else is refused (and, after retries, lands in
-the dead-letter queue) rather than half-understood. A breaking change is a new version: publish
-both while consumers upgrade, then retire the old one.
+(type, version) pairs listed for its queue (QUEUE_SCHEMAS); anything else is refused (and, after
+retries, lands in the dead-letter queue) rather than half-understood. A breaking change is a new
+version: declare `FooV2` with the same `type` and `version: Literal[2]`, list it beside `FooV1`,
+give consumers a handler for it, publish both while consumers upgrade, then retire the old one.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
 
 
 def _now() -> datetime:
@@ -219,41 +223,114 @@ class ProjectDeclinedV1(Event):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-MatchingEvent = Annotated[
-    ProjectApprovedV1
-    | InvitationAnsweredV1
-    | ProjectCommandV1
-    | CheckinAnsweredV1
-    | ResultReportedV1
-    | WaveRequestedV1
-    | VolunteerInviteRequestedV1,
-    Field(discriminator="type"),
-]
-NotifyEvent = Annotated[
-    CampaignReceivedV1
-    | InvitationIssuedV1
-    | InvitationReminderV1
-    | AnswerOutcomeV1
-    | ProjectStaffedV1
-    | InvitationWithdrawnV1
-    | ReplyAcknowledgedV1
-    | ProjectKickedOffV1
-    | CheckinRequestedV1
-    | ProjectClosedV1
-    | VolunteerLeftV1
-    | TeamThankedV1
-    | ProjectDeclinedV1,
-    Field(discriminator="type"),
-]
-
-# Which schemas each queue carries: the publisher refuses to put anything else on a queue.
-QUEUE_EVENTS: dict[str, TypeAdapter] = {
-    "matching": TypeAdapter(MatchingEvent),
-    "notify": TypeAdapter(NotifyEvent),
+# Which schemas each queue carries, each one (type, version): a V2 is listed beside its V1 while
+# consumers upgrade. The publisher refuses to put anything else on a queue; consumers refuse it too.
+QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
+    "matching": (
+        ProjectApprovedV1,
+        InvitationAnsweredV1,
+        ProjectCommandV1,
+        CheckinAnsweredV1,
+        ResultReportedV1,
+        WaveRequestedV1,
+        VolunteerInviteRequestedV1,
+    ),
+    "notify": (
+        CampaignReceivedV1,
+        InvitationIssuedV1,
+        InvitationReminderV1,
+        AnswerOutcomeV1,
+        ProjectStaffedV1,
+        InvitationWithdrawnV1,
+        ReplyAcknowledgedV1,
+        ProjectKickedOffV1,
+        CheckinRequestedV1,
+        ProjectClosedV1,
+        VolunteerLeftV1,
+        TeamThankedV1,
+        ProjectDeclinedV1,
+    ),
 }
 
 
+class UnknownEvent(ValueError):
+    """A (type, version) that a queue does not carry: refused whole rather than half-understood."""
+
+    def __init__(self, queue: str, tag: str, known: Sequence[str]) -> None:
+        self.queue, self.tag = queue, tag[:100]  # the tag comes from the body: keep a log line short
+        super().__init__(f"the {queue} queue carries no event {self.tag!r}; it carries {', '.join(known)}")
+
+
+def schema_tag(schema: type[Event]) -> str:
+    """`<type>.v<version>` of an event class, e.g. "project.approved.v1" (its fields' defaults);
+    raises ValueError for a class without both."""
+    fields = schema.model_fields
+    kind, version = (fields[f].default if f in fields else None for f in ("type", "version"))
+    if not isinstance(kind, str) or not isinstance(version, int):
+        raise ValueError(
+            f"{schema.__name__} needs a literal default `type` and `version`, e.g. version: Literal[2] = 2"
+        )
+    return f"{kind}.v{version}"
+
+
+def tag_of(value: Any) -> str | None:
+    """`<type>.v<version>` of an event, a parsed JSON object or a model alike; None when either
+    is missing (pydantic then refuses the body as no event at all)."""
+    if isinstance(value, dict):
+        kind, version = value.get("type"), value.get("version")
+    else:
+        kind, version = getattr(value, "type", None), getattr(value, "version", None)
+    if kind is None or version is None:
+        return None
+    return f"{kind}.v{version}"
+
+
+class EventSchemas:
+    """The schemas one queue carries, each chosen by its (type, version) tag: pydantic's callable
+    discriminator, so a V2 of an event parses beside its V1 and each becomes its own class.
+
+    Raises ValueError when built with two schemas of one tag (a V2 must say `version: Literal[2]`).
+    """
+
+    def __init__(self, queue: str, schemas: Sequence[type[Event]]) -> None:
+        tags = [schema_tag(s) for s in schemas]
+        twice = sorted({t for t in tags if tags.count(t) > 1})
+        if twice:
+            raise ValueError(f"two {queue} event schemas share (type, version): {', '.join(twice)}")
+        self.queue, self.schemas, self.tags = queue, tuple(schemas), tuple(tags)
+        choices: list[Any] = [Annotated[s, Tag(t)] for s, t in zip(schemas, tags, strict=True)]
+        union = functools.reduce(operator.or_, choices)  # A | B | ...: the queue's list is data
+        discriminated: Any = Annotated[union, Discriminator(tag_of)]
+        self._adapter: TypeAdapter[Any] = TypeAdapter(discriminated)
+
+    def validate_json(self, body: str | bytes) -> Event:
+        """One SQS body as the event it is.
+
+        Raises UnknownEvent for a (type, version) this queue does not carry, pydantic's
+        ValidationError for bad JSON, a body without type or version, or a known event with bad or
+        missing fields.
+        """
+        return self._refusing_unknown(lambda: self._adapter.validate_json(body))
+
+    def validate_python(self, value: Any) -> Event:
+        """An event (model or dict) checked against this queue's schemas; raises as validate_json."""
+        return self._refusing_unknown(lambda: self._adapter.validate_python(value))
+
+    def _refusing_unknown(self, validate: Callable[[], Event]) -> Event:
+        try:
+            return validate()
+        except ValidationError as exc:
+            unknown = [e for e in exc.errors(include_url=False) if e["type"] == "union_tag_invalid"]
+            if unknown:
+                raise UnknownEvent(self.queue, str(unknown[0].get("ctx", {}).get("tag", "?")), self.tags) from None
+            raise
+
+
+QUEUE_EVENTS: dict[str, EventSchemas] = {q: EventSchemas(q, s) for q, s in QUEUE_SCHEMAS.items()}
+
+
 def parse(queue: str, body: str) -> Event:
+    """One SQS body of `queue` as the event it is; raises as EventSchemas.validate_json."""
     return QUEUE_EVENTS[queue].validate_json(body)
 
 

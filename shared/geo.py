@@ -114,13 +114,6 @@ def normalize_state(value: str) -> str | None:
     return _NAME_TO_CODE.get(text.lower())
 
 
-def normalize_district(state: State, chamber: Chamber, district: str) -> str:
-    """The canonical district id, or ValueError saying why it cannot exist: `shared.districts`."""
-    from shared.districts import canonical_district  # it reads this module's STATES
-
-    return canonical_district(state, chamber, district)
-
-
 def _tz_table(name: str) -> list[list[str]]:
     """Rows of one of the IANA tz database's tables (iso3166.tab, zone.tab), as shipped by the
     tzdata package (so they exist on Lambda, whose image may have no /usr/share/zoneinfo)."""

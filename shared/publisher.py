@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 
 from shared.aws import client
-from shared.events import QUEUE_EVENTS, Event, dump
+from shared.events import QUEUE_EVENTS, Event, dump, tag_of
 from shared.settings import get_settings
 
 _urls: dict[str, str] = {}
@@ -28,9 +28,9 @@ def reset_queue_urls() -> None:
 
 def publish(queue: str, events: Sequence[Event]) -> None:
     """Send events (in batches of 10); raises if any is refused, so the caller's record retries."""
-    adapter = QUEUE_EVENTS[queue]
+    schemas = QUEUE_EVENTS[queue]
     for event in events:
-        adapter.validate_python(event)  # only this queue's schemas may go on it
+        schemas.validate_python(event)  # only this queue's schemas may go on it (UnknownEvent otherwise)
     url = queue_url(queue)
     sqs = client("sqs")
     for start in range(0, len(events), 10):
@@ -42,7 +42,7 @@ def publish(queue: str, events: Sequence[Event]) -> None:
                     "Id": str(i),
                     "MessageBody": dump(e),
                     "MessageAttributes": {
-                        "type": {"DataType": "String", "StringValue": f"{e.type}.v{e.version}"},  # type: ignore[attr-defined]
+                        "type": {"DataType": "String", "StringValue": str(tag_of(e))},
                         "correlation_id": {"DataType": "String", "StringValue": e.correlation_id},
                     },
                 }

@@ -6,10 +6,9 @@ from typing import Any
 
 from services.matching.lifecycle import Lifecycle
 from services.matching.staffing import Staffing
-from shared.batch import consume
+from shared.batch import Routes, consume
 from shared.events import (
     CheckinAnsweredV1,
-    Event,
     InvitationAnsweredV1,
     ProjectApprovedV1,
     ProjectCommandV1,
@@ -30,34 +29,51 @@ def _staffing() -> Staffing:
     return Staffing(main_store(), publish, get_settings(), logger)
 
 
+def routes(staffing: Staffing, lifecycle: Lifecycle) -> Routes:
+    """Matching's dispatch table: each event the matching queue carries -> its use case."""
+
+    def approved(event: ProjectApprovedV1) -> None:
+        # Nothing to do now: the next wave (the schedule's tick) allocates across every open
+        # project at once, this one included.
+        logger.info("project approved; invited in the next wave", extra={"project_id": event.project_id})
+
+    def wave_requested(event: WaveRequestedV1) -> None:
+        # A repeat delivery is harmless: a wave only asks for what open seats still need.
+        staffing.wave(utcnow(), event.correlation_id, [event.project_id])
+
+    def invite_requested(event: VolunteerInviteRequestedV1) -> None:
+        outcome = staffing.invite_chosen(event.project_id, event.volunteer_id, utcnow(), event.correlation_id)
+        logger.info("staff invitation", extra={"project_id": event.project_id, "outcome": outcome})
+
+    def answered(event: InvitationAnsweredV1) -> None:
+        staffing.apply_answer(event, utcnow())
+
+    def command(event: ProjectCommandV1) -> None:
+        lifecycle.command(event, utcnow())
+
+    def checkin_answered(event: CheckinAnsweredV1) -> None:
+        lifecycle.answer_checkin(event.project_id, event.week, event.text, utcnow())
+
+    def result_reported(event: ResultReportedV1) -> None:
+        lifecycle.report_result(event.project_id, event.kind, event.text, utcnow(), event.correlation_id)
+
+    return {
+        ProjectApprovedV1: approved,
+        InvitationAnsweredV1: answered,
+        ProjectCommandV1: command,
+        CheckinAnsweredV1: checkin_answered,
+        ResultReportedV1: result_reported,
+        WaveRequestedV1: wave_requested,
+        VolunteerInviteRequestedV1: invite_requested,
+    }
+
+
 def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    staffing = _staffing()
     settings = get_settings()
     lifecycle = Lifecycle(
         main_store(), publish, logger, settings.invitation_ttl_seconds, settings.max_pending_invitations
     )
-
-    def handle(parsed: Event) -> None:
-        if isinstance(parsed, ProjectApprovedV1):
-            # Nothing to do now: the next wave (the schedule's tick) allocates across every open
-            # project at once, this one included.
-            logger.info("project approved; invited in the next wave", extra={"project_id": parsed.project_id})
-        elif isinstance(parsed, InvitationAnsweredV1):
-            staffing.apply_answer(parsed, utcnow())
-        elif isinstance(parsed, ProjectCommandV1):
-            lifecycle.command(parsed, utcnow())
-        elif isinstance(parsed, CheckinAnsweredV1):
-            lifecycle.answer_checkin(parsed.project_id, parsed.week, parsed.text, utcnow())
-        elif isinstance(parsed, ResultReportedV1):
-            lifecycle.report_result(parsed.project_id, parsed.kind, parsed.text, utcnow(), parsed.correlation_id)
-        elif isinstance(parsed, WaveRequestedV1):
-            # A repeat delivery is harmless: a wave only asks for what open seats still need.
-            staffing.wave(utcnow(), parsed.correlation_id, [parsed.project_id])
-        elif isinstance(parsed, VolunteerInviteRequestedV1):
-            outcome = staffing.invite_chosen(parsed.project_id, parsed.volunteer_id, utcnow(), parsed.correlation_id)
-            logger.info("staff invitation", extra={"project_id": parsed.project_id, "outcome": outcome})
-
-    return consume(event, context, queue="matching", logger=logger, handle=handle)
+    return consume(event, context, queue="matching", logger=logger, routes=routes(_staffing(), lifecycle))
 
 
 def on_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Notify's Lambda handlers: thin adapters from SQS to the sender and the inbox."""
+"""Notify's Lambda handlers: thin adapters from SQS to the senders (by one dispatch table) and the inbox."""
 
 from __future__ import annotations
 
@@ -8,10 +8,28 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from services.notify import delivery
 from services.notify.inbound import Inbox
-from services.notify.sending import Sender
+from services.notify.invitation_sending import InvitationSender
+from services.notify.lifecycle_sending import LifecycleSender
+from services.notify.outbound import Outbound
 from shared.aws import client
-from shared.batch import consume, consume_raw
-from shared.events import Event, dump
+from shared.batch import Routes, consume, consume_raw
+from shared.events import (
+    AnswerOutcomeV1,
+    CampaignReceivedV1,
+    CheckinRequestedV1,
+    Event,
+    InvitationIssuedV1,
+    InvitationReminderV1,
+    InvitationWithdrawnV1,
+    ProjectClosedV1,
+    ProjectDeclinedV1,
+    ProjectKickedOffV1,
+    ProjectStaffedV1,
+    ReplyAcknowledgedV1,
+    TeamThankedV1,
+    VolunteerLeftV1,
+    dump,
+)
 from shared.models import utcnow
 from shared.observability import get_logger
 from shared.publisher import publish, queue_url
@@ -29,10 +47,30 @@ def defer(event: Event, delay_seconds: int) -> None:
     )
 
 
+def send_routes(out: Outbound) -> Routes:
+    """Notify's dispatch table: each event the notify queue carries -> the sender that writes it."""
+    invitations, lifecycle = InvitationSender(out), LifecycleSender(out)
+    return {
+        CampaignReceivedV1: invitations.campaign_received,
+        InvitationIssuedV1: invitations.invitation,
+        InvitationReminderV1: invitations.reminder,
+        AnswerOutcomeV1: invitations.answer_outcome,
+        InvitationWithdrawnV1: invitations.withdrawn,
+        ReplyAcknowledgedV1: invitations.reply_unclear,
+        ProjectStaffedV1: invitations.team_intro,
+        ProjectDeclinedV1: invitations.project_declined,
+        ProjectKickedOffV1: lifecycle.kickoff,
+        CheckinRequestedV1: lifecycle.checkin,
+        ProjectClosedV1: lifecycle.closed,
+        VolunteerLeftV1: lifecycle.volunteer_left,
+        TeamThankedV1: lifecycle.thank_you,
+    }
+
+
 def on_send(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivery.register_context(context)
-    sender = Sender(main_store(), get_settings(), logger, contact_state(), defer)
-    return consume(event, context, queue="notify", logger=logger, handle=sender.handle)
+    out = Outbound(main_store(), get_settings(), logger, contact_state(), defer)  # one per batch: reads reused
+    return consume(event, context, queue="notify", logger=logger, routes=send_routes(out))
 
 
 def on_inbound(event: dict[str, Any], context: Any) -> dict[str, Any]:

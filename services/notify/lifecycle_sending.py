@@ -1,4 +1,5 @@
-"""Lifecycle emails (issue 9), sent once each through the Sender's channels.
+"""Lifecycle emails (a project's kickoff, weekly check-ins and phase end), sent once each through
+the shared plumbing (outbound.py).
 
 Keys: `project:<pid>:kickoff`, `project:<pid>:checkin:<week>`, `project:<pid>:metrics_request`,
 `project:<pid>:rating_request`, `project:<pid>:thank_you`, `project:<pid>:cancelled`,
@@ -9,113 +10,142 @@ project, person and purpose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from services.notify import webhooks
 from services.notify.domain import lifecycle_messages as lm
 from services.notify.domain.tokens import reply_address, sign
-from services.notify.sending import Sender
+from services.notify.outbound import Outbound, Person
 from shared.events import (
     CheckinRequestedV1,
-    Event,
     ProjectClosedV1,
     ProjectKickedOffV1,
     TeamThankedV1,
     VolunteerLeftV1,
 )
+from shared.models import Campaign, Project, Slot, Volunteer
 from shared.secrets import get_secret
 from shared.storage.lifecycle import LifecycleStore
 from shared.storage.threads import CAMPAIGN, TEAM, thread_id
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is taken this long after the email
 
-LIFECYCLE_EVENTS = (ProjectKickedOffV1, CheckinRequestedV1, ProjectClosedV1, VolunteerLeftV1, TeamThankedV1)
+
+@dataclass(frozen=True)
+class Audience:
+    """A project as it is now, with who may be written to about it."""
+
+    project: Project
+    campaign: Campaign
+    team: list[tuple[Slot, Volunteer]]
+    people: list[Person]  # the team members who take email
+    contact: Person  # the campaign's contact
+
+    @property
+    def pid(self) -> str:
+        return self.project.project_id
 
 
 class LifecycleSender:
-    def __init__(self, sender: Sender) -> None:
-        self.s = sender
+    def __init__(self, out: Outbound) -> None:
+        self.out = out
 
     def _reply_to(self, tid: str) -> str:
-        token = sign(tid, self.s.now() + REPLY_WINDOW, get_secret("reply-token-key").encode())
-        return reply_address(token, self.s.settings.reply_domain)
+        token = sign(tid, self.out.now() + REPLY_WINDOW, get_secret("reply-token-key").encode())
+        return reply_address(token, self.out.settings.reply_domain)
 
-    def handle(self, event: Event) -> None:
-        record = self.s._record(event.project_id, fresh=True)  # type: ignore[attr-defined]
-        project, campaign = record.project, self.s._campaign(record.project)
-        team = self.s._team(record.slots)
+    def _audience(self, project_id: str) -> Audience:
+        record = self.out.record(project_id, fresh=True)  # seats and status as they are now
+        campaign = self.out.campaign(record.project)
+        team = self.out.team(record.slots)
         people = [(v.name, v.email) for _, v in team if not v.email_opt_out]
-        contact = (campaign.contact.name, campaign.contact.email)
-        pid = project.project_id
-        footer = self.s._footer
-        if isinstance(event, ProjectKickedOffV1):
-            if project.kickoff_at is None:
-                return  # not kicked off after all (an event from before a failed write)
-            self.s._email(
-                f"project:{pid}:kickoff",
-                lambda a: lm.kickoff(project, campaign, team, footer(a)),
-                [*people, contact],
-                self._reply_to(thread_id(pid, TEAM, "team")),  # a member's bare LEAVE counts
-            )
-            webhooks.announce(
-                f"project:{pid}:kickoff",
-                project.category,
-                f"Kickoff: {project.title} for {project.candidate_name} ({project.state}), "
-                f"{len(team)} volunteers, until {project.ends_at:%b %-d}",
-                self.s.log,
-            )
-        elif isinstance(event, CheckinRequestedV1):
-            lead = next((v for s, v in team if s.role == "lead" and v.volunteer_id == event.lead_id), None)
-            if lead is None or lead.email_opt_out or project.status not in ("active", "matching"):
-                self.s.log.info("check-in not sent: lead gone or project not active", extra={"project_id": pid})
-                return
-            self.s._email(
-                f"project:{pid}:checkin:{event.week}",
-                lambda a: lm.checkin(project, lead, event.week, footer(a)),
-                [(lead.name, lead.email)],
-                self._reply_to(thread_id(pid, lead.volunteer_id, "checkin", event.week)),
-            )
-        elif isinstance(event, ProjectClosedV1) and event.outcome == "done":
-            lead = next((v for s, v in team if s.role == "lead"), None)
-            if lead is not None and not lead.email_opt_out:
-                self.s._email(
-                    f"project:{pid}:metrics_request",
-                    lambda a: lm.metrics_request(project, lead, footer(a)),
-                    [(lead.name, lead.email)],
-                    self._reply_to(thread_id(pid, lead.volunteer_id, "metrics")),
-                )
-            self.s._email(
-                f"project:{pid}:rating_request",
-                lambda a: lm.rating_request(project, campaign, footer(a)),
-                [contact],
-                self._reply_to(thread_id(pid, CAMPAIGN, "rating")),
-            )
-            webhooks.announce(
-                f"project:{pid}:done",
-                project.category,
-                f"Completed: {project.title} for {project.candidate_name} ({project.state}), "
-                f"{len(team)} volunteers: {'; '.join(project.deliverables)}",
-                self.s.log,
-            )
-        elif isinstance(event, ProjectClosedV1):
-            self.s._email(
+        return Audience(record.project, campaign, team, people, (campaign.contact.name, campaign.contact.email))
+
+    def _announce(self, a: Audience, moment: str, headline: str, tail: str) -> None:
+        """The program's webhook post (once per project and moment), e.g. "Kickoff: <title> for
+        <candidate> (<state>), 3 volunteers, until Oct 2"."""
+        p = a.project
+        webhooks.announce(
+            f"project:{a.pid}:{moment}",
+            p.category,
+            f"{headline}: {p.title} for {p.candidate_name} ({p.state}), {len(a.team)} volunteers{tail}",
+            self.out.log,
+        )
+
+    def kickoff(self, event: ProjectKickedOffV1) -> None:
+        a, footer = self._audience(event.project_id), self.out.footer
+        project, pid = a.project, a.pid
+        if project.kickoff_at is None:
+            return  # not kicked off after all (an event from before a failed write)
+        self.out.email(
+            f"project:{pid}:kickoff",
+            lambda addr: lm.kickoff(project, a.campaign, a.team, footer(addr)),
+            [*a.people, a.contact],
+            self._reply_to(thread_id(pid, TEAM, "team")),  # a member's bare LEAVE counts
+        )
+        self._announce(a, "kickoff", "Kickoff", f", until {project.ends_at:%b %-d}")
+
+    def checkin(self, event: CheckinRequestedV1) -> None:
+        a, footer = self._audience(event.project_id), self.out.footer
+        project, pid = a.project, a.pid
+        lead = next((v for s, v in a.team if s.role == "lead" and v.volunteer_id == event.lead_id), None)
+        if lead is None or lead.email_opt_out or project.status not in ("active", "matching"):
+            self.out.log.info("check-in not sent: lead gone or project not active", extra={"project_id": pid})
+            return
+        self.out.email(
+            f"project:{pid}:checkin:{event.week}",
+            lambda addr: lm.checkin(project, lead, event.week, footer(addr)),
+            [(lead.name, lead.email)],
+            self._reply_to(thread_id(pid, lead.volunteer_id, "checkin", event.week)),
+        )
+
+    def closed(self, event: ProjectClosedV1) -> None:
+        """done: the metrics request to the lead, the rating request to the campaign, the webhook;
+        cancelled: one note to the team and the campaign."""
+        a, footer = self._audience(event.project_id), self.out.footer
+        project, pid = a.project, a.pid
+        if event.outcome == "cancelled":
+            self.out.email(
                 f"project:{pid}:cancelled",
-                lambda a: lm.cancelled(project, project.status_reason, footer(a)),
-                [*people, contact],
+                lambda addr: lm.cancelled(project, project.status_reason, footer(addr)),
+                [*a.people, a.contact],
             )
-        elif isinstance(event, TeamThankedV1):
-            metrics = LifecycleStore(self.s.store).project_items(pid).results.get("metrics", {}).get("text", "")
-            self.s._email(
-                f"project:{pid}:thank_you",
-                lambda a: lm.thank_you(project, team, metrics, footer(a)),
-                [*people, contact],
+            return
+        lead = next((v for s, v in a.team if s.role == "lead"), None)
+        if lead is not None and not lead.email_opt_out:
+            self.out.email(
+                f"project:{pid}:metrics_request",
+                lambda addr: lm.metrics_request(project, lead, footer(addr)),
+                [(lead.name, lead.email)],
+                self._reply_to(thread_id(pid, lead.volunteer_id, "metrics")),
             )
-        elif isinstance(event, VolunteerLeftV1):
-            volunteer = self.s.store.get_volunteer(event.volunteer_id)
-            if volunteer is None or volunteer.email_opt_out:
-                return
-            self.s._email(
-                f"project:{pid}:left:{volunteer.volunteer_id}",
-                lambda a: lm.leave_confirmation(project, volunteer, footer(a)),
-                [(volunteer.name, volunteer.email)],
-            )
+        self.out.email(
+            f"project:{pid}:rating_request",
+            lambda addr: lm.rating_request(project, a.campaign, footer(addr)),
+            [a.contact],
+            self._reply_to(thread_id(pid, CAMPAIGN, "rating")),
+        )
+        self._announce(a, "done", "Completed", f": {'; '.join(project.deliverables)}")
+
+    def thank_you(self, event: TeamThankedV1) -> None:
+        a, footer = self._audience(event.project_id), self.out.footer
+        project, pid = a.project, a.pid
+        metrics = LifecycleStore(self.out.store).project_items(pid).results.get("metrics", {}).get("text", "")
+        self.out.email(
+            f"project:{pid}:thank_you",
+            lambda addr: lm.thank_you(project, a.team, metrics, footer(addr)),
+            [*a.people, a.contact],
+        )
+
+    def volunteer_left(self, event: VolunteerLeftV1) -> None:
+        a, footer = self._audience(event.project_id), self.out.footer
+        project, pid = a.project, a.pid
+        volunteer = self.out.store.get_volunteer(event.volunteer_id)
+        if volunteer is None or volunteer.email_opt_out:
+            return
+        self.out.email(
+            f"project:{pid}:left:{volunteer.volunteer_id}",
+            lambda addr: lm.leave_confirmation(project, volunteer, footer(addr)),
+            [(volunteer.name, volunteer.email)],
+        )

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.catalog import catalog
-from shared.events import InvitationAnsweredV1, ProjectApprovedV1, dump, parse
+from shared.events import InvitationAnsweredV1, ProjectApprovedV1, UnknownEvent, dump, parse
 from shared.ids import derived_id, new_id
 from shared.observability import RedactPersonalData, redact
 from shared.settings import ConfigError, get_settings, reset_settings
@@ -16,7 +16,7 @@ from shared.settings import ConfigError, get_settings, reset_settings
 def test_events_round_trip_and_queues_refuse_foreign_or_unknown_events():
     event = ProjectApprovedV1(correlation_id="c1", project_id="p_1")
     assert parse("matching", dump(event)) == event
-    with pytest.raises(ValidationError):
+    with pytest.raises(UnknownEvent, match=r"notify queue carries no event 'project\.approved\.v1'"):
         parse("notify", dump(event))  # a matching event on the notify queue
     with pytest.raises(ValidationError):
         parse("matching", '{"type": "project.approved", "version": 1, "correlation_id": "c"}')

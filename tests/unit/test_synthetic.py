@@ -18,7 +18,8 @@ from email_validator import validate_email
 from phonenumbers import geocoder
 
 from shared.catalog import catalog
-from shared.geo import RESIDENCE_STATES, STATES, normalize_district
+from shared.districts import canonical_district
+from shared.geo import RESIDENCE_STATES, STATES
 from tfc.demo import synthetic
 from tfc.demo.synthetic import (
     ELECTION_RESULTS_HEADER,
@@ -198,7 +199,7 @@ def test_campaign_shape(camps: list[dict[str, Any]]) -> None:
 def test_campaign_districts_valid(camps: list[dict[str, Any]]) -> None:
     for c in camps:
         state = STATES[c["state"]]
-        assert normalize_district(state, c["chamber"], c["district"]) == c["district"]
+        assert canonical_district(state, c["chamber"], c["district"]) == c["district"]
     seats = [(c["state"], c["chamber"], c["district"]) for c in camps]
     assert len(set(seats)) == len(seats)
 

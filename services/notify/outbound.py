@@ -1,0 +1,172 @@
+"""The sending plumbing every outbound message shares: reads (one per batch), the two channels,
+and the footer the law asks for.
+
+- Reads: one read of a project's partition gives the project, its seats and invitations; a batch
+  (a wave's invitations to one project arrive together) reuses it, and the project's campaign.
+- Email: suppressed addresses (bounces, complaints, unsubscribes) are left out; a message with one
+  reader carries a personal one-click unsubscribe link (RFC 8058) beside the postal address
+  (CAN-SPAM); each is sent once per message key (delivery.py).
+- SMS: only to a consenting, not-opted-out number, never in the recipient's quiet hours (the rules
+  and their sources: domain/sms.py): a text that must wait is handed back to the queue with a
+  delay (`defer`), and the first text after consent is the disclosure.
+
+Invitation and lifecycle sending (invitation_sending.py, lifecycle_sending.py) build on this.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from services.notify import delivery
+from services.notify.domain import messages, mime, sms
+from shared import unsubscribe
+from shared.events import Event
+from shared.models import Campaign, Invitation, Project, Slot, Volunteer, email_hash, utcnow
+from shared.secrets import get_secret
+from shared.settings import Settings
+from shared.storage import Store
+from shared.storage.contact import ContactState
+from shared.storage.store import ProjectRecord
+
+Defer = Callable[[Event, int], None]  # put the event back on the queue, visible after N seconds
+MAX_DELAY_SECONDS = 900  # SQS's limit on DelaySeconds; a longer wait is several hops
+Person = tuple[str, str]  # (name, email address)
+
+
+class Outbound:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        logger: Logger,
+        contacts: ContactState,
+        defer: Defer,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        """One per invocation: it reuses what it read for the rest of the batch."""
+        self.store = store
+        self.settings = settings
+        self.log = logger
+        self.contacts = contacts
+        self.defer = defer
+        self.now = now or utcnow
+        self._records: dict[str, ProjectRecord] = {}
+        self._campaigns: dict[str, Campaign] = {}
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def record(self, project_id: str, fresh: bool = False) -> ProjectRecord:
+        """The project with its seats and invitations (`fresh`: read again, not this batch's copy).
+        Raises LookupError when there is no such project."""
+        if fresh or project_id not in self._records:
+            found = self.store.get_project(project_id)
+            if found is None:
+                raise LookupError(f"project {project_id} not found")
+            self._records[project_id] = found
+        return self._records[project_id]
+
+    def campaign(self, project: Project) -> Campaign:
+        """The project's campaign; raises LookupError when it is gone."""
+        if project.campaign_id not in self._campaigns:
+            campaign = self.store.get_campaign(project.campaign_id)
+            if campaign is None:
+                raise LookupError(f"campaign {project.campaign_id} not found")
+            self._campaigns[project.campaign_id] = campaign
+        return self._campaigns[project.campaign_id]
+
+    def team(self, slots: list[Slot]) -> list[tuple[Slot, Volunteer]]:
+        """Each filled seat with its volunteer, in seat order."""
+        if not any(s.volunteer_id for s in slots):
+            return []
+        people = self.store.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
+        return [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
+
+    def invitee(self, record: ProjectRecord, invitation_id: str, fresh: bool = False) -> tuple[Invitation, Volunteer]:
+        """An invitation of the project and its volunteer; read again when `fresh` or newer than the
+        batch's copy. Raises LookupError when either is missing."""
+        invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
+        if invitation is None or fresh:  # newer than the copy read earlier in this batch
+            record = self.record(record.project.project_id, fresh=True)
+            invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
+        if invitation is None:
+            raise LookupError(f"invitation {invitation_id} not found")
+        volunteer = self.store.get_volunteer(invitation.volunteer_id)
+        if volunteer is None:
+            raise LookupError(f"volunteer {invitation.volunteer_id} not found")
+        return invitation, volunteer
+
+    # --- email ------------------------------------------------------------------------------
+
+    def footer(self, address: str | None) -> dict[str, str]:
+        """The postal address, and a one-click unsubscribe link when the email has one reader."""
+        link = ""
+        if address:
+            token = unsubscribe.sign(email_hash(address), get_secret("reply-token-key").encode())
+            link = unsubscribe.url(self.settings.public_url, token)
+        return {"postal_address": self.settings.postal_address, "unsubscribe_url": link}
+
+    def _mailable(self, people: list[Person]) -> list[Person]:
+        suppressed = self.contacts.suppressed([email_hash(address) for _, address in people])
+        kept = [(name, address) for name, address in people if email_hash(address) not in suppressed]
+        if len(kept) < len(people):
+            self.log.info("suppressed recipients left out", extra={"count": len(people) - len(kept)})
+        return kept
+
+    def email(
+        self,
+        key: str,
+        build: Callable[[str | None], messages.Content],
+        to: list[Person],
+        reply_to: str | None = None,
+    ) -> None:
+        """Render (with a personal unsubscribe link when there is one reader) and send once per
+        `key` to the recipients not suppressed; `build` gets the one reader's address, or None."""
+        to = self._mailable(to)
+        if not to:
+            self.log.info("not sent: every recipient is suppressed", extra={"message_key": key})
+            return
+        content = build(to[0][1] if len(to) == 1 else None)
+        one_reader = len(to) == 1
+        message = mime.build(
+            content,
+            sender=self.settings.sender,
+            to=to,
+            reply_to=reply_to,
+            unsubscribe_url=self.footer(to[0][1])["unsubscribe_url"] if one_reader else None,
+            unsubscribe_mailto=None,
+            message_key=key,
+        )
+        delivery.deliver_email(key, message.as_bytes())
+        self.log.info("email sent", extra={"message_key": key})
+
+    # --- SMS --------------------------------------------------------------------------------
+
+    def _may_text(self, volunteer: Volunteer) -> bool:
+        if not (volunteer.sms_consent and volunteer.phone) or volunteer.sms_opt_out:
+            return False
+        return not self.contacts.sms_state(volunteer.phone).get("opted_out", False)
+
+    def text(self, event: Event, key: str, volunteer: Volunteer, text: str) -> None:
+        """Text a consenting volunteer once per key; in quiet hours hand the event back to wait."""
+        if not self._may_text(volunteer):
+            return
+        assert volunteer.phone is not None
+        now = self.now()
+        quiet = sms.quiet_hours(os.environ.get("TFC_SMS_QUIET_HOURS", "21-9"))
+        place = volunteer.current_location
+        wake = sms.quiet_until(now, place.state, *quiet, city=place.city, country=place.country) if quiet else None
+        if wake is not None:
+            delay = max(1, min(MAX_DELAY_SECONDS, int((wake - now).total_seconds()) + 1))
+            self.defer(event, delay)
+            self.log.info("text waits for the end of quiet hours", extra={"message_key": key, "delay": delay})
+            return
+        if not self.contacts.sms_state(volunteer.phone).get("disclosed"):
+            # The first text after consent says who we are, how often, rates, STOP and HELP.
+            delivery.deliver_sms(f"sms:{email_hash(volunteer.phone)}:disclosure", volunteer.phone, sms.disclosure())
+            self.contacts.mark_disclosed(volunteer.phone, now)
+        delivery.deliver_sms(key, volunteer.phone, text)
+        self.log.info("text sent", extra={"message_key": key})
