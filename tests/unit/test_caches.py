@@ -55,7 +55,8 @@ def test_reset_forgets_what_was_made_from_the_old_environment(monkeypatch: pytes
     caches.reset()
 
 
-def test_registering_again_replaces() -> None:
+def test_registering_again_replaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(caches, "_resets", dict(caches._resets))  # leave the real registry as it was
     calls: list[str] = []
 
     def forget() -> None:
