@@ -28,7 +28,7 @@ def volunteer(
     weeks: int = 12,
     **extra: Any,
 ) -> dict[str, Any]:
-    """A `POST /volunteers` body; `extra` adds or overrides fields (phone, sms_consent, ...)."""
+    """A `POST /volunteers` body; `extra` adds fields the parameters do not cover (phone, sms_consent, ...)."""
     return {
         "name": name,
         "email": email,

@@ -19,8 +19,8 @@ def signup(
 ) -> Volunteer:
     data = payloads.volunteer(
         f"v{n}@example.com", skills, name=f"Volunteer {n}", hometown=("Richmond", state), current=("Denver", "CO"),
-        hours=hours, weeks=weeks, **extra,
-    )  # fmt: skip
+        hours=hours, weeks=weeks,
+    ) | extra  # fmt: skip
     volunteer, _ = sign_up(main_store(), VolunteerSignup.model_validate(data), now=utcnow())
     if lead:
         volunteer = set_lead_trained(main_store(), now=utcnow(), volunteer_id=volunteer.volunteer_id)

@@ -19,7 +19,7 @@ PHONE = "+18045550199"
 
 
 def person(n: int, skills: list[str], **extra: object) -> dict:
-    return payloads.volunteer(f"notify.{n}@example.com", skills, name=f"Notify Person {n}", **extra)
+    return payloads.volunteer(f"notify.{n}@example.com", skills, name=f"Notify Person {n}") | extra
 
 
 def texts_to(api, number: str) -> list[str]:
