@@ -1,17 +1,31 @@
 # Two commands set everything up on a fresh machine: `make demo` and `make test`.
-# Both create .venv and install the project (with its local runtime and test tools) into it.
+# Both create .venv and install the project (with its local runtime and test tools) into it, at exactly the
+# versions in uv.lock (with hashes): the same set the tests, CI and every Lambda package (infra/packaging.py) use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv resolves and installs from the lock; it lives beside the venv (not in it: `uv sync` removes what the lock
+# does not name). Upgrade deliberately: a newer uv may rewrite uv.lock's format.
+UV_VERSION := 0.13.8
+UV_HOME := $(VENV)-uv
+UV := $(UV_HOME)/bin/uv
+LOCK_STALE := uv.lock does not match pyproject.toml (a dependency was added, removed or re-ranged): run 'make lock' and commit uv.lock
 
-.PHONY: demo test up lint format unit e2e clean package synth deploy chromium chaos
+.PHONY: demo test up lint lockcheck lock format unit e2e clean package synth deploy chromium chaos
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --quiet --locked --extra dev --python $(PYTHON) || { echo "$(LOCK_STALE)" >&2; exit 1; }
 	touch $(STAMP)
+
+lock: $(UV)  ## regenerate uv.lock from pyproject.toml (keeps locked versions that still fit; `make lock UPGRADE=1` takes the newest)
+	$(UV) lock $(if $(UPGRADE),--upgrade)
+
+lockcheck: $(UV)  ## fail when uv.lock and pyproject.toml disagree
+	@$(UV) lock --check --quiet || { echo "$(LOCK_STALE)" >&2; exit 1; }
 
 demo: $(STAMP)  ## run the whole program end to end on the embedded AWS emulator
 	$(BIN)/tfc demo
@@ -19,7 +33,7 @@ demo: $(STAMP)  ## run the whole program end to end on the embedded AWS emulator
 up: $(STAMP)  ## start the system locally (API on http://127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/tfc up
 
-test: $(STAMP) chromium  ## lint, then every test
+test: lockcheck $(STAMP) chromium  ## lock check and lint, then every test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -36,7 +50,7 @@ unit: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -q -m e2e
 
-lint: $(STAMP)
+lint: lockcheck $(STAMP)
 	$(BIN)/ruff check .
 
 SEED ?= 7
@@ -65,4 +79,4 @@ deploy: $(STAMP)  ## deploy STAGE with real AWS credentials (never in CI); see i
 		--require-approval broadening $(CDK_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .tfc build infra/cdk.out
+	rm -rf $(VENV) $(UV_HOME) .pytest_cache .ruff_cache .tfc build infra/cdk.out

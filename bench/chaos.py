@@ -22,7 +22,8 @@ checked on the same invariants:
   projects with their status and filled seats, the volunteers, the seats held), except who sits
   in which seat, which depends on timing with or without faults.
 
-Targets (issue 20), in `targets`, each with `met`; the command exits 1 when one is missed:
+Targets (work through faults, not only recover after them) in `targets`, each with `met`; the
+command exits 1 when one is missed:
 - `keeps_working_under_faults`: while the full mix is on, the faulty run staffs at least 80% of
   what the clean run had staffed after the same time (both timed from the last approval), every
   invariant holds, and at most 1 dead letter per 1,000 messages before any redrive;
@@ -48,7 +49,7 @@ from tfc.local.consumers import Trace
 from tfc.local.faults import FaultPlan, exempt_this_thread
 from tfc.local.runtime import REGION, STAGE, LocalRuntime, RuntimeOptions
 
-# Targets of issue 20 (see the module docstring).
+# Working-through-faults targets (see the module docstring).
 MIN_STAFFED_SHARE = 0.8
 MAX_DEAD_LETTERS_PER_1000 = 1.0
 SERVICE_LOGGERS = ("intake", "matching", "notify", "scoring")
@@ -76,7 +77,7 @@ def default_plan(seed: int, scale: float = 1.0, http: bool = True, exhausted: bo
     """The full mix; `scale` multiplies every rate (2 for the quick version in `make test`).
     The 2% of refused calls are throttling refusals that botocore's retries see, as AWS's would;
     with `exhausted` they fail the call outright instead, as if every retry had already failed (the
-    plan before issue 20, kept to measure the difference)."""
+    plan before the working-through-faults targets, kept to measure the difference)."""
     return FaultPlan(
         seed=seed,
         retried_error_rate=0.10 * scale,
@@ -458,7 +459,7 @@ def _plan_summary(plan: FaultPlan) -> dict[str, Any]:
 
 
 def targets(reports: dict[str, RunReport]) -> dict[str, dict[str, Any]]:
-    """Issue 20's targets, measured on the runs' reports (see the module docstring)."""
+    """The working-through-faults targets, measured on the runs' reports (see the module docstring)."""
     found: dict[str, dict[str, Any]] = {}
     faulty, clean, steady = reports.get("faulty"), reports.get("clean"), reports.get("steady")
     if faulty is not None:
@@ -502,7 +503,8 @@ def run(
     exhausted: bool = False,
 ) -> dict[str, Any]:
     """The clean run (unless `clean` is off), the faulty run, and the steady run (unless `steady`
-    is off). `exhausted`: refused calls fail outright, as before issue 20 (to measure the change)."""
+    is off). `exhausted`: refused calls fail outright, as before the working-through-faults targets
+    (to measure the change)."""
     plan = default_plan(options.seed, scale, http=options.http_faults, exhausted=exhausted)
     low = steady_plan(options.seed, scale, http=options.http_faults)
     reports: dict[str, RunReport] = {}

@@ -32,23 +32,20 @@ def stage() -> Iterator[boto3.session.Session]:
     os.environ.update(_ENV)
     from tfc.local.emulator import harden_moto
     from tfc.local.provision import provision
-    from tfc.local.runtime import _reset_caches
+    from shared import caches
 
     harden_moto()
     try:
         with mock_aws():
-            _reset_caches()
-            from services.matching.staffing import POOLS
+            caches.reset()  # every process-wide cache, the candidate pools included
             from shared.settings import get_settings
 
-            POOLS.clear()
             session = boto3.session.Session(region_name="us-east-1")
             settings = get_settings()
             provision(session, STAGE, sender=settings.sender, reply_domain=settings.reply_domain,
                       parameters={"ops-api-key": "bench-ops-key-0123456789", "reply-token-key": "b" * 40})  # fmt: skip
             yield session
-            _reset_caches()
-            POOLS.clear()
+            caches.reset()
     finally:
         for key, value in saved.items():
             if value is None:

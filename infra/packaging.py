@@ -1,14 +1,14 @@
 """Build every function's deployment package as Lambda receives it, and the layers.
 
 A function's zip holds its service (services/<service>/), shared/, and the project's runtime
-dependencies built for Lambda (manylinux x86_64 wheels for CPython 3.11, pinned to the versions
-installed in this environment, so what runs in AWS is what the tests ran). Two things live in
+dependencies built for Lambda (manylinux x86_64 wheels for CPython 3.11, at the versions and hashes
+in uv.lock, the lock the tests' venv is installed from: what runs in AWS is what the tests ran). Two things live in
 layers instead: the AWS SDK (boto3: one pinned version rather than whatever the runtime carries)
 and numpy (only for the functions whose code imports it). chalice's runtime is two pure-Python
 modules, vendored into the HTTP function only, as `chalice package` does.
 
-Needs the package index the first time (pip); the result is cached under build/lambda/ keyed by
-the pinned requirements, so later builds (and `make synth`) are offline.
+Needs the package index the first time (pip, hash-checking mode); the result is cached under
+build/lambda/ keyed by the locked requirements, so later builds (and `make synth`) are offline.
 """
 
 from __future__ import annotations
@@ -16,21 +16,19 @@ from __future__ import annotations
 import ast
 import csv
 import hashlib
-import importlib.metadata
+import importlib
 import json
-import re
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from infra.lock import LAMBDA_ENV, Lock
 from infra.stack import Packages
 from shared.resources import RESOURCES, Function, Resources
 
@@ -50,47 +48,28 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SKIP_DIRS = {"__pycache__", "bin", "tests", "test"}
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~\[;\s]", requirement, maxsplit=1)[0].strip().lower()
-
-
-def _pinned(name: str) -> str:
-    return f"{name}=={importlib.metadata.version(name)}"
-
-
-def _at_most(name: str) -> str:
-    """The newest version with a wheel for Lambda's platform, no newer than the one tested here.
-    (numpy 2.3+ ships only manylinux_2_28 wheels, which Amazon Linux 2's glibc cannot load.)"""
-    return f"{name}<={importlib.metadata.version(name)}"
-
-
-def core_requirements(root: Path = ROOT) -> list[str]:
-    """pyproject's runtime dependencies, minus what layers or vendoring provide, pinned."""
-    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+def core_requirements(lock: Lock) -> list[str]:
+    """The project's runtime dependencies with what they need, minus what layers or vendoring provide,
+    hash-pinned from the lock."""
     in_layers = {n for names in LAYERS.values() for n in names}
-    names = [_name(r) for r in declared]
-    return sorted(_pinned(n) for n in names if n not in in_layers and n not in VENDORED)
-
-
-def _constraints() -> str:
-    """No dependency newer than the one installed (and tested) here; older where Lambda's platform needs it."""
-    pins = {d.metadata["Name"].lower(): d.version for d in importlib.metadata.distributions() if d.metadata["Name"]}
-    return "\n".join(f"{n}<={v}" for n, v in sorted(pins.items())) + "\n"
+    return lock.requirements(n for n in lock.runtime() if n not in in_layers and n not in VENDORED)
 
 
 def _pip_target(requirements: list[str], target: Path) -> Path:
-    """pip install for Lambda's platform into target (cached by the requirement set)."""
+    """pip install exactly these locked, hash-checked distributions for Lambda's platform into target
+    (cached by the requirement set). --no-deps: the lock already closed the set, pip resolves nothing."""
     marker = target / ".complete"
     if marker.exists():
         return target
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    constraints = target.parent / f"{target.name}.constraints.txt"
-    constraints.write_text(_constraints())
+    pinned = target.parent / f"{target.name}.requirements.txt"
+    pinned.write_text("\n".join(requirements) + "\n")
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
-    command += [*PLATFORM, "--only-binary=:all:", "--target", str(target), "-c", str(constraints), *requirements]
-    subprocess.run(command, check=True)  # noqa: S603 (our own interpreter, pinned requirement strings)
+    command += [*PLATFORM, "--only-binary=:all:", "--require-hashes", "--no-deps", "--target", str(target)]
+    command += ["-r", str(pinned)]
+    subprocess.run(command, check=True)  # noqa: S603 (our own interpreter, a requirements file we wrote)
     marker.write_text("\n".join(requirements))
     return target
 
@@ -117,18 +96,6 @@ def layers_for(function: Function, root: Path = ROOT) -> tuple[str, ...]:
     return ("aws-sdk", *sorted(layer for layer, module in LAYER_IMPORTS.items() if module in imported))
 
 
-_LAMBDA_ENV = default_environment() | {
-    "python_version": "3.11",
-    "python_full_version": "3.11.0",
-    "sys_platform": "linux",
-    "platform_system": "Linux",
-    "platform_machine": "x86_64",
-    "implementation_name": "cpython",
-    "platform_python_implementation": "CPython",
-    "extra": "",
-}
-
-
 @dataclass(frozen=True)
 class Distributions:
     """What pip installed into a target directory: each distribution's files, requirements and
@@ -153,7 +120,7 @@ class Distributions:
             for line in meta:
                 if line.startswith("Requires-Dist:"):
                     req = Requirement(line.split(":", 1)[1].strip())
-                    if req.marker is None or req.marker.evaluate(_LAMBDA_ENV):
+                    if req.marker is None or req.marker.evaluate(LAMBDA_ENV):
                         requires[name].add(canonicalize_name(req.name))
             for path in paths:
                 top = path.split("/", 1)[0]
@@ -225,12 +192,13 @@ def _cached_zip(path: Path, files: list[tuple[Path, str]]) -> Path:
 
 def build(resources: Resources = RESOURCES, out: Path = BUILD, root: Path = ROOT) -> Packages:
     out.mkdir(parents=True, exist_ok=True)
-    requirements = core_requirements(root)
+    lock = Lock(root / "uv.lock")
+    requirements = core_requirements(lock)
     deps = _pip_target(requirements, out / f"deps-{_digest(requirements + PLATFORM)}")
     installed = Distributions.read(deps)
     layers: dict[str, Path] = {}
     for name, packages in LAYERS.items():
-        pinned = [_at_most(p) for p in packages]
+        pinned = lock.requirements(packages)
         target = _pip_target(pinned, out / f"layer-{name}-{_digest(pinned + PLATFORM)}")
         layers[name] = _cached_zip(out / f"layer-{name}.zip", _files(target, "python/"))
     functions = {}

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from shared import caches
 from shared.settings import get_settings
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
@@ -64,6 +65,7 @@ def dynamodb_resource() -> Any:
         return _clients["dynamodb-resource"]
 
 
+@caches.register
 def reset_clients() -> None:
     """Drop cached clients (the endpoint or credentials changed)."""
     global _session

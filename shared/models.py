@@ -151,7 +151,7 @@ class Project(Record):
     created_at: datetime
     approved_at: datetime | None = None
     staffed_at: datetime | None = None
-    # Lifecycle (issue 9): the phase is fixed at kickoff; a follow-on phase links to its first.
+    # Project lifecycle: the phase is fixed at kickoff; a follow-on phase links to its first.
     kickoff_at: datetime | None = None
     ends_at: datetime | None = None
     closed_at: datetime | None = None
@@ -192,7 +192,7 @@ class DistrictScore(Record):
     target_score: float
     target_rank: int
     computed_at: datetime
-    # Added by the scoring model (issue 5); defaults keep older items readable.
+    # Added by the scoring model; defaults keep older items readable.
     dem_share_sd: float = 0.0
     p_dem_win_low: float | None = None  # win probability at the statewide environment's 10th percentile
     p_dem_win_high: float | None = None  # ... and at its 90th

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from shared import caches
 from shared.aws import client
 from shared.events import QUEUE_EVENTS, Event, dump, tag_of
 from shared.settings import get_settings
@@ -21,6 +22,7 @@ def queue_url(queue: str) -> str:
         return _urls[name]
 
 
+@caches.register
 def reset_queue_urls() -> None:
     with _lock:
         _urls.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
+from shared import caches
 from shared.aws import client
 from shared.settings import get_settings
 
@@ -39,6 +40,7 @@ def get_secret(name: str) -> str:
     return value
 
 
+@caches.register
 def clear_secret_cache() -> None:
     with _lock:
         _cache.clear()

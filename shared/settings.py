@@ -7,6 +7,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field, ValidationError
 
+from shared import caches
 from shared.resources import parameter_path, physical_name
 
 
@@ -74,6 +75,7 @@ def get_settings() -> Settings:
         raise ConfigError(f"bad configuration: {bad}") from exc
 
 
+@caches.register
 def reset_settings() -> None:
     """Forget cached settings (tests and the local runtime change the environment)."""
     get_settings.cache_clear()

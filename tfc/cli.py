@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from tfc.commands import privacy
+from tfc.commands import options, privacy
 from tfc.commands.bench import bench
 from tfc.commands.dlq import dlq
 from tfc.commands.export import export
@@ -41,8 +41,8 @@ app.add_typer(report, name="report")
 register_lifecycle(projects)  # tfc projects kickoff|complete|cancel|leave|resume
 app.add_typer(export, name="export")
 volunteers.command("import")(import_roster)
-volunteers.command("export")(privacy.export)  # issue 7: a person's data out
-volunteers.command("forget")(privacy.forget)  # issue 7: and erased, opt-outs kept as hashes
+volunteers.command("export")(privacy.export)  # personal data: a person's data out
+volunteers.command("forget")(privacy.forget)  # personal data: and erased, opt-outs kept as hashes
 
 err = Console(stderr=True)
 out = Console()
@@ -98,15 +98,13 @@ def up(
 
 @app.command()
 def demo(
-    volunteers_count: Annotated[int, typer.Option("--volunteers", min=10)] = 3000,
-    campaigns_count: Annotated[int, typer.Option("--campaigns", min=1)] = 50,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic pool, requests and answers")] = 7,
+    volunteers_count: options.Volunteers = 3000,
+    campaigns_count: options.Campaigns = 50,
+    seed: options.Seed = 7,
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 1200.0,
-    invitation_ttl: Annotated[
-        int, typer.Option(help="Seconds an invitation stays open (compressed time)", min=10)
-    ] = 180,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    invitation_ttl: options.InvitationTtl = 180,
+    as_json: options.Json = False,
 ) -> None:
     """Run the program end to end on the embedded emulator and report what happened."""
     _log_level("WARNING")

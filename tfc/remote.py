@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from shared import caches
 from tfc import retrying
 from tfc.local.runtime import STATE_FILE
 
@@ -41,8 +42,6 @@ def _state(path: Path = STATE_FILE) -> dict[str, Any]:
 def point_at_local_runtime(extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Make this process's AWS clients talk to the running `tfc up` emulator (for commands that
     call a handler or read the table in-process, as the runtime's own scheduler does)."""
-    from tfc.local.runtime import _reset_caches
-
     state = _state()
     os.environ.update(
         {
@@ -57,7 +56,7 @@ def point_at_local_runtime(extra: dict[str, str] | None = None) -> dict[str, Any
         }
         | (extra or {})
     )
-    _reset_caches()
+    caches.reset()
     return state
 
 

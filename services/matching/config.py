@@ -8,6 +8,7 @@ from functools import cache
 from pydantic import BaseModel, Field, ValidationError
 
 from services.matching.domain.pool import Rules
+from shared import caches
 from shared.settings import ConfigError, Settings
 
 
@@ -50,3 +51,6 @@ def matching_config() -> MatchingConfig:
     except ValidationError as exc:
         bad = ", ".join(f"{_ENV.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"bad matching configuration: {bad}") from exc
+
+
+caches.register(matching_config.cache_clear)

@@ -22,6 +22,7 @@ from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
 from services.matching.domain.chosen import seat_for
 from services.matching.domain.lifecycle import after_refill
 from services.matching.wave import Wave, WaveResult
+from shared import caches
 from shared.events import (
     AnswerOutcomeV1,
     Event,
@@ -70,6 +71,7 @@ class PoolCache:
 
 
 POOLS = PoolCache()
+caches.register(POOLS.clear)
 
 
 class Staffing:

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 from services.notify.adapters.email import send_email
 from services.notify.adapters.sms import sms_sender
 from services.notify.ratelimit import Throttled, TokenBucket, call_throttled, email_rate
+from shared import caches
 from shared.aws import client
 from shared.observability import get_logger
 from shared.settings import get_settings
@@ -119,6 +120,7 @@ def _get() -> Callable[..., dict[str, Any]]:
         return _deliver
 
 
+@caches.register
 def reset() -> None:
     """Forget both idempotent wrappers (and their clients): the endpoint or stage changed."""
     global _deliver, _once, _bucket

@@ -1,4 +1,4 @@
-"""Outgoing webhooks (issue 9): Slack-compatible incoming-webhook posts announcing kickoffs and
+"""Outgoing webhooks of the project lifecycle: Slack-compatible incoming-webhook posts announcing kickoffs and
 completions. Best-effort by design: a failing or slow webhook is logged and never fails the
 batch, so the emails around it always go out.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from shared import caches
 from shared.storage.store import AcceptOutcome, Conflict, DuplicateRequest, InviteOutcome, Store
 
 __all__ = ["AcceptOutcome", "Conflict", "DuplicateRequest", "InviteOutcome", "Store", "main_store", "reset_store"]
@@ -17,5 +18,6 @@ def main_store() -> Store:
     return Store(dynamodb_resource().Table(get_settings().table("main")))
 
 
+@caches.register
 def reset_store() -> None:
     main_store.cache_clear()

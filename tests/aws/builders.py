@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
 from typing import Any
 
 from services.intake.domain.requests import CampaignRequest, VolunteerSignup
@@ -12,20 +11,16 @@ from shared.models import Project, Volunteer, utcnow
 from shared.publisher import publish
 from shared.storage import InviteOutcome, main_store
 from shared.storage.waves import WaveStore
+from tests import payloads
 
 
 def signup(
     n: int, skills: list[str], *, lead: bool = False, state: str = "VA", hours: int = 6, weeks: int = 10, **extra: Any
 ) -> Volunteer:
-    data = {
-        "name": f"Volunteer {n}",
-        "email": f"v{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Richmond", "state": state},
-        "current_location": {"city": "Denver", "state": "CO"},
-        "hours_per_week": hours,
-        "weeks_available": weeks,
-    } | extra
+    data = payloads.volunteer(
+        f"v{n}@example.com", skills, name=f"Volunteer {n}", hometown=("Richmond", state), current=("Denver", "CO"),
+        hours=hours, weeks=weeks,
+    ) | extra  # fmt: skip
     volunteer, _ = sign_up(main_store(), VolunteerSignup.model_validate(data), now=utcnow())
     if lead:
         volunteer = set_lead_trained(main_store(), now=utcnow(), volunteer_id=volunteer.volunteer_id)
@@ -33,16 +28,7 @@ def signup(
 
 
 def campaign_request(needs: list[str] | None = None, **changes: Any) -> CampaignRequest:
-    data = {
-        "candidate_name": "Jo Park",
-        "office": "House of Delegates",
-        "chamber": "lower",
-        "state": "VA",
-        "district": "7",
-        "election_date": (date.today() + timedelta(days=300)).isoformat(),
-        "contact": {"name": "Sam Lee", "email": "sam@jopark.example.org"},
-        "needs": needs or ["website_refresh"],
-    } | changes
+    data = payloads.campaign("Jo Park", "VA", "7", needs or ["website_refresh"]) | changes
     return CampaignRequest.model_validate(data)
 
 

@@ -37,18 +37,16 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    from shared import caches
     from tfc.local.emulator import harden_moto
     from tfc.local.provision import provision
-    from tfc.local.runtime import _reset_caches
 
     harden_moto()
     with mock_aws():
-        _reset_caches()
-        from services.matching.staffing import POOLS
+        caches.reset()
         from shared import aws as shared_aws
         from shared.settings import get_settings
 
-        POOLS.clear()
         session = boto3.session.Session(region_name="us-east-1")
         settings = get_settings()
         provision(
@@ -60,8 +58,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.session.Session]:
         )
         shared_aws._get_session().events.register("before-call.dynamodb.Scan", _forbid_scan)
         yield session
-        _reset_caches()
-        POOLS.clear()
+        caches.reset()
 
 
 def sqs_event(bodies: list[str], queue: str = "q") -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared import caches
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -88,6 +89,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     capture.__exit__()
     os.environ.clear()
     os.environ.update(saved)
+    caches.reset()  # nothing may keep pointing at the stopped runtime's emulator
     assert capture.lines, "no log line was captured: the capture is broken"
     leaks = capture.personal_data()
     assert not leaks, f"{len(leaks)} log lines hold personal data, e.g. {leaks[:3]}"
@@ -97,6 +99,14 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
 def api(runtime: LocalRuntime) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=runtime.url, timeout=30) as client:
         yield client
+
+
+def drained(runtime: LocalRuntime, *queues: str) -> bool:
+    """No message on these queues is waiting or in flight: everything sent to them so far was handled
+    and deleted (a handler publishes downstream before its record is deleted, so draining a chain's
+    queues in order means the whole chain ran). Negative checks wait for this instead of sleeping."""
+    depths = runtime.queue_depths()
+    return all(depths[q] == 0 for q in queues)
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 90.0, interval: float = 0.2) -> Any:

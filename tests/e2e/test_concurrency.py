@@ -6,16 +6,16 @@ team or past their project limit, no staffed team without its lead, and every re
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
 
 import pytest
 
 from bench.chaos import check_invariants
+from tests import payloads
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 
-ELECTION = (date.today() + timedelta(days=300)).isoformat()
+ELECTION = payloads.election_date()
 NAMES = ("Race Alpha", "Race Bravo")
 
 
@@ -38,30 +38,18 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
     volunteers = {}
     for n in range(10):
         skills = ["project_management"] if n < 2 else ["web_analytics", "data_analysis"]
-        data = {
-            "name": f"Racer {n}",
-            "email": f"racer.{n}@example.com",
-            "skills": skills,
-            "hometown": {"city": "Madison", "state": "WI"},
-            "current_location": {"city": "Madison", "state": "WI"},
-            "hours_per_week": 8,
-            "weeks_available": 12,
-        }
+        data = payloads.volunteer(
+            f"racer.{n}@example.com", skills, name=f"Racer {n}", current=("Madison", "WI"), hours=8
+        )
         volunteers[data["email"]] = api.post("/volunteers", json=data).json()["volunteer_id"]
         if n < 2:
             assert api.post(f"/volunteers/{volunteers[data['email']]}/lead-trained", headers=ops).status_code == 200
     campaigns: dict[str, list[str]] = {}
     for district, name in zip(("61", "62"), NAMES, strict=True):
-        body = {
-            "candidate_name": name,
-            "office": "State Assembly",
-            "chamber": "lower",
-            "state": "WI",
-            "district": district,
-            "election_date": ELECTION,
-            "contact": {"name": "Lee Ray", "email": "lee@race.example.org"},
-            "needs": ["analytics_setup"],
-        }
+        contact = ("Lee Ray", "lee@race.example.org")
+        body = payloads.campaign(
+            name, "WI", district, ["analytics_setup"], office="State Assembly", contact=contact, election=ELECTION
+        )
         created = api.post("/campaigns", json=body).json()
         campaigns[created["campaign_id"]] = created["project_ids"]
     projects = [p for ids in campaigns.values() for p in ids]

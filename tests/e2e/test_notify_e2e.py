@@ -5,29 +5,21 @@ and the one-click unsubscribe link in the invitation works (a GET changes nothin
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests import payloads
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 
-ELECTION = (date.today() + timedelta(days=300)).isoformat()
+ELECTION = payloads.election_date()
 PHONE = "+18045550199"
 
 
 def person(n: int, skills: list[str], **extra: object) -> dict:
-    return {
-        "name": f"Notify Person {n}",
-        "email": f"notify.{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Madison", "state": "WI"},
-        "current_location": {"city": "Austin", "state": "TX"},
-        "hours_per_week": 6,
-        "weeks_available": 12,
-    } | extra
+    return payloads.volunteer(f"notify.{n}@example.com", skills, name=f"Notify Person {n}") | extra
 
 
 def texts_to(api, number: str) -> list[str]:
@@ -44,16 +36,10 @@ def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
         assert response.status_code == 201, response.text
         ids[data["email"]] = response.json()["volunteer_id"]
     assert api.post(f"/volunteers/{ids[lead['email']]}/lead-trained", headers=ops).status_code == 200
-    request = {
-        "candidate_name": "Rae Moss",
-        "office": "State Assembly",
-        "chamber": "lower",
-        "state": "WI",
-        "district": "31",
-        "election_date": ELECTION,
-        "contact": {"name": "Kim Moss", "email": "kim@raemoss.example.org"},
-        "needs": ["analytics_setup"],
-    }
+    contact = ("Kim Moss", "kim@raemoss.example.org")
+    request = payloads.campaign(
+        "Rae Moss", "WI", "31", ["analytics_setup"], office="State Assembly", contact=contact, election=ELECTION
+    )
     created = api.post("/campaigns", json=request).json()
     assert api.post(f"/projects/{created['project_ids'][0]}/approve", headers=ops).status_code == 200
 

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, timedelta
 
 import pytest
 
+from tests import payloads
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 
-ELECTION = (date.today() + timedelta(days=300)).isoformat()
+ELECTION = payloads.election_date()
 
 
 def volunteer(n: int, skills: list[str]) -> dict:
-    return {
-        "name": f"E2E Person {n}",
-        "email": f"e2e.{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Norfolk", "state": "VA"},
-        "current_location": {"city": "Austin", "state": "TX"},
-        "hours_per_week": 6,
-        "weeks_available": 12,
-    }
+    return payloads.volunteer(f"e2e.{n}@example.com", skills, name=f"E2E Person {n}", hometown=("Norfolk", "VA"))
 
 
 def test_request_to_staffed_team_over_http(api, runtime):
@@ -46,16 +38,8 @@ def test_request_to_staffed_team_over_http(api, runtime):
     for n in (4, 5):
         assert api.post(f"/volunteers/{people[f'e2e.{n}@example.com']}/lead-trained", headers=ops).status_code == 200
 
-    request = {
-        "candidate_name": "Dana Cruz",
-        "office": "House of Delegates",
-        "chamber": "lower",
-        "state": "VA",
-        "district": "HD-12",
-        "election_date": ELECTION,
-        "contact": {"name": "Lee Cruz", "email": "lee@danacruz.example.org"},
-        "needs": ["website_refresh"],
-    }
+    contact = ("Lee Cruz", "lee@danacruz.example.org")
+    request = payloads.campaign("Dana Cruz", "VA", "HD-12", ["website_refresh"], contact=contact, election=ELECTION)
     created = api.post("/campaigns", json=request)
     assert created.status_code == 201, created.text
     campaign_id, (project_id,) = created.json()["campaign_id"], created.json()["project_ids"]
@@ -137,16 +121,10 @@ def test_a_poison_message_goes_to_the_dead_letter_queue(runtime):
 
 
 def test_cli_approves_through_the_running_system(api, runtime):
-    request = {
-        "candidate_name": "Ira Bell",
-        "office": "State Senate",
-        "chamber": "upper",
-        "state": "VA",
-        "district": "21",
-        "election_date": ELECTION,
-        "contact": {"name": "Ira", "email": "ira@bell.example.org"},
-        "needs": ["analytics_setup"],
-    }
+    request = payloads.campaign(
+        "Ira Bell", "VA", "21", ["analytics_setup"], office="State Senate", chamber="upper",
+        contact=("Ira", "ira@bell.example.org"), election=ELECTION,
+    )  # fmt: skip
     body = api.post("/campaigns", json=request).json()
     result = subprocess.run(
         [

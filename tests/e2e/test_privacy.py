@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import pytest
 
+from tests import payloads
+
 pytestmark = pytest.mark.e2e
 
-PERSON = {
-    "name": "Forget Me",
-    "email": "forget.me@example.com",
-    "phone": "804-555-0142",
-    "sms_consent": True,
-    "skills": ["web_analytics"],
-    "hometown": {"city": "Madison", "state": "WI"},
-    "current_location": {"city": "Austin", "state": "TX"},
-    "hours_per_week": 5,
-    "weeks_available": 10,
-}
+PERSON = payloads.volunteer(
+    "forget.me@example.com",
+    ["web_analytics"],
+    name="Forget Me",
+    hours=5,
+    weeks=10,
+    phone="804-555-0142",
+    sms_consent=True,
+)
 
 
 def test_export_then_forget_erases_everywhere_and_keeps_opt_outs(api, runtime):

@@ -6,11 +6,12 @@ staffed by replies, kicked off by staff, a weekly check-in answered by reply thr
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from shared.models import CLOCK_OFFSET_VAR
+from tests import payloads
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -20,15 +21,9 @@ CONTACT = "team@rosalifecycle.example.org"
 
 
 def person(n: int, skills: list[str]) -> dict:
-    return {
-        "name": f"Lifecycle Person {n}",
-        "email": f"lc.{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Norfolk", "state": "VA"},
-        "current_location": {"city": "Austin", "state": "TX"},
-        "hours_per_week": 8,
-        "weeks_available": 12,
-    }
+    return payloads.volunteer(
+        f"lc.{n}@example.com", skills, name=f"Lifecycle Person {n}", hometown=("Norfolk", "VA"), hours=8
+    )
 
 
 def test_request_to_done_with_a_simulated_clock(api, runtime):
@@ -39,16 +34,7 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
         assert response.status_code == 201, response.text
         ids[f"lc.{n}@example.com"] = response.json()["volunteer_id"]
     assert api.post(f"/volunteers/{ids['lc.0@example.com']}/lead-trained", headers=ops).status_code == 200
-    request = {
-        "candidate_name": CANDIDATE,
-        "office": "House of Delegates",
-        "chamber": "lower",
-        "state": "VA",
-        "district": "HD-88",
-        "election_date": (date.today() + timedelta(days=300)).isoformat(),
-        "contact": {"name": "Rosa's manager", "email": CONTACT},
-        "needs": ["website_refresh"],
-    }
+    request = payloads.campaign(CANDIDATE, "VA", "HD-88", ["website_refresh"], contact=("Rosa's manager", CONTACT))
     created = api.post("/campaigns", json=request).json()
     campaign_id, (project_id,) = created["campaign_id"], created["project_ids"]
     assert api.post(f"/projects/{project_id}/approve", headers=ops).status_code == 200

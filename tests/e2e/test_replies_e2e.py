@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
 
-from tests.e2e.conftest import wait_for
+from tests import payloads
+from tests.e2e.conftest import drained, wait_for
 from tests.e2e.test_notify_e2e import ELECTION, person
 
 pytestmark = pytest.mark.e2e
@@ -29,16 +29,10 @@ def test_out_of_office_other_address_and_opt_out(api, runtime):
         assert response.status_code == 201, response.text
         ids[data["email"]] = response.json()["volunteer_id"]
     assert api.post(f"/volunteers/{ids[lead['email']]}/lead-trained", headers=ops).status_code == 200
-    request = {
-        "candidate_name": "Tova Lind",
-        "office": "State House",
-        "chamber": "lower",
-        "state": "MN",
-        "district": "3A",
-        "election_date": ELECTION,
-        "contact": {"name": "Per Lind", "email": "per@tovalind.example.org"},
-        "needs": ["analytics_setup"],
-    }
+    contact = ("Per Lind", "per@tovalind.example.org")
+    request = payloads.campaign(
+        "Tova Lind", "MN", "3A", ["analytics_setup"], office="State House", contact=contact, election=ELECTION
+    )
     created = api.post("/campaigns", json=request)
     assert created.status_code == 201, created.text
     campaign_id, project_id = created.json()["campaign_id"], created.json()["project_ids"][0]
@@ -89,7 +83,8 @@ def test_out_of_office_other_address_and_opt_out(api, runtime):
     assert "out of the office" not in queue  # an auto-reply is dropped, never queued
 
     # Nothing applied: no welcome or thanks to either, their invitations still open.
-    time.sleep(2)  # the out-of-office went in first; give its consumer time to (not) act
+    # the out-of-office went in first: wait until it and whatever it caused were handled (not acted on)
+    wait_for(lambda: drained(runtime, "inbound", "matching", "notify"))
     outcomes = [
         m
         for m in api.get("/_local/outbox").json()
@@ -115,7 +110,7 @@ def test_out_of_office_other_address_and_opt_out(api, runtime):
         ]
 
     wait_for(confirmations)
-    time.sleep(2)  # the second opt-out has been consumed by now: it must add nothing
+    wait_for(lambda: drained(runtime, "inbound", "notify"))  # both opt-outs handled: the second added nothing
     assert len(confirmations()) == 1
 
     # ... and the export and the person's data export show it, with its time.

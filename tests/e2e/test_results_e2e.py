@@ -16,6 +16,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests import payloads
 from tests.e2e.conftest import wait_for
 from tfc.cli import app
 from tfc.demo.synthetic import election_results
@@ -105,16 +106,10 @@ def test_a_campaign_in_the_11th_district_gets_the_score_of_district_11(
     assert score is not None and score.run_id == scored["run_id"]
     assert main_store().latest_score("NC", "lower", "11th District") is None
 
-    request = {
-        "candidate_name": "Rae Moss",
-        "office": "State House",
-        "chamber": "lower",
-        "state": "NC",
-        "district": "11th District",
-        "election_date": ELECTION,
-        "contact": {"name": "Jo Moss", "email": "jo@raemoss.example.org"},
-        "needs": ["website_refresh"],
-    }
+    contact = ("Jo Moss", "jo@raemoss.example.org")
+    request = payloads.campaign(
+        "Rae Moss", "NC", "11th District", ["website_refresh"], office="State House", contact=contact, election=ELECTION
+    )
     created = api.post("/campaigns", json=request)
     assert created.status_code == 201, created.text
     campaign_id = created.json()["campaign_id"]

@@ -8,40 +8,27 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests import payloads
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 
-ELECTION = (date.today() + timedelta(days=300)).isoformat()
+ELECTION = payloads.election_date()
 
 
 def person(tag: str, n: int, skills: list[str]) -> dict:
-    return {
-        "name": f"Sec Person {n}",
-        "email": f"sec.{tag}.{n}@example.com",
-        "skills": skills,
-        "hometown": {"city": "Madison", "state": "WI"},
-        "current_location": {"city": "Austin", "state": "TX"},
-        "hours_per_week": 6,
-        "weeks_available": 12,
-    }
+    return payloads.volunteer(f"sec.{tag}.{n}@example.com", skills, name=f"Sec Person {n}")
 
 
 def campaign(candidate: str, district: str) -> dict:
-    return {
-        "candidate_name": candidate,
-        "office": "State Assembly",
-        "chamber": "lower",
-        "state": "WI",
-        "district": district,
-        "election_date": ELECTION,
-        "contact": {"name": "Pat Doe", "email": "pat@doe-campaign.example.org"},
-        "needs": ["analytics_setup"],
-    }
+    contact = ("Pat Doe", "pat@doe-campaign.example.org")
+    return payloads.campaign(
+        candidate, "WI", district, ["analytics_setup"], office="State Assembly", contact=contact, election=ELECTION
+    )
 
 
 def snapshot(project_id: str, only: set[str] | None = None) -> tuple:

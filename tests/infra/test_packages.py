@@ -40,3 +40,25 @@ def test_numpy_sits_in_a_layer_only_for_the_code_that_imports_it(packages: Any) 
         assert not any(n.startswith("numpy/") for n in zipfile.ZipFile(path).namelist()), name
     with zipfile.ZipFile(packages.layers["numpy"]) as layer:
         assert "python/numpy/__init__.py" in layer.namelist()
+
+
+def test_every_package_and_layer_carries_the_locked_versions(packages: Any) -> None:
+    """One set of versions: each distribution in a zip is the version uv.lock pins, which is also the
+    version the tests' venv runs (make installs it from the same lock)."""
+    import importlib.metadata
+    import re
+    import zipfile
+
+    from infra.lock import Lock
+
+    lock = Lock()
+    seen: set[str] = set()
+    for name, path in {**packages.functions, **packages.layers}.items():
+        for entry in zipfile.ZipFile(path).namelist():
+            found = re.match(r"(?:python/)?([^/]+)-([^-/]+)\.dist-info/METADATA$", entry)
+            if found:
+                dist, version = found.groups()
+                assert lock.get(dist).version == version, (name, dist, version)
+                assert importlib.metadata.version(dist) == version, (name, dist, "differs from the venv")
+                seen.add(dist.lower())
+    assert {"numpy", "boto3", "pydantic"} <= seen

@@ -73,9 +73,9 @@ def test_auto_replies_are_flagged():
 def test_every_reply_the_demo_and_chaos_players_send_is_read_as_meant():
     """The demo's volunteers (and bench chaos's, which checks every reply was applied) answer with
     these texts above a quote; each must be read as the answer it was sent as."""
-    from tfc.demo.synthetic import _NO_TEXTS, _YES_TEXTS
+    from tfc.demo.synthetic import NO_TEXTS, YES_TEXTS
 
     quote = "\n\nOn 2026-03-03T09:14:00, Tech for Campaigns <team@x.test> wrote:\n> Reply YES to join, NO to pass\n"
-    for expected, texts in (("yes", _YES_TEXTS), ("no", _NO_TEXTS)):
+    for expected, texts in (("yes", YES_TEXTS), ("no", NO_TEXTS)):
         for text in texts:
             assert classify(text + quote)[0] == expected, text

@@ -339,11 +339,11 @@ def _words(line: str) -> set[str]:
 
 
 def test_reply_texts_clear() -> None:
-    for text in synthetic._YES_TEXTS:
+    for text in synthetic.YES_TEXTS:
         line = text.splitlines()[0].lower()
         assert any(m in line for m in YES_MARKERS), text
         assert not _words(line) & {"no", "not", "pass", "can't", "sorry", "unfortunately"}, text
-    for text in synthetic._NO_TEXTS:
+    for text in synthetic.NO_TEXTS:
         line = text.splitlines()[0].lower()
         assert any(m in line for m in NO_MARKERS), text
         assert not _words(line) & {"yes", "sure", "absolutely"}, text
@@ -353,7 +353,7 @@ def test_reply_text_deterministic_and_varied() -> None:
     assert reply_text("yes", "k1") == reply_text("yes", "k1")
     assert len({reply_text("yes", f"k{i}") for i in range(200)}) >= 8
     assert len({reply_text("no", f"k{i}") for i in range(200)}) >= 8
-    assert reply_text("no", "k1") in synthetic._NO_TEXTS
+    assert reply_text("no", "k1") in synthetic.NO_TEXTS
     for answer in ("never", "maybe"):
         with pytest.raises(ValueError):
             reply_text(answer, "k1")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import typer
 
+from tfc.commands import options
+
 bench = typer.Typer(help="Benchmarks: each prints one JSON object.", no_args_is_help=True)
 
 
-# --- scoring (issue 5) ---------------------------------------------------------------------
+# --- scoring ---------------------------------------------------------------------------
 
 
 @bench.command("scoring")
 def bench_scoring(
-    seed: int = 7,
+    seed: options.Seed = 7,
     runs: int = typer.Option(10_000, min=100, help="Simulations per chamber"),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (the only output)"),
+    as_json: options.Json = False,
 ) -> None:
     """Score ~6,700 synthetic districts (both chambers of every state); seconds and peak memory."""
     import json
@@ -29,7 +31,7 @@ def bench_scoring(
 @bench.command("packages")
 def bench_packages(
     repeats: int = typer.Option(3, min=1, help="Fresh interpreters per handler (the median is reported)"),
-    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
+    as_json: options.Json = True,
 ) -> None:
     """Build every function's package and report zipped size and handler import time."""
     import json
@@ -42,9 +44,9 @@ def bench_packages(
 # --- costs (infra issue): call counts per project from a demo run, priced per season -------------
 @bench.command("costs")
 def bench_costs(
-    campaigns: int = typer.Option(20, min=1),
-    volunteers: int = typer.Option(1200, min=10),
-    seed: int = typer.Option(7),
+    campaigns: options.Campaigns = 20,
+    volunteers: options.Volunteers = 1200,
+    seed: options.Seed = 7,
     port: int = typer.Option(0, help="HTTP port of the demo's API (0: any free port)"),
 ) -> None:
     """Count every AWS call of a demo run per project and price a season at 50 and 500 projects."""
@@ -57,7 +59,7 @@ def bench_costs(
     print(json.dumps(run(campaigns, volunteers, seed, port)))
 
 
-# --- notify (issue 4) -------------------------------------------------------------------------
+# --- notify --------------------------------------------------------------------------------
 
 
 @bench.command("replies")
@@ -80,18 +82,18 @@ def bench_emulator(calls: int = typer.Option(300, help="Calls of each kind.")) -
     typer.echo(json.dumps(run(calls)))
 
 
-# --- matching (issue 3) -----------------------------------------------------------------------
+# --- matching ------------------------------------------------------------------------------
 
 
 @bench.command("matching")
 def bench_matching(
-    volunteers: int = typer.Option(15000, min=1, help="Volunteers in the pool"),
+    volunteers: options.Volunteers = 15000,
     projects: int = typer.Option(500, min=1, help="Open projects competing for them"),
-    seed: int = typer.Option(1, help="Seed of the synthetic instance"),
+    seed: options.Seed = 1,
     exact: bool = typer.Option(True, help="Also solve the wave exactly (HiGHS LP; about a minute, 2 GB)"),
     storage_volunteers: int = typer.Option(3000, min=0, help="Pool for the storage-call count (moto)"),
     storage_projects: int = typer.Option(100, min=0, help="Projects for the storage-call count (0: skip)"),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object"),
+    json_out: options.Json = False,
 ) -> None:
     """One full wave: time, memory, objective vs the exact optimum, fairness, storage calls."""
     import json
@@ -104,13 +106,13 @@ def bench_matching(
 
 @bench.command("season")
 def bench_season(
-    volunteers: int = typer.Option(15000, min=1, help="Volunteers in the pool"),
+    volunteers: options.Volunteers = 15000,
     projects: int = typer.Option(500, min=1, help="Projects approved over the season"),
-    seed: int = typer.Option(1, help="Seed of the instance and the answers"),
+    seed: options.Seed = 1,
     yes: float = typer.Option(0.30, min=0.0, max=1.0, help="Share of invitations answered yes"),
     no: float = typer.Option(0.20, min=0.0, max=1.0, help="Share answered no (the rest stay silent)"),
     wave_hours: float = typer.Option(6.0, min=0.05, help="Hours between waves (simulated)"),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object"),
+    json_out: options.Json = False,
 ) -> None:
     """500 projects through waves with a seeded acceptance model: how many get staffed, how fast."""
     import json
@@ -123,13 +125,13 @@ def bench_season(
     typer.echo(json.dumps(result) if json_out else json.dumps(result, indent=2))
 
 
-# --- chaos (issue 7): the demo scenario with and without injected faults, checked on invariants ----
+# --- chaos: the demo scenario with and without injected faults, checked on invariants ----
 @bench.command("chaos")
 def bench_chaos(
-    volunteers: int = typer.Option(400, min=50),
-    campaigns: int = typer.Option(4, min=1),
-    seed: int = typer.Option(7),
-    invitation_ttl: int = typer.Option(30, min=5, help="Seconds an invitation stays open (compressed time)"),
+    volunteers: options.Volunteers = 400,
+    campaigns: options.Campaigns = 4,
+    seed: options.Seed = 7,
+    invitation_ttl: options.InvitationTtl = 30,
     scale: float = typer.Option(1.0, min=0.0, help="Multiplies every fault rate"),
     time_scale: float = typer.Option(
         0.1, min=0.01, max=1.0, help="Compresses every function and visibility timeout by this factor"
@@ -140,14 +142,14 @@ def bench_chaos(
     clean: bool = typer.Option(True, "--clean/--no-clean", help="Also run without faults and compare"),
     steady: bool = typer.Option(True, "--steady/--no-steady", help="Also run the steady low-rate plan, never healed"),
     enforce_targets: bool = typer.Option(
-        True, "--enforce-targets/--report-targets", help="Exit 1 when a target of issue 20 is missed"
+        True, "--enforce-targets/--report-targets", help="Exit 1 when a working-through-faults target is missed"
     ),
     as_on_main: bool = typer.Option(
         False,
         "--as-before-issue-20",
         help="Refused calls fail outright, 2 s visibility for every queue, no faults at the API (to compare)",
     ),
-    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
+    as_json: options.Json = True,
 ) -> None:
     """Seeded fault injection through the local runtime; exits 1 when an invariant is broken or a
     target is missed (at least 80% of the clean run's staffing while faults are on, at most 1 dead
@@ -181,16 +183,16 @@ def bench_chaos(
     raise typer.Exit(0 if result["ok"] and not missed else 1)
 
 
-# --- pipeline (issue 7): campaigns and volunteers through the whole local runtime ------------------
+# --- pipeline: campaigns and volunteers through the whole local runtime ------------------
 @bench.command("pipeline")
 def bench_pipeline(
-    campaigns: int = typer.Option(500, min=1),
-    volunteers: int = typer.Option(15000, min=50),
-    seed: int = typer.Option(7),
-    invitation_ttl: int = typer.Option(60, min=5, help="Seconds an invitation stays open (compressed time)"),
+    campaigns: options.Campaigns = 500,
+    volunteers: options.Volunteers = 15000,
+    seed: options.Seed = 7,
+    invitation_ttl: options.InvitationTtl = 60,
     settle: float = typer.Option(120.0, min=5.0, help="Stop after this long without a newly staffed project"),
     timeout: float = typer.Option(1800.0, min=30.0),
-    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object"),
+    as_json: options.Json = True,
 ) -> None:
     """Throughput, approval-to-first-invitation p50/p95, AWS calls per staffed project, zero lost."""
     import json

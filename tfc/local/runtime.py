@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from shared import caches
 from shared.resources import RESOURCES, Function
 from tfc.local import faults
 from tfc.local.consumers import SqsPoller, Ticker, Trace
@@ -77,22 +78,6 @@ def _install_backoff_clock(clock: _CompressedSleep | None) -> None:
     import botocore.endpoint
 
     botocore.endpoint.time = clock or time  # type: ignore[assignment]
-
-
-def _reset_caches() -> None:
-    from services.notify import delivery
-    from shared.aws import reset_clients
-    from shared.publisher import reset_queue_urls
-    from shared.secrets import clear_secret_cache
-    from shared.settings import reset_settings
-    from shared.storage import reset_store
-
-    reset_settings()
-    reset_clients()
-    reset_store()
-    reset_queue_urls()
-    clear_secret_cache()
-    delivery.reset()
 
 
 class LocalRuntime:
@@ -169,7 +154,7 @@ class LocalRuntime:
         if self.options.invitation_ttl_seconds:
             env["TFC_INVITATION_TTL_SECONDS"] = str(self.options.invitation_ttl_seconds)
         os.environ.update(env | self.options.env)
-        _reset_caches()
+        caches.reset()  # every cache made from the previous environment
 
     @staticmethod
     def _settings() -> Any:

@@ -1,4 +1,4 @@
-"""Lifecycle emails (issue 9): kickoff, weekly check-in, phase-end requests, thank-you, leaving.
+"""Project lifecycle emails: kickoff, weekly check-in, phase-end requests, thank-you, leaving.
 
 Templates in ../templates, rendered like every other message (messages.render)."""
 
