@@ -127,8 +127,8 @@ def _install(counters: Counters) -> list[tuple[Any, str, Any]]:
 
     original_invoke = consumers.invoke
     original_app = chalice.app.Chalice.__call__
-    botocore.client.BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
-    consumers.invoke = attributed(lambda function, *_: function.name, original_invoke)  # type: ignore[assignment]
+    botocore.client.BaseClient._make_api_call = make_api_call
+    consumers.invoke = attributed(lambda function, *_: function.name, original_invoke)
     chalice.app.Chalice.__call__ = attributed(_api_or_local, original_app)  # type: ignore[method-assign]
     undo += [
         (botocore.client.BaseClient, "_make_api_call", original_call),

@@ -30,9 +30,9 @@ def stage() -> Iterator[boto3.session.Session]:
     for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         os.environ.pop(key, None)
     os.environ.update(_ENV)
+    from shared import caches
     from tfc.local.emulator import harden_moto
     from tfc.local.provision import provision
-    from shared import caches
 
     harden_moto()
     try:

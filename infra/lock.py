@@ -23,7 +23,7 @@ LOCK = ROOT / "uv.lock"
 PROJECT = "tfc"
 
 # Lambda's python3.11 runtime, as PEP 508 environment markers see it (x86_64, Amazon Linux 2).
-LAMBDA_ENV = default_environment() | {
+LAMBDA_ENV: dict[str, str] = {k: str(v) for k, v in default_environment().items()} | {
     "python_version": "3.11",
     "python_full_version": "3.11.0",
     "sys_platform": "linux",

@@ -49,7 +49,7 @@ APIGW_LOGS = (
 
 
 def _s(rule: str, reason: str, applies_to: list[str | RegexAppliesTo] | None = None) -> NagPackSuppression:
-    return NagPackSuppression(id=rule, reason=reason, applies_to=applies_to)  # type: ignore[arg-type]
+    return NagPackSuppression(id=rule, reason=reason, applies_to=applies_to)
 
 
 def suppress(stack: Stack) -> None:

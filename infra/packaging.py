@@ -197,8 +197,8 @@ def build(resources: Resources = RESOURCES, out: Path = BUILD, root: Path = ROOT
     deps = _pip_target(requirements, out / f"deps-{_digest(requirements + PLATFORM)}")
     installed = Distributions.read(deps)
     layers: dict[str, Path] = {}
-    for name, packages in LAYERS.items():
-        pinned = lock.requirements(packages)
+    for name, layer_packages in LAYERS.items():
+        pinned = lock.requirements(layer_packages)
         target = _pip_target(pinned, out / f"layer-{name}-{_digest(pinned + PLATFORM)}")
         layers[name] = _cached_zip(out / f"layer-{name}.zip", _files(target, "python/"))
     functions = {}

@@ -75,9 +75,10 @@ def consume(event: dict[str, Any], context: Any, *, queue: str, logger: Logger, 
             _log_failure(logger, record, exc)
             raise
 
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=record_handler, processor=BatchProcessor(event_type=EventType.SQS), context=context
     )
+    return dict(response)  # {"batchItemFailures": [{"itemIdentifier": message id}, ...]}
 
 
 def consume_raw(
@@ -93,6 +94,7 @@ def consume_raw(
                 _log_failure(logger, record, exc)
                 raise
 
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=record_handler, processor=BatchProcessor(event_type=EventType.SQS), context=context
     )
+    return dict(response)  # {"batchItemFailures": [{"itemIdentifier": message id}, ...]}

@@ -190,7 +190,7 @@ def show_campaign(campaign_id: str, api: ApiOpt = None, ops_key: KeyOpt = None) 
         print(json.dumps(_call(lambda: check(client.get(f"/campaigns/{campaign_id}"))), indent=2))
 
 
-def _call(fn):  # type: ignore[no-untyped-def]
+def _call(fn):
     from tfc.remote import NotRunning
 
     try:

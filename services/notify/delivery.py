@@ -59,7 +59,7 @@ def _send(delivery: dict[str, Any]) -> dict[str, Any]:
         if delivery["channel"] == "email":
             message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
             _rate().acquire()
-            return {"message_id": call_throttled(send_email, message)}  # type: ignore[arg-type]
+            return {"message_id": call_throttled(send_email, message)}
         sender = sms_sender()
         return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
     except (ClientError, Throttled, EndpointConnectionError, ConnectTimeoutError):

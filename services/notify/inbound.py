@@ -180,8 +180,8 @@ class Inbox:
                 InvitationAnsweredV1(
                     correlation_id=cid,
                     invitation_id=invitation.invitation_id,
-                    answer=intent,  # type: ignore[arg-type]
-                    channel=channel,  # type: ignore[arg-type]
+                    answer=intent,
+                    channel=channel,
                 )
             ],
         )
@@ -193,7 +193,7 @@ class Inbox:
             correlation_id=cid,
             invitation_id=invitation.invitation_id,
             project_id=invitation.project_id,
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
         )
 
     # --- sms --------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def apply_thread_reply(store: Store, publish: Publish, log: Logger, tid: str, re
         event = ResultReportedV1(
             correlation_id=cid,
             project_id=thread.project_id,
-            kind=thread.purpose,  # type: ignore[arg-type]
+            kind=thread.purpose,
             text=text,
         )
     publish("matching", [event])

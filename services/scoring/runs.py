@@ -122,7 +122,7 @@ def score_files(request: ScoringRequest, files: dict[str, bytes | str] | ReadFil
     scores = [
         DistrictScore(
             state=p.state,
-            chamber=p.chamber,  # type: ignore[arg-type]
+            chamber=p.chamber,
             district=p.district,
             run_id=request.run_id,
             year=p.year,

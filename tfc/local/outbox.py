@@ -23,13 +23,13 @@ def _stamp(entry: dict[str, Any]) -> None:
         _journal.append(entry)
 
 
-class _RecordingMail(list):  # type: ignore[type-arg]
+class _RecordingMail(list):
     def append(self, message: Any) -> None:
         super().append(message)
         _stamp({"channel": "email", "raw": getattr(message, "raw_data", None), "message": message})
 
 
-class _RecordingSms(OrderedDict):  # type: ignore[type-arg]
+class _RecordingSms(OrderedDict):
     origination = ""
 
     def __setitem__(self, key: str, value: tuple[str, str]) -> None:

@@ -77,7 +77,7 @@ class _CompressedSleep:
 def _install_backoff_clock(clock: _CompressedSleep | None) -> None:
     import botocore.endpoint
 
-    botocore.endpoint.time = clock or time  # type: ignore[assignment]
+    botocore.endpoint.time = clock or time
 
 
 class LocalRuntime:

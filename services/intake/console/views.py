@@ -58,7 +58,7 @@ class Pipeline:
 
 def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
     projects = all_projects(store)
-    counts = Counter(p.status for p in projects)
+    counts: Counter[str] = Counter(p.status for p in projects)
     order = [s for s in PIPELINE_ORDER if s in STATUSES] + [s for s in STATUSES if s not in PIPELINE_ORDER]
     waits = [(p.staffed_at - p.approved_at).total_seconds() / 3600 for p in projects if p.staffed_at and p.approved_at]
     return Pipeline(

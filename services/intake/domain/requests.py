@@ -54,7 +54,7 @@ def _email(value: str) -> str:
         checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid email address ({exc})") from exc
-    return checked.ascii_email.lower()
+    return (checked.ascii_email or checked.normalized).lower()  # ascii_email is set: SMTPUTF8 is refused above
 
 
 def _phone(value: str) -> str:

@@ -4,12 +4,13 @@ the catalog's menu by popularity, contacts on each campaign's own reserved domai
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from random import Random
 from typing import Any
 
 from shared.catalog import catalog
 from shared.districts import districts_of
-from shared.geo import STATES
+from shared.geo import STATES, Chamber
 from tfc.demo.synthetic.people import CAMPAIGN_LINES, area_codes, ascii_slug, person, phone, unique
 from tfc.demo.synthetic.sampling import Weighted, sample_weighted
 from tfc.demo.synthetic.tables import people, places, popularity
@@ -65,7 +66,7 @@ def campaigns(n: int, seed: int, election_year: int = 2027) -> list[dict[str, An
             code = states.pick(rng)
             state = STATES[code]
             lower = state.lower is not None and rng.random() < _LOWER_SHARE
-            chamber = "lower" if lower else "upper"
+            chamber: Chamber = "lower" if lower else "upper"
             district = rng.choice(districts_of(state, chamber))
             if (code, chamber, district) not in seats:
                 break
@@ -75,7 +76,7 @@ def campaigns(n: int, seed: int, election_year: int = 2027) -> list[dict[str, An
         contact_name, contact_first, _ = person(rng)
         base = f"{ascii_slug(last)}for{word}"
         # The campaign's own (reserved) domain; contact emails are unique because domains are.
-        domain = unique(f"{base}.example.org", domains, lambda k, b=base: f"{b}{k}.example.org")
+        domain = unique(f"{base}.example.org", domains, partial("{}{}.example.org".format, base))
         note = rng.choice(words["notes"]).format(
             district=district, margin=rng.choice((200, 500, 900, 1500)),
             month=rng.choice(words["months"]), first=first, job=rng.choice(words["jobs"]),
