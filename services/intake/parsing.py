@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from chalice.app import Request
@@ -36,9 +37,21 @@ _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
 M = TypeVar("M", bound=BaseModel)
 
 
+def raw_body(request: Request) -> bytes:
+    """The body as sent (chalice types it str | bytes; API Gateway's proxy events give bytes)."""
+    raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def query(request: Request, name: str) -> str:
+    """A query parameter's (last) value, "" when absent."""
+    params: Mapping[str, str] = request.query_params or {}
+    return params.get(name) or ""
+
+
 def correlation_id(request: Request) -> str:
     """The caller's x-correlation-id when well-formed, else API Gateway's request id, else new."""
-    header = (request.headers or {}).get("x-correlation-id", "")
+    header = request.headers.get("x-correlation-id", "")
     if _CORRELATION.match(header):
         return header
     context = request.context or {}
@@ -52,7 +65,7 @@ def content_type(request: Request) -> str:
 
 def body(request: Request) -> bytes:
     """The raw body. RequestRefused (413) above settings.max_body_bytes."""
-    raw = request.raw_body or b""
+    raw = raw_body(request)
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
         raise RequestRefused(refuse(413, "body", f"The request is larger than {limit} bytes"))
@@ -100,7 +113,7 @@ def parse_submission(request: Request, model: type[M], mapping: dict[str, str]) 
         )
     raw = body(request)
     values = None
-    key = _IDEMPOTENCY_KEY.match((request.headers or {}).get("idempotency-key", ""))
+    key = _IDEMPOTENCY_KEY.match(request.headers.get("idempotency-key", ""))
     idempotency_key = key.group(0) if key else None
     try:
         if ctype == FORM:

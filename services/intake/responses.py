@@ -8,6 +8,7 @@ headers and a refusal always has the one shape clients parse: {"errors": [{"fiel
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from chalice import Response
@@ -39,6 +40,14 @@ STAFF_PAGE = {
 FieldErrors = list[dict[str, str]]
 
 
+def _headers(*parts: Mapping[str, str] | None) -> dict[str, str | list[str]]:
+    """`parts` merged left to right (a later part overrides), typed as chalice's Response wants."""
+    merged: dict[str, str | list[str]] = {}
+    for part in parts:
+        merged.update(part or {})
+    return merged
+
+
 class RequestRefused(Exception):
     """Raised while parsing a request when the answer is already known (a refusal); routes catch
     it and return `response`."""
@@ -51,7 +60,7 @@ class RequestRefused(Exception):
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     """`body` as JSON with `status`; never cached."""
     return Response(
-        body=json.dumps(body), status_code=status, headers={"Content-Type": JSON} | NO_STORE | (headers or {})
+        body=json.dumps(body), status_code=status, headers=_headers({"Content-Type": JSON}, NO_STORE, headers)
     )
 
 
@@ -74,20 +83,20 @@ def refuse(status: int, field: str, message: str) -> Response:
 def page(status: int, body: str, headers: dict[str, str] | None = None) -> Response:
     """A public HTML page (forms, confirmations, unsubscribe) with its security headers."""
     return Response(
-        body=body, status_code=status, headers={"Content-Type": HTML} | NO_STORE | PUBLIC_PAGE | (headers or {})
+        body=body, status_code=status, headers=_headers({"Content-Type": HTML}, NO_STORE, PUBLIC_PAGE, headers)
     )
 
 
 def staff_page(status: int, body: str, headers: dict[str, str] | None = None) -> Response:
     """A console HTML page with the staff security headers (never framed)."""
     return Response(
-        body=body, status_code=status, headers={"Content-Type": HTML} | NO_STORE | STAFF_PAGE | (headers or {})
+        body=body, status_code=status, headers=_headers({"Content-Type": HTML}, NO_STORE, STAFF_PAGE, headers)
     )
 
 
 def redirect(location: str, headers: dict[str, str] | None = None) -> Response:
     """303 See Other to `location` (after a POST, so a reload does not post again)."""
-    return Response(body="", status_code=303, headers={"Location": location} | NO_STORE | (headers or {}))
+    return Response(body="", status_code=303, headers=_headers({"Location": location}, NO_STORE, headers))
 
 
 def csv_download(filename: str, body: str) -> Response:
@@ -95,10 +104,12 @@ def csv_download(filename: str, body: str) -> Response:
     return Response(
         body=body,
         status_code=200,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-        }
-        | NO_STORE,
+        headers=_headers(
+            {
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+            NO_STORE,
+        ),
     )

@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 from services.intake.auth import holds_ops_key, ops_only
 from services.intake.console import exports, views
 from services.intake.console.web import logger, render, staff_route, staff_session
+from services.intake.parsing import query, raw_body
 from services.intake.responses import JSON, csv_download, json_response, refuse
 from services.intake.usecases import known_emails
 from shared.storage import main_store
@@ -23,9 +24,9 @@ MAX_LOOKUP = 1000  # emails per known-volunteers request: one roster file's rows
 @staff_route
 def districts_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    params = bp.current_request.query_params or {}
-    state = (params.get("state") or "").upper()[:2]
-    chamber = params.get("chamber") if params.get("chamber") in ("lower", "upper") else ""
+    state = query(bp.current_request, "state").upper()[:2]
+    chamber = query(bp.current_request, "chamber")
+    chamber = chamber if chamber in ("lower", "upper") else ""
     run, every = views.districts(main_store())
     rows = [r for r in every if (not state or r.state == state) and (not chamber or r.chamber == chamber)]
     return render(
@@ -69,7 +70,7 @@ def known_volunteers() -> Response:
     """{"emails": [...]} -> {"known": [bool, ...]}: which of these emails already belong to a
     volunteer (the import's dry run). Emails travel in the body, never a URL."""
     try:
-        emails = json.loads(bp.current_request.raw_body or b"{}").get("emails")
+        emails = json.loads(raw_body(bp.current_request) or b"{}").get("emails")
     except (ValueError, AttributeError):
         emails = None
     if not isinstance(emails, list) or len(emails) > MAX_LOOKUP or not all(isinstance(e, str) for e in emails):

@@ -3,6 +3,7 @@ person, marking a lead) and unclear replies to resolve (a chalice blueprint moun
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -10,6 +11,7 @@ from chalice import Blueprint, Response
 from services.intake.console import actions, views
 from services.intake.console.web import logger, not_found, notice, one, render, staff_post, staff_route, staff_session
 from services.intake.domain.review import Refused
+from services.intake.parsing import query
 from services.intake.responses import FORM, redirect
 from services.intake.usecases import NotFound, set_lead_trained
 from shared.catalog import catalog
@@ -32,8 +34,8 @@ def campaign_page(campaign_id: str) -> Response:
     return render(200, "campaign", key, sid, c=campaign, projects=projects)
 
 
-def _int_param(params: dict[str, str], name: str) -> int | None:
-    value = (params.get(name) or "").strip()
+def _whole_number(value: str) -> int | None:
+    value = value.strip()
     return int(value) if value.isdigit() else None
 
 
@@ -41,25 +43,25 @@ def _int_param(params: dict[str, str], name: str) -> int | None:
 @staff_route
 def volunteers_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    params = bp.current_request.query_params or {}
-    skill = params.get("skill", "")
-    query = views.VolunteerQuery(
+    param = functools.partial(query, bp.current_request)
+    skill, lead = param("skill"), param("lead")
+    search = views.VolunteerQuery(
         skill=skill if skill in catalog().skill_ids else "",
-        city=params.get("city", "").strip()[:80],
-        state=params.get("state", "").strip()[:2],
-        min_hours=_int_param(params, "min_hours"),
-        min_weeks=_int_param(params, "min_weeks"),
-        lead=params.get("lead", "") if params.get("lead") in ("yes", "no") else "",
-        never_matched=params.get("never_matched") == "1",
+        city=param("city").strip()[:80],
+        state=param("state").strip()[:2],
+        min_hours=_whole_number(param("min_hours")),
+        min_weeks=_whole_number(param("min_weeks")),
+        lead=lead if lead in ("yes", "no") else "",
+        never_matched=param("never_matched") == "1",
     )
-    people, total = views.search_volunteers(main_store(), query)
+    people, total = views.search_volunteers(main_store(), search)
     return render(
         200,
         "volunteers",
         key,
         sid,
         notice=notice(bp.current_request),
-        q=query,
+        q=search,
         people=people,
         opt_outs=views.opt_outs(people),
         total=total,

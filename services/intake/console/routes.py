@@ -63,7 +63,7 @@ def login() -> Response:
     if not valid:
         logger.warning("console login refused")
         return refused_page(403, [{"field": "ops_key", "message": "is not valid"}])
-    secure = (request.headers or {}).get("x-forwarded-proto") == "https"
+    secure = request.headers.get("x-forwarded-proto") == "https"
     cookie = session.issue(session.derive_key(ops_key()), time.time())
     logger.info("console login")
     return redirect("/console", {"Set-Cookie": session.set_cookie_header(cookie, secure)})

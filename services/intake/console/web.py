@@ -18,6 +18,7 @@ from chalice.app import Request
 from services.intake.auth import ops_key
 from services.intake.console import pages, session
 from services.intake.formdata import FormError, parse_form
+from services.intake.parsing import query, raw_body
 from services.intake.responses import FieldErrors, redirect, staff_page
 from shared.observability import get_logger
 from shared.secrets import MissingSecret
@@ -46,7 +47,7 @@ def staff_session(request: Request) -> tuple[bytes, str]:
         key = session.derive_key(ops_key())
     except MissingSecret as exc:
         raise Denied(refused_page(503, NOT_CONFIGURED)) from exc
-    sid = session.verify(key, session.read_cookie((request.headers or {}).get("cookie")), time.time())
+    sid = session.verify(key, session.read_cookie(request.headers.get("cookie")), time.time())
     if sid is None:
         raise Denied(redirect(LOGIN))
     return key, sid
@@ -54,7 +55,7 @@ def staff_session(request: Request) -> tuple[bytes, str]:
 
 def form(request: Request) -> dict[str, list[str]]:
     """The urlencoded form. Denied: 413 above the body limit, 400 when it cannot be read."""
-    raw = request.raw_body or b""
+    raw = raw_body(request)
     if len(raw) > get_settings().max_body_bytes:
         raise Denied(refused_page(413, [{"field": "body", "message": "is too large"}]))
     try:
@@ -82,7 +83,7 @@ def staff_post(request: Request) -> tuple[bytes, str, dict[str, list[str]]]:
 
 def notice(request: Request) -> str:
     """The one-line message a redirect carried (?notice=), capped."""
-    return ((request.query_params or {}).get("notice") or "")[:200]
+    return query(request, "notice")[:200]
 
 
 def render(status: int, template: str, key: bytes, sid: str, **ctx: Any) -> Response:
