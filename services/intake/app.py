@@ -18,7 +18,7 @@ from services.intake.console import data as console_data
 from services.intake.console import people as console_people
 from services.intake.console import routes as console_routes
 from services.intake.formdata import FormError, form_values, parse_form
-from services.intake.parsing import content_type
+from services.intake.parsing import content_type, raw_body
 from services.intake.responses import FORM, error, page, refusal
 from services.intake.routes import ops, personal_data, public, unsubscribe
 from shared.observability import RedactPersonalData
@@ -48,7 +48,7 @@ def _retry_later(event: Any, get_response: Any) -> Response:
     render = _FORMS.get(event.path)
     if render is not None and event.method == "POST" and content_type(event) == FORM:
         try:
-            values = form_values(parse_form(event.raw_body or b""))
+            values = form_values(parse_form(raw_body(event)))
         except FormError:
             values = {}
         return page(503, render(values, {"_form": [f"Your form {message}."]}), headers)
