@@ -1,22 +1,24 @@
 """Intake's use cases: validated input in, records stored, events published.
 
-The HTTP routes (app.py) and the ops CLI both call these, so approving a project means the same
-thing from every door.
+The HTTP routes (routes/, console/) and the ops CLI both call these, so approving a project means
+the same thing from every door. Refusals are exceptions the routes translate: NotFound (404),
+InvalidTransition (409), review.Refused with field errors (422).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
+from services.intake.domain.review import Refused
 from services.intake.domain.roster import ProfilePatch, merge_profile
 from services.intake.domain.scoping import request_fingerprint, scope_campaign
 from services.intake.domain.signup import new_volunteer, updated_volunteer
-from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1
+from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1, ProjectCommandV1
 from shared.models import Campaign, Project, Volunteer, email_hash
 from shared.storage import Conflict, DuplicateRequest, Store
 
@@ -169,3 +171,63 @@ def campaign_view(store: Store, campaign_id: str) -> dict[str, Any]:
             }
         )
     return campaign.model_dump(mode="json") | {"projects": projects}
+
+
+def import_roster(store: Store, rows: list[Any], *, now: datetime, dry_run: bool) -> list[dict[str, Any]]:
+    """`tfc volunteers import`'s batch: rows [{"row": n, "patch": {...}}] -> one result per row,
+    {"row", "status", "changes", "errors"} (see import_roster_row). Each row is checked again
+    here and applied alone: one refused row never blocks the others."""
+    results = []
+    for item in rows:
+        number = item.get("row") if isinstance(item, dict) else None
+        try:
+            patch = ProfilePatch.model_validate(item.get("patch") if isinstance(item, dict) else None)
+        except ValidationError as exc:
+            results.append({"row": number, "status": "refused", "changes": [], "errors": field_errors(exc)})
+            continue
+        results.append({"row": number} | import_roster_row(store, patch, now=now, dry_run=dry_run))
+    return results
+
+
+LIFECYCLE_ACTIONS: tuple[str, ...] = get_args(ProjectCommandV1.model_fields["action"].annotation)
+MAX_REASON = 500  # characters of a staff reason carried on the event
+
+
+def request_lifecycle_change(
+    store: Store, publish: Publish, project_id: str, data: dict[str, Any], *, correlation_id: str
+) -> ProjectCommandV1:
+    """Queue a staff lifecycle command for matching, which owns the transition (so it is applied
+    in order with answers and expiries). `data`: {"action": one of LIFECYCLE_ACTIONS,
+    "volunteer_id" (leave), "kickoff_at" (ISO 8601 with a zone; kickoff, default now), "reason"}.
+
+    Raises Refused (field errors) for a bad command, NotFound for an unknown project."""
+    if data.get("action") not in LIFECYCLE_ACTIONS:
+        raise Refused([{"field": "action", "message": f"must be one of {', '.join(LIFECYCLE_ACTIONS)}"}])
+    if data["action"] == "leave" and not data.get("volunteer_id"):
+        raise Refused([{"field": "volunteer_id", "message": "is required to leave"}])
+    if store.get_projects([project_id]) == []:
+        raise NotFound(f"no project {project_id}")
+    try:
+        command = ProjectCommandV1(
+            correlation_id=correlation_id,
+            project_id=project_id,
+            action=data["action"],
+            volunteer_id=data.get("volunteer_id"),
+            kickoff_at=data.get("kickoff_at"),
+            reason=str(data.get("reason", ""))[:MAX_REASON],
+        )
+    except ValidationError as exc:
+        raise Refused(
+            [{"field": ".".join(map(str, e["loc"])) or "body", "message": e["msg"]} for e in exc.errors()]
+        ) from exc
+    if command.kickoff_at is not None and command.kickoff_at.tzinfo is None:
+        raise Refused([{"field": "kickoff_at", "message": "needs a time zone (e.g. 2026-03-02T15:00:00Z)"}])
+    publish("matching", [command])
+    return command
+
+
+def known_emails(store: Store, emails: list[str]) -> list[bool]:
+    """For each address, whether a volunteer already has it (the roster import's dry run)."""
+    hashes = [email_hash(e) for e in emails]
+    owners = store.volunteer_ids_for_emails(hashes)
+    return [h in owners for h in hashes]

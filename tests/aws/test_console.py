@@ -321,7 +321,10 @@ def test_known_volunteers_lookup_needs_the_key(client):
     post(client, "/volunteers", VOLUNTEER)
     body = json.dumps({"emails": ["ANA@example.com", "new@example.com"]})
     headers = {"Content-Type": "application/json"}
-    assert client.http.post("/console/api/volunteers/known", body=body, headers=headers).status_code == 403
+    # the API's ops-key guard (services/intake/auth.py): 401 without a key, 403 with a wrong one
+    assert client.http.post("/console/api/volunteers/known", body=body, headers=headers).status_code == 401
+    wrong = headers | {"x-api-key": "wrong"}
+    assert client.http.post("/console/api/volunteers/known", body=body, headers=wrong).status_code == 403
     response = client.http.post("/console/api/volunteers/known", body=body, headers=headers | OPS)
     assert json.loads(response.body) == {"known": [True, False]}
 

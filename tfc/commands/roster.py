@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 err = Console(stderr=True)
 out = Console()
-BATCH = 50  # the endpoint's limit per request (services/intake/app.py ROSTER_BATCH)
+BATCH = 50  # the endpoint's limit per request (services/intake/routes/ops.py ROSTER_BATCH)
 PARALLEL = 4
 
 

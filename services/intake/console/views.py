@@ -157,6 +157,14 @@ def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> 
     return [found[v] for v in ids[:limit] if v in found], len(ids)
 
 
+def campaign_page(store: Store, campaign_id: str) -> tuple[Campaign, list[Project]] | None:
+    """The campaign and its projects, or None when there is no such campaign."""
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        return None
+    return campaign, store.get_projects(campaign.project_ids)
+
+
 def volunteer_page(store: Store, volunteer_id: str) -> tuple[Volunteer, list[Invitation], dict[str, Project]] | None:
     volunteer = store.get_volunteer(volunteer_id)
     if volunteer is None:

@@ -1,0 +1,109 @@
+"""What every console route shares: the staff session (cookie + CSRF), form reading, the notice
+line, and pages rendered with the staff security headers (responses.staff_page).
+
+A route that must refuse raises Denied with the page to answer; @staff_route turns it into the
+response, so a route reads as the happy path.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+from chalice.app import Request
+
+from services.intake.auth import ops_key
+from services.intake.console import pages, session
+from services.intake.formdata import FormError, parse_form
+from services.intake.parsing import query, raw_body
+from services.intake.responses import FieldErrors, redirect, staff_page
+from shared.observability import get_logger
+from shared.secrets import MissingSecret
+from shared.settings import get_settings
+
+LOGIN = "/console/login"
+NOT_CONFIGURED = [{"field": "ops key", "message": "staff access is not configured"}]
+logger = get_logger("intake.console")
+
+
+class Denied(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def refused_page(status: int, errors: FieldErrors, csrf: str = "") -> Response:
+    """The login page with `errors` (what the console shows for a refusal it cannot place)."""
+    return staff_page(status, pages.render("login", csrf=csrf, errors=errors))
+
+
+def staff_session(request: Request) -> tuple[bytes, str]:
+    """(key, session id) of a logged-in staff member. Denied: a redirect to the login page, or
+    503 when no ops key is configured."""
+    try:
+        key = session.derive_key(ops_key())
+    except MissingSecret as exc:
+        raise Denied(refused_page(503, NOT_CONFIGURED)) from exc
+    sid = session.verify(key, session.read_cookie(request.headers.get("cookie")), time.time())
+    if sid is None:
+        raise Denied(redirect(LOGIN))
+    return key, sid
+
+
+def form(request: Request) -> dict[str, list[str]]:
+    """The urlencoded form. Denied: 413 above the body limit, 400 when it cannot be read."""
+    raw = raw_body(request)
+    if len(raw) > get_settings().max_body_bytes:
+        raise Denied(refused_page(413, [{"field": "body", "message": "is too large"}]))
+    try:
+        return parse_form(raw)
+    except FormError as exc:
+        raise Denied(refused_page(400, exc.errors)) from exc
+
+
+def one(fields: dict[str, list[str]], name: str) -> str:
+    """The last value of a form field ("" when absent)."""
+    return (fields.get(name) or [""])[-1]
+
+
+def staff_post(request: Request) -> tuple[bytes, str, dict[str, list[str]]]:
+    """(key, session id, form fields) of a logged-in POST with a valid CSRF token; Denied otherwise."""
+    key, sid = staff_session(request)
+    fields = form(request)
+    if not session.csrf_ok(key, sid, one(fields, "csrf")):
+        logger.warning("console POST refused: bad CSRF token")
+        raise Denied(
+            refused_page(403, [{"field": "csrf", "message": "the form expired; reload the page and try again"}])
+        )
+    return key, sid, fields
+
+
+def notice(request: Request) -> str:
+    """The one-line message a redirect carried (?notice=), capped."""
+    return query(request, "notice")[:200]
+
+
+def render(status: int, template: str, key: bytes, sid: str, **ctx: Any) -> Response:
+    """A console page for a logged-in member (the CSRF token of their session filled in)."""
+    return staff_page(status, pages.render(template, csrf=session.csrf_token(key, sid), **ctx))
+
+
+def not_found(key: bytes, sid: str, thing: str) -> Response:
+    """404: the login page saying there is no such `thing` (project, campaign, volunteer)."""
+    return render(404, "login", key, sid, errors=[{"field": thing, "message": f"no such {thing}"}])
+
+
+def staff_route(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Answers a route's Denied with its page (put it under the route decorator)."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except Denied as denied:
+            return denied.response
+
+    return guarded

@@ -1,0 +1,63 @@
+"""Every page and JSON answer carries its headers (services/intake/responses.py), checked on every
+GET route of the app's route table, public and console alike, so a page built without the
+responses module fails here."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+from chalice.test import Client
+
+from services.intake.app import app
+from tests.aws.test_intake_api import CAMPAIGN, OPS, VOLUNTEER, post
+
+GETS = sorted(path for path, methods in app.routes.items() if "GET" in methods)
+
+
+@pytest.fixture
+def client(aws):
+    with Client(app) as c:
+        yield c
+
+
+def _session(client: Client) -> dict[str, str]:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = client.http.post("/console/login", body=urlencode({"ops_key": OPS["x-api-key"]}), headers=form)
+    return {"cookie": response.headers["Set-Cookie"].split(";")[0]}
+
+
+def test_every_get_route_answers_with_the_headers_of_its_kind(client):
+    campaign = json.loads(post(client, "/campaigns", CAMPAIGN).body)
+    volunteer = json.loads(post(client, "/volunteers", VOLUNTEER).body)
+    params = {
+        "campaign_id": campaign["campaign_id"],
+        "project_id": campaign["project_ids"][0],
+        "volunteer_id": volunteer["volunteer_id"],
+        "token": "a" * 42,
+        "name": "projects.csv",
+    }
+    headers = _session(client) | OPS
+    kinds = set()
+    for path in GETS:
+        response = client.http.get(re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path), headers=headers)
+        assert response.status_code == 200, (path, response.body)
+        got = response.headers
+        assert got["Cache-Control"] == "no-store", path
+        ctype = got["Content-Type"]
+        if ctype.startswith("text/html"):
+            csp = got["Content-Security-Policy"]
+            assert csp.startswith("default-src 'none'") and "form-action 'self'" in csp, path
+            assert got["X-Content-Type-Options"] == "nosniff" and got["Referrer-Policy"] == "no-referrer", path
+            staff = path.startswith("/console")
+            assert ("frame-ancestors 'none'" in csp) == staff and (got.get("X-Frame-Options") == "DENY") == staff, path
+            kinds.add("staff page" if staff else "public page")
+        elif ctype.startswith("text/csv"):
+            assert got["X-Content-Type-Options"] == "nosniff" and got["Content-Disposition"].startswith("attachment")
+            kinds.add("csv")
+        else:
+            assert ctype == "application/json", path
+            kinds.add("json")
+    assert kinds == {"staff page", "public page", "csv", "json"}
