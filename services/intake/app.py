@@ -362,7 +362,7 @@ def unsubscribe(token: str) -> Response:
     try:
         _body()
         key = get_secret("reply-token-key").encode()
-        added = apply_unsubscribe(token, key, contact_state(), main_store(), utcnow())
+        added = apply_unsubscribe(token, key, contact_state(), main_store().volunteers, utcnow())
     except _Refused as refused:
         return refused.response
     except BadUnsubscribeToken:
@@ -501,7 +501,7 @@ def project_lifecycle(project_id: str) -> Response:
         return _refuse(422, [{"field": "action", "message": f"must be one of {', '.join(_LIFECYCLE_ACTIONS)}"}])
     if data["action"] == "leave" and not data.get("volunteer_id"):
         return _refuse(422, [{"field": "volunteer_id", "message": "is required to leave"}])
-    if main_store().get_projects([project_id]) == []:
+    if main_store().campaigns.get_projects([project_id]) == []:
         return _refuse(404, [{"field": "project_id", "message": "no such project"}])
     with correlation(logger, _correlation_id()) as cid:
         try:

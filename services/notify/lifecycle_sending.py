@@ -24,7 +24,6 @@ from shared.events import (
     VolunteerLeftV1,
 )
 from shared.secrets import get_secret
-from shared.storage.lifecycle import LifecycleStore
 from shared.storage.threads import CAMPAIGN, TEAM, thread_id
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is taken this long after the email
@@ -104,14 +103,14 @@ class LifecycleSender:
                 [*people, contact],
             )
         elif isinstance(event, TeamThankedV1):
-            metrics = LifecycleStore(self.s.store).project_items(pid).results.get("metrics", {}).get("text", "")
+            metrics = self.s.store.lifecycle.project_items(pid).results.get("metrics", {}).get("text", "")
             self.s._email(
                 f"project:{pid}:thank_you",
                 lambda a: lm.thank_you(project, team, metrics, footer(a)),
                 [*people, contact],
             )
         elif isinstance(event, VolunteerLeftV1):
-            volunteer = self.s.store.get_volunteer(event.volunteer_id)
+            volunteer = self.s.store.volunteers.get_volunteer(event.volunteer_id)
             if volunteer is None or volunteer.email_opt_out:
                 return
             self.s._email(

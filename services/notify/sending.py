@@ -33,8 +33,8 @@ from shared.models import Campaign, Invitation, Project, Slot, Volunteer, email_
 from shared.secrets import get_secret
 from shared.settings import Settings
 from shared.storage import Store
+from shared.storage.campaigns import ProjectRecord
 from shared.storage.contact import ContactState
-from shared.storage.store import ProjectRecord
 
 Defer = Callable[[Event, int], None]  # put the event back on the queue, visible after N seconds
 MAX_DELAY_SECONDS = 900  # SQS's limit; a longer wait is several hops
@@ -97,7 +97,7 @@ class Sender:
 
     def _record(self, project_id: str, fresh: bool = False) -> ProjectRecord:
         if fresh or project_id not in self._records:
-            found = self.store.get_project(project_id)
+            found = self.store.campaigns.get_project(project_id)
             if found is None:
                 raise LookupError(f"project {project_id} not found")
             self._records[project_id] = found
@@ -105,7 +105,7 @@ class Sender:
 
     def _campaign(self, project: Project) -> Campaign:
         if project.campaign_id not in self._campaigns:
-            campaign = self.store.get_campaign(project.campaign_id)
+            campaign = self.store.campaigns.get_campaign(project.campaign_id)
             if campaign is None:
                 raise LookupError(f"campaign {project.campaign_id} not found")
             self._campaigns[project.campaign_id] = campaign
@@ -114,7 +114,7 @@ class Sender:
     def _team(self, slots: list[Slot]) -> list[tuple[Slot, Volunteer]]:
         if not any(s.volunteer_id for s in slots):
             return []
-        people = self.store.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
+        people = self.store.volunteers.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
         return [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
 
     def _invitee(self, record: ProjectRecord, invitation_id: str, fresh: bool = False) -> tuple[Invitation, Volunteer]:
@@ -124,7 +124,7 @@ class Sender:
             invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
         if invitation is None:
             raise LookupError(f"invitation {invitation_id} not found")
-        volunteer = self.store.get_volunteer(invitation.volunteer_id)
+        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
         if volunteer is None:
             raise LookupError(f"volunteer {invitation.volunteer_id} not found")
         return invitation, volunteer
@@ -230,10 +230,10 @@ class Sender:
         self._text(event, f"invitation:{invitation.invitation_id}:reminder:sms", volunteer, text)
 
     def campaign_received(self, campaign_id: str) -> None:
-        campaign = self.store.get_campaign(campaign_id)
+        campaign = self.store.campaigns.get_campaign(campaign_id)
         if campaign is None:
             raise LookupError(f"campaign {campaign_id} not found")
-        projects = self.store.get_projects(campaign.project_ids)
+        projects = self.store.campaigns.get_projects(campaign.project_ids)
         self._email(
             f"campaign:{campaign_id}:received",
             lambda addr: messages.campaign_received(campaign, projects, self._footer(addr)),

@@ -11,7 +11,6 @@ from services.intake.usecases import approve_project, set_lead_trained, sign_up,
 from shared.models import Project, Volunteer, utcnow
 from shared.publisher import publish
 from shared.storage import InviteOutcome, main_store
-from shared.storage.waves import WaveStore
 
 
 def signup(
@@ -73,6 +72,6 @@ def website_refresh_team() -> list[Volunteer]:
 
 def invite(invitation: Any, max_pending: int = 3, max_recent: int = 6) -> InviteOutcome:
     """Write one invitation the way a wave does (reading the volunteer's live state first)."""
-    waves = WaveStore(main_store())
+    waves = main_store().waves
     state = waves.volunteer_states([invitation.volunteer_id]).get(invitation.volunteer_id, {})
     return waves.create_invitation(invitation, state, max_pending=max_pending, max_recent=max_recent)

@@ -14,7 +14,6 @@ from shared.events import InvitationAnsweredV1, ProjectApprovedV1, dump
 from shared.models import utcnow
 from shared.storage import main_store
 from shared.storage.privacy import forget_volunteer
-from shared.storage.waves import WaveStore
 from tests.aws.builders import approved_project, signup, website_refresh_team
 from tests.aws.conftest import Context, drain, sqs_event
 
@@ -53,7 +52,7 @@ def test_the_wave_after_approval_invites_two_per_seat_with_reasons(aws):
     assert wave()["invited"] == 6
     ids = invited(aws)
     assert len(ids) == 6  # lead, web_development, copywriting: two invitations each
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert Counter((i.role, i.skill) for i in record.invitations) == {
         ("lead", None): 2,
         ("member", "web_development"): 2,
@@ -66,7 +65,7 @@ def test_the_wave_after_approval_invites_two_per_seat_with_reasons(aws):
     assert record.project.waves == 1
     assert run([approve_event(project.project_id)]) == {"batchItemFailures": []}  # redelivery
     assert wave()["invited"] == 0  # every seat has its invitations out: nothing more
-    assert invited(aws) == [] and len(main_store().get_project(project.project_id).invitations) == 6
+    assert invited(aws) == [] and len(main_store().campaigns.get_project(project.project_id).invitations) == 6
 
 
 def test_only_the_bad_record_is_reported_and_an_all_bad_batch_raises(aws):
@@ -85,7 +84,7 @@ def fill_team(aws) -> tuple:
     run([approve_event(project.project_id)])
     wave()
     drain(aws, "notify")
-    return team, project, main_store().get_project(project.project_id).invitations
+    return team, project, main_store().campaigns.get_project(project.project_id).invitations
 
 
 def test_yes_answers_staff_the_team_then_late_yes_is_thanked_and_pending_withdrawn(aws):
@@ -95,7 +94,7 @@ def test_yes_answers_staff_the_team_then_late_yes_is_thanked_and_pending_withdra
         by_kind.setdefault((inv.role, inv.skill), []).append(inv)
     firsts = [group[0] for group in by_kind.values()]
     run([answer(i.invitation_id) for i in firsts])
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert record.project.status == "staffed"
     assert [s.role for s in record.slots if s.volunteer_id].count("lead") == 1
     events = drain(aws, "notify")
@@ -105,7 +104,7 @@ def test_yes_answers_staff_the_team_then_late_yes_is_thanked_and_pending_withdra
     late = next(group[1] for group in by_kind.values())
     run([answer(late.invitation_id)])
     assert [e.get("outcome") for e in drain(aws, "notify")] == []  # withdrawn already: nothing to do
-    assert main_store().get_invitation(late.invitation_id).status == "withdrawn"
+    assert main_store().invitations.get_invitation(late.invitation_id).status == "withdrawn"
 
 
 def test_duplicate_yes_joins_once(aws):
@@ -113,8 +112,8 @@ def test_duplicate_yes_joins_once(aws):
     first = invitations[0]
     run([answer(first.invitation_id), answer(first.invitation_id)])
     run([answer(first.invitation_id)])
-    assert main_store().get_project(project.project_id).project.filled == 1
-    assert main_store().get_volunteer(first.volunteer_id).active_projects == 1
+    assert main_store().campaigns.get_project(project.project_id).project.filled == 1
+    assert main_store().volunteers.get_volunteer(first.volunteer_id).active_projects == 1
     outcomes = [e["outcome"] for e in drain(aws, "notify") if e["type"] == "answer.outcome"]
     assert outcomes == ["joined"]
 
@@ -133,14 +132,14 @@ def test_many_yes_at_once_fill_exactly_the_seats_with_one_lead(aws):
         t.start()
     for t in threads:
         t.join()
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert record.project.filled == record.project.team_size == 3
     assert record.project.status == "staffed"
     filled = [s for s in record.slots if s.volunteer_id]
     assert len(filled) == 3 and [s.role for s in filled].count("lead") == 1
     assert len({s.volunteer_id for s in filled}) == 3
     for inv in invitations:
-        volunteer = main_store().get_volunteer(inv.volunteer_id)
+        volunteer = main_store().volunteers.get_volunteer(inv.volunteer_id)
         assert volunteer.active_projects <= volunteer.max_active_projects
         assert volunteer.pending_invitations == 0
 
@@ -151,15 +150,13 @@ def test_decline_invites_a_replacement(aws):
     _, project, invitations = fill_team(aws)
     declined = next(i for i in invitations if i.skill == "copywriting")
     run([answer(declined.invitation_id, yes=False)])
-    assert main_store().get_invitation(declined.invitation_id).status == "declined"
-    assert (
-        WaveStore(main_store()).volunteer_states([declined.volunteer_id])[declined.volunteer_id]["responded_total"] == 1
-    )
+    assert main_store().invitations.get_invitation(declined.invitation_id).status == "declined"
+    assert main_store().waves.volunteer_states([declined.volunteer_id])[declined.volunteer_id]["responded_total"] == 1
     wave()
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     pending_copy = [i for i in record.invitations if i.skill == "copywriting" and i.status == "pending"]
     assert len(pending_copy) == 2  # topped back up
-    assert main_store().get_volunteer(declined.volunteer_id).pending_invitations == 0
+    assert main_store().volunteers.get_volunteer(declined.volunteer_id).pending_invitations == 0
 
 
 def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
@@ -174,7 +171,7 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
     drain(aws, "matching")
     run([approve_event(project.project_id)])
     wave()
-    first = {i.invitation_id for i in main_store().get_project(project.project_id).invitations}
+    first = {i.invitation_id for i in main_store().campaigns.get_project(project.project_id).invitations}
     import datetime as dt
 
     from services.matching.staffing import Staffing
@@ -185,7 +182,7 @@ def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
     later = utcnow() + dt.timedelta(seconds=30)
     figures = Staffing(main_store(), publish, get_settings(), handlers.logger).tick(later, "t")
     assert figures["expired"] == 6 and figures["invited"] > 0
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert all(i.status == "expired" for i in record.invitations if i.invitation_id in first)
     assert any(i.status == "pending" for i in record.invitations if i.invitation_id not in first)
 
@@ -200,13 +197,13 @@ def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
     wave()  # one invitation per volunteer per wave: the second comes in the next wave
     drain(aws, "matching")
     drain(aws, "notify")
-    mine = {i.project_id: i for i in main_store().invitations_of_volunteer(busy.volunteer_id)}
+    mine = {i.project_id: i for i in main_store().invitations.invitations_of_volunteer(busy.volunteer_id)}
     assert set(mine) == {first.project_id, second.project_id}, "the fixture needs both invitations"
     run([answer(mine[first.project_id].invitation_id)])
-    assert main_store().get_invitation(mine[second.project_id].invitation_id).status == "withdrawn"
+    assert main_store().invitations.get_invitation(mine[second.project_id].invitation_id).status == "withdrawn"
     events = drain(aws, "notify")
     assert any(e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy" for e in events)
-    assert main_store().get_volunteer(busy.volunteer_id).pending_invitations == 0
+    assert main_store().volunteers.get_volunteer(busy.volunteer_id).pending_invitations == 0
     wave()  # the released seat is offered to someone else
     assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in drain(aws, "notify"))
 
@@ -228,7 +225,7 @@ def test_a_warm_container_sees_pool_changes_at_the_next_wave(aws):
     lead = signup(6, ["data_analysis"])
     set_lead_trained(main_store(), now=utcnow(), volunteer_id=lead.volunteer_id)
     assert wave()["invited"] == 3  # the new copywriter, web developer and newly trained lead
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert {i.volunteer_id for i in record.invitations} >= {writer.volunteer_id, coder.volunteer_id, lead.volunteer_id}
 
     forget_volunteer(main_store(), writer.volunteer_id, utcnow())

@@ -190,7 +190,7 @@ def _dlq_depths() -> dict[str, int | None]:
 def pipeline_page() -> Response:
     key, sid = _session()
     store = main_store()
-    attention = store.projects_with_status("needs_attention")
+    attention = store.campaigns.projects_with_status("needs_attention")
     return _page(
         200,
         pages.render(
@@ -341,7 +341,7 @@ def invite_chosen(project_id: str) -> Response:
 def campaign_page(campaign_id: str) -> Response:
     key, sid = _session()
     store = main_store()
-    campaign = store.get_campaign(campaign_id)
+    campaign = store.campaigns.get_campaign(campaign_id)
     if campaign is None:
         return _page(
             404,
@@ -351,7 +351,7 @@ def campaign_page(campaign_id: str) -> Response:
                 errors=[{"field": "campaign", "message": "no such campaign"}],
             ),
         )
-    projects = store.get_projects(campaign.project_ids)
+    projects = store.campaigns.get_projects(campaign.project_ids)
     return _page(200, pages.render("campaign", csrf=session.csrf_token(key, sid), c=campaign, projects=projects))
 
 
@@ -562,6 +562,6 @@ def known_volunteers() -> Response:
             headers={"Content-Type": "application/json"},
         )
     hashes = [email_hash(e) for e in emails]
-    owners = main_store().volunteer_ids_for_emails(hashes)
+    owners = main_store().volunteers.volunteer_ids_for_emails(hashes)
     known = [h in owners for h in hashes]
     return Response(body=json.dumps({"known": known}), status_code=200, headers={"Content-Type": "application/json"})
