@@ -11,11 +11,11 @@ import pytest
 from services.matching import handlers
 from services.matching.config import matching_config
 from services.matching.staffing import Staffing
-from shared.models import Invitation, utcnow
+from shared.models import utcnow
 from shared.publisher import publish
 from shared.settings import get_settings, reset_settings
 from shared.storage import InviteOutcome, main_store
-from tests.aws.builders import approved_project, signup, website_refresh_team
+from tests.aws.builders import an_invitation, approved_project, signup, website_refresh_team
 from tests.aws.conftest import drain
 from tests.aws.test_matching_handlers import answer, run, wave
 
@@ -34,19 +34,6 @@ def configure(monkeypatch):
 
 def staffing() -> Staffing:
     return Staffing(main_store(), publish, get_settings(), handlers.logger)
-
-
-def an_invitation(project_id: str, volunteer_id: str, suffix: str = "") -> Invitation:
-    now = utcnow()
-    return Invitation(
-        invitation_id=f"i_test{suffix}_{volunteer_id}",
-        project_id=project_id,
-        volunteer_id=volunteer_id,
-        role="member",
-        skill="copywriting",
-        created_at=now,
-        expires_at=now + timedelta(hours=72),
-    )
 
 
 def test_the_14_day_limit_and_a_concurrent_invitation_are_refused_at_write_time(aws):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.models import Campaign, DistrictScore, Invitation, Project, Slot, Volunteer
@@ -16,6 +16,7 @@ def updated(record: Any, **changes: Any) -> Any:
     return type(record).model_validate(record.model_dump() | changes)
 
 
+@dataclass
 class MemoryState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
