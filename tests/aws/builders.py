@@ -55,7 +55,7 @@ def campaign_request(needs: list[str] | None = None, **changes: Any) -> Campaign
     return CampaignRequest.model_validate(data)
 
 
-_districts = itertools.count(1)
+_districts = itertools.cycle(range(1, 101))  # each project its own district (the House of Delegates has 100)
 
 
 def approved_project(needs: list[str] | None = None, *, store: Store | None = None, publish: Any = publish) -> Project:
