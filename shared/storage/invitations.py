@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from shared.models import Invitation, Project
+from shared.models import Invitation, Project, UnclearReply
 from shared.storage import keys
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
@@ -63,8 +63,7 @@ def unclear_reply_item(
 class Invitations(Protocol):
     """What use cases need of invitations (DynamoInvitations; memory.MemoryInvitations).
 
-    Unclear replies come out as stored: dicts with invitation_id, project_id, volunteer_id,
-    channel, text, received_at (ISO), resolved, and from_other_address/sender/read_as when set.
+    Unclear replies come out as `shared.models.UnclearReply`.
     """
 
     def get_invitation(self, invitation_id: str) -> Invitation | None: ...
@@ -86,8 +85,8 @@ class Invitations(Protocol):
         other_sender: str | None = None,
         read_as: str | None = None,
     ) -> None: ...
-    def unclear_replies(self) -> list[dict[str, Any]]: ...
-    def replies_to(self, invitation_id: str) -> list[dict[str, Any]]: ...
+    def unclear_replies(self) -> list[UnclearReply]: ...
+    def replies_to(self, invitation_id: str) -> list[UnclearReply]: ...
     def resolve_unclear_reply(self, invitation_id: str, received_at: str, resolution: str, now: datetime) -> bool: ...
     def erase_personal_data(self, invitation: Invitation) -> int: ...
 
@@ -248,27 +247,29 @@ class DynamoInvitations:
             unclear_reply_item(invitation, channel, text, now, other_sender, read_as) | keys.unclear_reply_index(now)
         )
 
-    def unclear_replies(self) -> list[dict[str, Any]]:
+    def unclear_replies(self) -> list[UnclearReply]:
         """Replies waiting for staff, oldest first; resolved ones leave the index."""
-        return list(
-            self.table.query(
+        return [
+            UnclearReply.model_validate(r)
+            for r in self.table.query(
                 IndexName="gsi3",
                 KeyConditionExpression="gsi3pk = :p",
                 ExpressionAttributeValues={":p": keys.UNCLEAR_REPLIES},
             )
-        )
+        ]
 
-    def replies_to(self, invitation_id: str) -> list[dict[str, Any]]:
+    def replies_to(self, invitation_id: str) -> list[UnclearReply]:
         """Every unclear reply kept for one invitation, resolved or not (privacy's export/forget)."""
-        return list(
-            self.table.query(
+        return [
+            UnclearReply.model_validate(r)
+            for r in self.table.query(
                 KeyConditionExpression="pk = :pk AND begins_with(sk, :reply)",
                 ExpressionAttributeValues={
                     ":pk": keys.invitation_partition(invitation_id),
                     ":reply": keys.REPLY_PREFIX,
                 },
             )
-        )
+        ]
 
     def resolve_unclear_reply(self, invitation_id: str, received_at: str, resolution: str, now: datetime) -> bool:
         """Mark a reply resolved once (False when someone already did) and drop it from the queue."""
@@ -291,5 +292,5 @@ class DynamoInvitations:
         )
         replies = self.replies_to(invitation.invitation_id)
         for reply in replies:
-            self.table.delete(reply)
+            self.table.delete(keys.unclear_reply_at(reply.invitation_id, reply.received_at))
         return len(replies)

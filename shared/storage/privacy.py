@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.storage import keys
 from shared.storage.contact import contact_state
 from shared.storage.store import Store
 
@@ -35,9 +34,9 @@ def export_volunteer(store: Store, volunteer_id: str) -> dict[str, Any] | None:
         "replies_kept_for_staff": [
             {
                 "invitation_id": i.invitation_id,
-                "text": r.get("text", ""),
-                "received_at": r["sk"].removeprefix(keys.REPLY_PREFIX),
-                "from_other_address": bool(r.get("from_other_address")),
+                "text": r.text,
+                "received_at": r.received_at,
+                "from_other_address": r.from_other_address,
             }
             for i in invitations
             for r in store.invitations.replies_to(i.invitation_id)

@@ -147,12 +147,12 @@ def test_a_reply_from_another_address_goes_to_staff_marked_so(invitation, aws):
     deliver_inbound(aws)
     assert drain(aws, "matching") == []  # never applied
     assert main_store().invitations.get_invitation(inv.invitation_id).status == "pending"
-    queued = [r for r in main_store().invitations.unclear_replies() if r["invitation_id"] == inv.invitation_id]
+    queued = [r for r in main_store().invitations.unclear_replies() if r.invitation_id == inv.invitation_id]
     assert len(queued) == 1
-    assert queued[0]["from_other_address"] is True
-    assert queued[0]["sender"] == "partner.of.volunteer@example.net"
-    assert queued[0]["read_as"] == "yes"
-    assert queued[0]["text"].startswith("Yes, count me in!")
+    assert queued[0].from_other_address is True
+    assert queued[0].sender == "partner.of.volunteer@example.net"
+    assert queued[0].read_as == "yes"
+    assert queued[0].text.startswith("Yes, count me in!")
 
 
 def test_an_out_of_office_by_subject_alone_changes_nothing(invitation, aws):
@@ -164,7 +164,7 @@ def test_an_out_of_office_by_subject_alone_changes_nothing(invitation, aws):
     inject_email(volunteer.email, address_for(inv), "x", "x", raw=raw)
     deliver_inbound(aws)
     assert drain(aws, "matching") == []
-    assert [r for r in main_store().invitations.unclear_replies() if r["invitation_id"] == inv.invitation_id] == []
+    assert [r for r in main_store().invitations.unclear_replies() if r.invitation_id == inv.invitation_id] == []
 
 
 def test_a_delivery_status_notification_is_a_bounce_never_an_answer(invitation, aws):

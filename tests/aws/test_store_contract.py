@@ -102,10 +102,12 @@ def test_an_unclear_reply_is_resolved_once_and_leaves_the_queue(store):
     at = utcnow()
     store.invitations.save_unclear_reply(inv, "email", "maybe?", at, other_sender="someone@example.org")
     [waiting] = store.invitations.unclear_replies()
-    assert waiting["text"] == "maybe?" and waiting["from_other_address"] and waiting["read_as"] == "unclear"
-    assert store.invitations.resolve_unclear_reply(inv.invitation_id, waiting["received_at"], "yes", utcnow())
-    assert not store.invitations.resolve_unclear_reply(inv.invitation_id, waiting["received_at"], "no", utcnow())
+    assert waiting.text == "maybe?" and waiting.from_other_address and waiting.read_as == "unclear"
+    assert waiting.received_at == at.isoformat() and not waiting.resolved
+    assert store.invitations.resolve_unclear_reply(inv.invitation_id, waiting.received_at, "yes", utcnow())
+    assert not store.invitations.resolve_unclear_reply(inv.invitation_id, waiting.received_at, "no", utcnow())
     assert store.invitations.unclear_replies() == []
-    assert len(store.invitations.replies_to(inv.invitation_id)) == 1
+    [kept] = store.invitations.replies_to(inv.invitation_id)
+    assert kept.resolved and kept.resolution == "yes"
     assert store.invitations.erase_personal_data(inv) == 1
     assert store.invitations.replies_to(inv.invitation_id) == []

@@ -231,17 +231,23 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
 
 def unclear_replies(store: Store) -> list[dict[str, Any]]:
     replies = store.invitations.unclear_replies()
-    people = store.volunteers.get_volunteers({r["volunteer_id"] for r in replies}) if replies else {}
+    people = store.volunteers.get_volunteers({r.volunteer_id for r in replies}) if replies else {}
     projects = (
-        {p.project_id: p for p in store.campaigns.get_projects({r["project_id"] for r in replies})} if replies else {}
+        {p.project_id: p for p in store.campaigns.get_projects({r.project_id for r in replies})} if replies else {}
     )
+    shown = []
     for r in replies:
-        v = people.get(r["volunteer_id"])
-        p = projects.get(r["project_id"])
-        r["volunteer_name"] = v.name if v else r["volunteer_id"]
-        r["volunteer_email"] = v.email if v else ""
-        r["project_title"] = f"{p.title} ({p.candidate_name})" if p else r["project_id"]
-    return replies
+        v = people.get(r.volunteer_id)
+        p = projects.get(r.project_id)
+        shown.append(
+            r.model_dump()
+            | {
+                "volunteer_name": v.name if v else r.volunteer_id,
+                "volunteer_email": v.email if v else "",
+                "project_title": f"{p.title} ({p.candidate_name})" if p else r.project_id,
+            }
+        )
+    return shown
 
 
 # --- exports -----------------------------------------------------------------------------------------

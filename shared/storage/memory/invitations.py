@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from shared.models import Invitation, Project
+from shared.models import Invitation, Project, UnclearReply
 from shared.storage.errors import ConditionFailed
 from shared.storage.invitations import AcceptOutcome, InviteOutcome, unclear_reply_item
 from shared.storage.memory.state import MemoryState, updated
@@ -90,12 +90,13 @@ class MemoryInvitations:
         reply = unclear_reply_item(invitation, channel, text, now, other_sender, read_as)
         self.s.replies[(invitation.invitation_id, now.isoformat())] = reply
 
-    def unclear_replies(self) -> list[dict[str, Any]]:
-        waiting = [r for r in self.s.replies.values() if not r["resolved"]]
-        return sorted(waiting, key=lambda r: r["received_at"])
+    def unclear_replies(self) -> list[UnclearReply]:
+        waiting = [UnclearReply.model_validate(r) for r in self.s.replies.values() if not r["resolved"]]
+        return sorted(waiting, key=lambda r: r.received_at)
 
-    def replies_to(self, invitation_id: str) -> list[dict[str, Any]]:
-        return sorted((r for (i, _), r in self.s.replies.items() if i == invitation_id), key=lambda r: r["sk"])
+    def replies_to(self, invitation_id: str) -> list[UnclearReply]:
+        kept = [UnclearReply.model_validate(r) for (i, _), r in self.s.replies.items() if i == invitation_id]
+        return sorted(kept, key=lambda r: r.received_at)
 
     def resolve_unclear_reply(self, invitation_id: str, received_at: str, resolution: str, now: datetime) -> bool:
         with self.s.lock:
