@@ -372,12 +372,12 @@ def check_invariants(
     }
     seats: Counter[str] = Counter()
     for campaign_id, project_ids in campaigns.items():
-        campaign = store.get_campaign(campaign_id)
+        campaign = store.campaigns.get_campaign(campaign_id)
         if campaign is None:
             v["lost_campaign"].append(campaign_id)
             continue
         for project_id in project_ids:
-            record = store.get_project(project_id)
+            record = store.campaigns.get_project(project_id)
             if record is None:
                 v["lost_project"].append(project_id)
                 continue
@@ -390,16 +390,16 @@ def check_invariants(
             if record.project.status == "staffed" and not any(s.role == "lead" for s in filled):
                 v["staffed_without_lead"].append(project_id)
             seats.update(str(m) for m in set(members))
-    stored = store.get_volunteers(volunteer_ids)
+    stored = store.volunteers.get_volunteers(volunteer_ids)
     v["lost_volunteer"] = [i for i in volunteer_ids if i not in stored]
     for volunteer_id, count in seats.items():
-        volunteer = stored.get(volunteer_id) or store.get_volunteer(volunteer_id)
+        volunteer = stored.get(volunteer_id) or store.volunteers.get_volunteer(volunteer_id)
         limit = volunteer.max_active_projects if volunteer else 1
         if count > limit or (volunteer and volunteer.active_projects > limit):
             v["volunteer_over_limit"].append(volunteer_id)
     for key in answers:
         parts = key.split(":")
-        invitation = store.get_invitation(parts[1]) if len(parts) > 2 else None
+        invitation = store.invitations.get_invitation(parts[1]) if len(parts) > 2 else None
         if invitation is None or invitation.status == "pending":
             v["lost_reply"].append(key)
     sent = Counter(
@@ -420,18 +420,18 @@ def final_state(campaigns: dict[str, list[str]], volunteer_ids: list[str]) -> di
     store = main_store()
     by_campaign: dict[str, dict[str, str]] = {}
     for campaign_id, project_ids in campaigns.items():
-        campaign = store.get_campaign(campaign_id)
+        campaign = store.campaigns.get_campaign(campaign_id)
         if campaign is None:
             continue
         projects = {}
         for project_id in project_ids:
-            record = store.get_project(project_id)
+            record = store.campaigns.get_project(project_id)
             if record is None:
                 continue
             filled = sorted(f"{s.role}:{s.skill or '-'}" for s in record.slots if s.volunteer_id)
             projects[record.project.menu_item] = f"{record.project.status} {','.join(filled)}"
         by_campaign[f"{campaign.candidate_name}|{campaign.state}|{campaign.district}"] = projects
-    stored = store.get_volunteers(volunteer_ids).values()
+    stored = store.volunteers.get_volunteers(volunteer_ids).values()
     return {
         "campaigns": by_campaign,
         "volunteers": {

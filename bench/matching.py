@@ -117,7 +117,7 @@ def storage_calls(volunteers: int, projects: int, seed: int) -> dict[str, Any]:
         from shared.models import utcnow
         from shared.publisher import publish
         from shared.settings import get_settings
-        from shared.storage import main_store
+        from shared.storage import main_store, main_table
         from tfc.demo import synthetic
 
         now = utcnow()
@@ -126,7 +126,7 @@ def storage_calls(volunteers: int, projects: int, seed: int) -> dict[str, Any]:
             lead = raw.pop("lead_trained")
             person = new_volunteer(VolunteerSignup.model_validate(raw), now)
             people.append(person.model_copy(update={"lead_trained": lead}))
-        main_store().import_new_volunteers(people)
+        main_store().volunteers.import_new_volunteers(people)
         approved = approve_projects(projects, seed)
         calls: Counter[str] = Counter()
 
@@ -134,7 +134,7 @@ def storage_calls(volunteers: int, projects: int, seed: int) -> dict[str, Any]:
             calls[model.name] += 1
 
         # Clients copy their session's handlers when made: hook the store's own client.
-        main_store()._client.meta.events.register("before-call.dynamodb", count)
+        main_table().client.meta.events.register("before-call.dynamodb", count)
         started = time.perf_counter()
         figures = Staffing(main_store(), publish, get_settings(), logger).wave(utcnow(), "bench").figures()
         seconds = time.perf_counter() - started

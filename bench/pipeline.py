@@ -139,7 +139,7 @@ def _staffed(project_ids: list[str]) -> int:
 
     store = main_store()
     chunks = (project_ids[i : i + 100] for i in range(0, len(project_ids), 100))
-    return sum(1 for chunk in chunks for p in store.get_projects(chunk) if p.status == "staffed")
+    return sum(1 for chunk in chunks for p in store.campaigns.get_projects(chunk) if p.status == "staffed")
 
 
 def _first_invitation_latency(outbox: list[dict[str, Any]], approved_at: dict[str, datetime]) -> dict[str, Any]:
@@ -151,7 +151,7 @@ def _first_invitation_latency(outbox: list[dict[str, Any]], approved_at: dict[st
         key = message.get("message_key") or ""
         if message["channel"] != "email" or not key.endswith(":invite:email"):
             continue
-        invitation = store.get_invitation(key.split(":")[1])
+        invitation = store.invitations.get_invitation(key.split(":")[1])
         if invitation is None or invitation.project_id in first:
             continue
         first[invitation.project_id] = datetime.fromisoformat(message["sent_at"])

@@ -11,11 +11,12 @@ a new function and its role still lists only concrete actions and resources.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
 from shared.resources import Function
+from shared.storage.store import Store
 
 Level = Literal["read", "write"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ DYNAMODB_ACTIONS: dict[Level, tuple[str, ...]] = {
 # Store methods that only read; any other Store method writes.
 _READ_PREFIXES = ("get_", "volunteer_id_for_", "invitations_of_", "projects_with_", "pending_", "latest_", "run_")
 _READ_METHODS = {"pool", "pool_token"}
+_AGGREGATES = frozenset(f.name for f in fields(Store))
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,10 @@ def scan_service(service: str, root: Path = ROOT) -> ServiceUses:
 
 
 def _is_store(node: ast.expr) -> bool:
-    """`store.x()`, `self.store.x()` and `main_store().x()` are calls on the main table's Store."""
+    """`store.<aggregate>.x()`, `self.store.<aggregate>.x()` and `main_store().<aggregate>.x()` are
+    calls on the main table (the aggregates: the fields of shared.storage.Store)."""
+    if isinstance(node, ast.Attribute) and node.attr in _AGGREGATES:
+        node = node.value
     if isinstance(node, ast.Name):
         return node.id == "store"
     if isinstance(node, ast.Attribute):

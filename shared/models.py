@@ -198,3 +198,21 @@ class DistrictScore(Record):
     p_dem_win_high: float | None = None  # ... and at its 90th
     tipping_point_prob: float = 0.0
     p_dem_majority: float | None = None  # the chamber's probability of a Democratic majority
+
+
+class UnclearReply(Record):
+    """A reply nobody could classify, kept for staff to read and resolve (INVITATION#<iid> /
+    REPLY#<received_at>; shared/storage/invitations.py)."""
+
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    channel: str
+    text: str  # at most 4,000 characters are kept
+    received_at: str  # ISO time as stored: part of the item's key, which the console posts back to resolve it
+    resolved: bool = False
+    from_other_address: bool = False  # sent from an address that is not the invited volunteer's
+    sender: str | None = None  # that other address
+    read_as: str | None = None  # what its text would have been read as (never applied)
+    resolution: str | None = None
+    resolved_at: str | None = None

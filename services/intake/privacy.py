@@ -36,7 +36,7 @@ def _their_mail(email: str) -> list[str]:
 
 
 def export_person(store: Store, email: str) -> dict[str, Any] | None:
-    volunteer_id = store.volunteer_id_for_email(email_hash(email))
+    volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(email))
     data = export_volunteer(store, volunteer_id) if volunteer_id else None
     if data is None:
         return None
@@ -45,7 +45,7 @@ def export_person(store: Store, email: str) -> dict[str, Any] | None:
 
 def forget_person(store: Store, email: str, now: datetime) -> dict[str, int] | None:
     """Erase everything about the person; their opt-outs stay, as hashes. None if unknown."""
-    volunteer_id = store.volunteer_id_for_email(email_hash(email))
+    volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(email))
     erased = forget_volunteer(store, volunteer_id, now) if volunteer_id else None
     if erased is None:
         return None

@@ -52,14 +52,14 @@ def submit_campaign(
     created = True
     try:
         fingerprint = request_fingerprint(request, idempotency_key) if idempotency_key else None
-        store.create_campaign(campaign, scoped, fingerprint, int((now + RESUBMIT_WINDOW).timestamp()))
+        store.campaigns.create_campaign(campaign, scoped, fingerprint, int((now + RESUBMIT_WINDOW).timestamp()))
     except DuplicateRequest as dup:
         created = False
-        existing = store.get_campaign(dup.campaign_id)
+        existing = store.campaigns.get_campaign(dup.campaign_id)
         if existing is None:  # the fingerprint outlived its campaign: never expected
             raise
         campaign = existing
-    projects = store.get_projects(campaign.project_ids)
+    projects = store.campaigns.get_projects(campaign.project_ids)
     # Published on every submission, duplicates too: a lost publish heals on retry, and notify
     # sends the confirmation once per campaign.
     publish("notify", [CampaignReceivedV1(correlation_id=correlation_id, campaign_id=campaign.campaign_id)])
@@ -72,13 +72,15 @@ def submit_campaign(
 
 def approve_project(store: Store, publish: Publish, project_id: str, *, now: datetime, correlation_id: str) -> Project:
     """pending_review -> matching, then ask matching to staff it. Safe to repeat."""
-    found = store.get_project(project_id)
+    found = store.campaigns.get_project(project_id)
     if found is None:
         raise NotFound(f"no project {project_id}")
     project = found.project
     if project.status == "pending_review":
-        store.transition_project(project, "matching", from_statuses=["pending_review"], now=now, approved_at=now)
-        project = store.get_project(project_id).project  # type: ignore[union-attr]
+        store.campaigns.transition_project(
+            project, "matching", from_statuses=["pending_review"], now=now, approved_at=now
+        )
+        project = store.campaigns.get_project(project_id).project  # type: ignore[union-attr]
     if project.status != "matching":
         raise InvalidTransition(f"project is {project.status}; only pending_review can be approved")
     publish("matching", [ProjectApprovedV1(correlation_id=correlation_id, project_id=project_id)])
@@ -88,15 +90,15 @@ def approve_project(store: Store, publish: Publish, project_id: str, *, now: dat
 def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Volunteer, bool]:
     """Create the volunteer, or update the one with this email. Returns (volunteer, updated)."""
     for _ in range(3):
-        volunteer_id = store.volunteer_id_for_email(email_hash(signup.email))
-        current = store.get_volunteer(volunteer_id) if volunteer_id else None
+        volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(signup.email))
+        current = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
         try:
             if current is None:
                 volunteer = new_volunteer(signup, now)
-                store.create_volunteer(volunteer)
+                store.volunteers.create_volunteer(volunteer)
                 return volunteer, False
             volunteer = updated_volunteer(current, signup, now)
-            store.update_volunteer_profile(current, volunteer)
+            store.volunteers.update_volunteer_profile(current, volunteer)
             return volunteer, True
         except Conflict:
             continue  # a concurrent sign-up or update with the same email won; read it again
@@ -110,8 +112,8 @@ def import_roster_row(store: Store, patch: ProfilePatch, *, now: datetime, dry_r
     Returns {"status": added|updated|unchanged|refused, "changes": [{"field", "from", "to"}]
     (personal values masked), "errors": [{"field", "message"}]}; a refused row writes nothing."""
     for _ in range(3):
-        volunteer_id = store.volunteer_id_for_email(email_hash(patch.email))
-        current = store.get_volunteer(volunteer_id) if volunteer_id else None
+        volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(patch.email))
+        current = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
         try:
             merged = merge_profile(current, patch, now)
         except ValidationError as exc:
@@ -124,9 +126,9 @@ def import_roster_row(store: Store, patch: ProfilePatch, *, now: datetime, dry_r
             return result
         try:
             if current is None:
-                store.create_volunteer(merged.volunteer)
+                store.volunteers.create_volunteer(merged.volunteer)
             else:
-                store.update_volunteer_profile(current, merged.volunteer, fields=merged.changed)
+                store.volunteers.update_volunteer_profile(current, merged.volunteer, fields=merged.changed)
             return result
         except Conflict:
             continue  # a concurrent change to this volunteer won; merge into the new profile
@@ -137,22 +139,22 @@ def set_lead_trained(
     store: Store, *, now: datetime, trained: bool = True, volunteer_id: str | None = None, email: str | None = None
 ) -> Volunteer:
     if volunteer_id is None and email is not None:
-        volunteer_id = store.volunteer_id_for_email(email_hash(email))
-    volunteer = store.get_volunteer(volunteer_id) if volunteer_id else None
+        volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(email))
+    volunteer = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
     if volunteer is None:
         raise NotFound("no such volunteer")
-    store.set_lead_trained(volunteer, trained, now)
+    store.volunteers.set_lead_trained(volunteer, trained, now)
     return volunteer.model_copy(update={"lead_trained": trained})
 
 
 def campaign_view(store: Store, campaign_id: str) -> dict[str, Any]:
     """The campaign with each project's status and team, for staff (GET /campaigns/{id})."""
-    campaign = store.get_campaign(campaign_id)
+    campaign = store.campaigns.get_campaign(campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign {campaign_id}")
     projects = []
     for project_id in campaign.project_ids:
-        found = store.get_project(project_id)
+        found = store.campaigns.get_project(project_id)
         if found is None:
             continue
         projects.append(
@@ -205,7 +207,7 @@ def request_lifecycle_change(
         raise Refused([{"field": "action", "message": f"must be one of {', '.join(LIFECYCLE_ACTIONS)}"}])
     if data["action"] == "leave" and not data.get("volunteer_id"):
         raise Refused([{"field": "volunteer_id", "message": "is required to leave"}])
-    if store.get_projects([project_id]) == []:
+    if store.campaigns.get_projects([project_id]) == []:
         raise NotFound(f"no project {project_id}")
     try:
         command = ProjectCommandV1(
@@ -229,5 +231,5 @@ def request_lifecycle_change(
 def known_emails(store: Store, emails: list[str]) -> list[bool]:
     """For each address, whether a volunteer already has it (the roster import's dry run)."""
     hashes = [email_hash(e) for e in emails]
-    owners = store.volunteer_ids_for_emails(hashes)
+    owners = store.volunteers.volunteer_ids_for_emails(hashes)
     return [h in owners for h in hashes]

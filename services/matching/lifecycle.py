@@ -28,9 +28,9 @@ from shared.events import (
 from shared.ids import derived_id
 from shared.models import Invitation, Project
 from shared.storage import Conflict, Store
-from shared.storage.lifecycle import LifecycleStore, ServedSeat
-from shared.storage.store import ProjectRecord
-from shared.storage.threads import CAMPAIGN, TEAM, ThreadStore
+from shared.storage.campaigns import ProjectRecord
+from shared.storage.lifecycle import ServedSeat
+from shared.storage.threads import CAMPAIGN, TEAM
 
 Publish = Callable[[str, Sequence[Event]], None]
 
@@ -59,11 +59,11 @@ class Lifecycle:
         self.store = store
         self.publish = publish
         self.log = logger
-        self.items = LifecycleStore(store)
-        self.threads = ThreadStore(store)
+        self.items = store.lifecycle
+        self.threads = store.threads
 
     def _record(self, project_id: str) -> ProjectRecord:
-        found = self.store.get_project(project_id)
+        found = self.store.campaigns.get_project(project_id)
         if found is None:
             raise NotFound(f"project_id: no project {project_id}")
         return found
@@ -201,7 +201,7 @@ class Lifecycle:
             record.project.status, record.project.kickoff_at, any(s.volunteer_id is None for s in record.slots)
         )
         extra = {"waves": 0} if target == "matching" else {}  # a fresh search for the empty seat
-        self.store.transition_project(
+        self.store.campaigns.transition_project(
             record.project,
             target,
             from_statuses=["needs_attention"],
@@ -265,7 +265,7 @@ class Lifecycle:
                 ],
             )
             for invitation in invited:
-                self.store.mark_invitation_published(invitation)
+                self.store.invitations.mark_invitation_published(invitation)
         self.log.info("follow-on phase", extra={"project_id": new_id, "follows": project_id, "invited": len(invited)})
         return new_id
 
@@ -295,7 +295,7 @@ class Lifecycle:
         reason = rules.checkin_attention(self._checkins(project.project_id), now, project.attention_cleared_at)
         if reason is None:
             return False
-        moved = self.store.transition_project(
+        moved = self.store.campaigns.transition_project(
             project, "needs_attention", from_statuses=["active"], now=now, reason=reason
         )
         if moved:
@@ -308,7 +308,7 @@ class Lifecycle:
         """For every active project: end the phase when due, else ask the check-ins due, then
         flag it when its check-ins say staff should look."""
         figures = {"completed": 0, "checkins_asked": 0, "flagged": 0}
-        kicked_off = [p for status in rules.KICKED_OFF_OPEN for p in self.store.projects_with_status(status)]
+        kicked_off = [p for status in rules.KICKED_OFF_OPEN for p in self.store.campaigns.projects_with_status(status)]
         for project in kicked_off:
             phase = _phase(project)
             if phase is None:

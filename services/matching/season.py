@@ -11,7 +11,6 @@ from typing import Any
 
 from services.matching.domain.lifecycle import Outcome, Served, season_figures
 from shared.storage import Store
-from shared.storage.lifecycle import LifecycleStore
 
 CSV_FIELDS = (
     "project_id",
@@ -35,12 +34,12 @@ CSV_FIELDS = (
 
 def season_report(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(figures, one row per closed project)."""
-    items = LifecycleStore(store)
+    items = store.lifecycle
     outcomes: list[Outcome] = []
     served: list[Served] = []
     rows: list[dict[str, Any]] = []
     for status in ("done", "cancelled"):
-        for project in store.projects_with_status(status):
+        for project in store.campaigns.projects_with_status(status):
             found = items.project_items(project.project_id)
             rating = found.results.get("rating", {})
             mine = [

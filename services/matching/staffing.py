@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
@@ -36,8 +35,8 @@ from shared.ids import derived_id
 from shared.models import Invitation
 from shared.settings import Settings
 from shared.storage import AcceptOutcome, InviteOutcome, Store
-from shared.storage.store import ProjectRecord
-from shared.storage.waves import WaveStore
+from shared.storage.campaigns import ProjectRecord
+from shared.storage.errors import StorageError
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
@@ -55,12 +54,12 @@ class PoolCache:
         self._pools: dict[str, tuple[float, str | None, list[Candidate]]] = {}
 
     def get(self, store: Store, key: str) -> list[Candidate]:
-        token = store.pool_token(key)  # read before the pool: a change after it shows next time
+        token = store.volunteers.pool_token(key)  # read before the pool: a change after it shows next time
         with self._lock:
             cached = self._pools.get(key)
             if cached and cached[1] == token and time.monotonic() - cached[0] < self.ttl:
                 return cached[2]
-        pool = [Candidate.from_pool(r) for r in store.pool(key)]
+        pool = [Candidate.from_pool(r) for r in store.volunteers.pool(key)]
         with self._lock:
             self._pools[key] = (time.monotonic(), token, pool)
         return pool
@@ -90,7 +89,7 @@ class Staffing:
         self.log = logger
         self.pools = pools
         self.config = config or matching_config()
-        self.waves = WaveStore(store)
+        self.waves = store.waves
 
     def _pool(self, key: str) -> list[Candidate]:
         return self.pools.get(self.store, key)
@@ -100,10 +99,10 @@ class Staffing:
     def wave(self, now: datetime, correlation_id: str, project_ids: list[str] | None = None) -> WaveResult:
         """One wave across every project still matching (or just `project_ids`)."""
         if project_ids is None:
-            project_ids = [p.project_id for p in self.store.projects_with_status("matching")]
+            project_ids = [p.project_id for p in self.store.campaigns.projects_with_status("matching")]
         records = []
         for project_id in project_ids:
-            found = self.store.get_project(project_id)
+            found = self.store.campaigns.get_project(project_id)
             if found is None or found.project.status != "matching":
                 continue
             if all(s.volunteer_id for s in found.slots):  # full, not marked staffed: a crash after the last opt-in
@@ -128,8 +127,8 @@ class Staffing:
         """Invite a volunteer staff chose, to the seat they fit, within the same limits as a wave
         (pending cap, 14-day limit, active projects, opt-out). Returns what happened. A repeat
         delivery finds the invitation written and only makes sure it was sent."""
-        found = self.store.get_project(project_id)
-        volunteer = self.store.get_volunteer(volunteer_id)
+        found = self.store.campaigns.get_project(project_id)
+        volunteer = self.store.volunteers.get_volunteer(volunteer_id)
         if found is None or volunteer is None:
             return "no such project or volunteer"
         if found.project.status != "matching":
@@ -176,7 +175,7 @@ class Staffing:
             ],
         )
         for invitation in invitations:
-            self.store.mark_invitation_published(invitation)
+            self.store.invitations.mark_invitation_published(invitation)
 
     def _republish_unsent(self, invitations: list[Invitation], now: datetime, correlation_id: str) -> None:
         """An invitation stored but never published (a crash between the two) is sent now.
@@ -191,13 +190,13 @@ class Staffing:
     # --- answers ----------------------------------------------------------------------------
 
     def apply_answer(self, event: InvitationAnsweredV1, now: datetime) -> None:
-        invitation = self.store.get_invitation(event.invitation_id)
+        invitation = self.store.invitations.get_invitation(event.invitation_id)
         if invitation is None:
             self.log.warning("answer for an unknown invitation", extra={"invitation_id": event.invitation_id})
             return
         cid = event.correlation_id
         if event.answer == "no":  # the seat is offered again in the next wave
-            if self.store.close_invitation(invitation, "declined", now, event.channel):
+            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel):
                 self._tell(invitation, "declined", cid)
                 self._count_answer(invitation)
             return
@@ -207,12 +206,12 @@ class Staffing:
         self._accept(invitation, now, cid)
 
     def _accept(self, invitation: Invitation, now: datetime, cid: str) -> None:
-        volunteer = self.store.get_volunteer(invitation.volunteer_id)
+        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
         if volunteer is None:
             return
         invited_as = SlotKind(invitation.role, invitation.skill)
         for _ in range(6):  # a few rounds: another opt-in may take the seat we aimed for
-            found = self.store.get_project(invitation.project_id)
+            found = self.store.campaigns.get_project(invitation.project_id)
             if found is None:
                 return
             project, slots = found.project, found.slots
@@ -220,7 +219,7 @@ class Staffing:
             if not seats:
                 self._close(invitation, "team_full", now, cid)
                 return
-            outcome = self.store.accept_invitation(invitation, project, seats[0].index, now)
+            outcome = self.store.invitations.accept_invitation(invitation, project, seats[0].index, now)
             if outcome is AcceptOutcome.SLOT_TAKEN:
                 continue
             if outcome is AcceptOutcome.JOINED:
@@ -245,11 +244,11 @@ class Staffing:
         done, and never worth failing (and so retrying) the answer for."""
         try:
             self.waves.record_response(invitation.volunteer_id)
-        except ClientError:
+        except StorageError:
             self.log.warning("answer not counted", extra={"invitation_id": invitation.invitation_id})
 
     def _close(self, invitation: Invitation, status: str, now: datetime, cid: str, tell: str | None = None) -> None:
-        if self.store.close_invitation(invitation, status, now):
+        if self.store.invitations.close_invitation(invitation, status, now):
             self._tell(invitation, tell or status, cid)
 
     def _tell(self, invitation: Invitation, outcome: str, cid: str) -> None:
@@ -260,7 +259,7 @@ class Staffing:
                     correlation_id=cid,
                     invitation_id=invitation.invitation_id,
                     project_id=invitation.project_id,
-                    outcome=outcome,  # type: ignore[arg-type]
+                    outcome=outcome,
                 )
             ],
         )
@@ -268,7 +267,7 @@ class Staffing:
     def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open
         invitations now, so the next wave offers those seats to someone else."""
-        others = [i for i in self.store.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
+        others = [i for i in self.store.invitations.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
         self.withdraw(others, "volunteer_busy", now, cid)
 
     # --- finishing --------------------------------------------------------------------------
@@ -276,7 +275,7 @@ class Staffing:
     def finish_if_full(self, project_id: str, now: datetime, cid: str) -> None:
         """All seats filled: introduce the team (publish first: notify sends once), mark staffed,
         and withdraw the invitations still out."""
-        found = self.store.get_project(project_id)
+        found = self.store.campaigns.get_project(project_id)
         if found is not None:
             self._finish(found, now, cid)
 
@@ -285,14 +284,14 @@ class Staffing:
         if project.status != "matching" or any(s.volunteer_id is None for s in found.slots):
             return
         if project.kickoff_at is not None:  # a reopened seat refilled: the phase (and its end) goes on
-            self.store.transition_project(
+            self.store.campaigns.transition_project(
                 project, after_refill(project.kickoff_at), from_statuses=["matching"], now=now
             )
             self.log.info("reopened seat refilled", extra={"project_id": project_id})
             self.withdraw(found.invitations, "team_filled", now, cid)
             return
         self.publish("notify", [ProjectStaffedV1(correlation_id=cid, project_id=project_id)])
-        self.store.transition_project(project, "staffed", from_statuses=["matching"], now=now, staffed_at=now)
+        self.store.campaigns.transition_project(project, "staffed", from_statuses=["matching"], now=now, staffed_at=now)
         self.log.info("project staffed", extra={"project_id": project_id})
         self.withdraw(found.invitations, "team_filled", now, cid)
 
@@ -304,8 +303,8 @@ class Staffing:
     def tick(self, now: datetime, correlation_id: str) -> dict[str, int | float]:
         """Expire overdue invitations, remind those about to expire, then one wave."""
         expired = 0
-        for invitation in self.store.pending_invitations_expiring_before(now):
-            if self.store.close_invitation(invitation, "expired", now):
+        for invitation in self.store.invitations.pending_invitations_expiring_before(now):
+            if self.store.invitations.close_invitation(invitation, "expired", now):
                 expired += 1
         reminded = self.remind(now, correlation_id)
         figures = self.wave(now, correlation_id).figures()
@@ -318,7 +317,7 @@ class Staffing:
             return 0
         due = [
             i
-            for i in self.store.pending_invitations_expiring_before(now + timedelta(seconds=window))
+            for i in self.store.invitations.pending_invitations_expiring_before(now + timedelta(seconds=window))
             if i.expires_at > now and not i.reminded
         ]
         # The conditional write first: a reminder is sent at most once, even if two ticks overlap.
@@ -340,7 +339,9 @@ def withdraw_invitations(
     store: Store, publish: Publish, invitations: list[Invitation], reason: str, now: datetime, cid: str
 ) -> list[Invitation]:
     """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
-    withdrawn = [i for i in invitations if i.status == "pending" and store.close_invitation(i, "withdrawn", now)]
+    withdrawn = [
+        i for i in invitations if i.status == "pending" and store.invitations.close_invitation(i, "withdrawn", now)
+    ]
     if withdrawn:
         publish(
             "notify",
@@ -349,7 +350,7 @@ def withdraw_invitations(
                     correlation_id=cid,
                     invitation_id=i.invitation_id,
                     project_id=i.project_id,
-                    reason=reason,  # type: ignore[arg-type]
+                    reason=reason,
                 )
                 for i in withdrawn
             ],

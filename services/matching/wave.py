@@ -41,8 +41,9 @@ from shared.events import Event, InvitationIssuedV1
 from shared.ids import derived_id
 from shared.models import Invitation, Project
 from shared.storage import InviteOutcome, Store
-from shared.storage.store import LEADS_POOL, ProjectRecord
-from shared.storage.waves import WaveStore
+from shared.storage.campaigns import ProjectRecord
+from shared.storage.volunteers import LEADS_POOL
+from shared.storage.waves import recent_invites
 
 Publish = Callable[[str, Sequence[Event]], None]
 SEND_CHUNK = 100  # invitations written, then sent, at a time
@@ -89,7 +90,7 @@ class Wave:
         logger: Logger,
     ) -> None:
         self.store = store
-        self.waves = WaveStore(store)
+        self.waves = store.waves
         self.publish = publish
         self.pool_of = pool_of
         self.rules = rules
@@ -106,7 +107,7 @@ class Wave:
             # Projects stored before districts had one identity may hold "11th District": look up "11".
             district = (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district))
             if district not in scores:
-                found = self.store.latest_score(*district)
+                found = self.store.scores.latest_score(*district)
                 scores[district] = found.target_score if found else None
             priority = project_priority(scores[district], p.election_date, p.approved_at or p.created_at, now)
             out[p.project_id] = (priority.value, priority.components)
@@ -150,7 +151,7 @@ class Wave:
                     max_active_projects=int(s.get("max_active_projects", 1)),
                     pending_invitations=int(s.get("pending_invitations", 0)),
                     opted_out=bool(s.get("email_opt_out", False)),
-                    recent_invites=len(WaveStore.recent_invites(s, now)),
+                    recent_invites=len(recent_invites(s, now)),
                     invited_total=int(s.get("invited_total", 0)),
                     responded_total=int(s.get("responded_total", 0)),
                 )
@@ -223,7 +224,7 @@ class Wave:
         # A wave counts for a project when it starts a new round: it asks someone while nothing
         # is pending (top-ups after a decline, with other invitations still out, do not count).
         for project_id in sorted(touched & fresh_round):
-            self.store.record_wave(project_id)
+            self.store.campaigns.record_wave(project_id)
         return result
 
     def _invitations(
@@ -308,11 +309,11 @@ class Wave:
                 for i in invitations
             ],
         )
-        list(pool.map(self.store.mark_invitation_published, invitations))
+        list(pool.map(self.store.invitations.mark_invitation_published, invitations))
 
     def _flag(self, record: ProjectRecord, reason: str, now: datetime, result: WaveResult) -> None:
         project = record.project
-        moved = self.store.transition_project(
+        moved = self.store.campaigns.transition_project(
             project, "needs_attention", from_statuses=["matching"], now=now, reason=reason
         )
         if moved:

@@ -28,6 +28,8 @@ from shared import caches
 from shared.aws import client
 from shared.observability import get_logger
 from shared.settings import get_settings
+from shared.storage.errors import ConditionFailed
+from shared.storage.table import translated
 
 KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invitation's life
 
@@ -80,15 +82,14 @@ def _marker(key: str) -> dict[str, Any]:
 def _mark_sending(key: str) -> bool:
     expiration = int(time.time()) + KEEP_SECONDS
     try:
-        client("dynamodb").put_item(
-            TableName=get_settings().table("idempotency"),
-            Item=_marker(key) | {"expiration": {"N": str(expiration)}},
-            ConditionExpression="attribute_not_exists(id)",
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
+        with translated():
+            client("dynamodb").put_item(
+                TableName=get_settings().table("idempotency"),
+                Item=_marker(key) | {"expiration": {"N": str(expiration)}},
+                ConditionExpression="attribute_not_exists(id)",
+            )
+    except ConditionFailed:
+        return False
     return True
 
 

@@ -75,7 +75,7 @@ class Inbox:
             if not address:
                 continue
             key = email_hash(address)
-            added = self.contacts.suppress(key, reason, now, self.store.volunteer_id_for_email(key))
+            added = self.contacts.suppress(key, reason, now, self.store.volunteers.volunteer_id_for_email(key))
             self.log.info("address suppressed", extra={"reason": reason, "new": added})
 
     # --- email ------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ class Inbox:
             if not domain or domain == ours or domain.endswith("." + ours) or ours.endswith("." + domain):
                 continue  # our own reply address bounced back to us: nothing of a volunteer's
             key = email_hash(address)
-            added = self.contacts.suppress(key, "bounce", now, self.store.volunteer_id_for_email(key))
+            added = self.contacts.suppress(key, "bounce", now, self.store.volunteers.volunteer_id_for_email(key))
             self.log.info("address suppressed", extra={"reason": "bounce", "source": "dsn", "new": added})
         self.log.info("inbound mail: delivery status notification, handled as a bounce")
 
@@ -124,20 +124,20 @@ class Inbox:
         except BadToken as exc:
             self.log.warning("reply refused: bad token", extra={"reason": str(exc)})
             return
-        invitation = self.store.get_invitation(invitation_id)
+        invitation = self.store.invitations.get_invitation(invitation_id)
         if invitation is None and not expired:
             from services.notify.lifecycle_replies import apply_thread_reply
 
             if apply_thread_reply(self.store, self.publish, self.log, invitation_id, reading, cid):
                 return
-        volunteer = self.store.get_volunteer(invitation.volunteer_id) if invitation else None
+        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id) if invitation else None
         if invitation is None or volunteer is None:
             self.log.warning("reply refused: invitation unknown", extra={"invitation_id": invitation_id})
             return
         if not same_mailbox(reading.sender, volunteer.email):
             # Never applied, never dropped: staff read it (a partner's phone, a work address...).
             self.log.warning("reply from another address: queued for staff", extra={"invitation_id": invitation_id})
-            self.store.save_unclear_reply(
+            self.store.invitations.save_unclear_reply(
                 invitation, "email", reading.reply_text, now, other_sender=reading.sender, read_as=reading.intent
             )
             return
@@ -160,7 +160,7 @@ class Inbox:
                 self.publish("notify", [self._outcome(invitation, closed, cid)])
             return False
         if intent == "unclear":
-            self.store.save_unclear_reply(invitation, channel, text, now)
+            self.store.invitations.save_unclear_reply(invitation, channel, text, now)
             if channel == "email":
                 self.publish(
                     "notify",
@@ -217,16 +217,18 @@ class Inbox:
         if reply.keyword == "help":
             respond(sms.help_text(parseaddr(self.settings.sender)[1]))
             return
-        volunteer_id = self.store.volunteer_id_for_phone(phone)
+        volunteer_id = self.store.volunteers.volunteer_id_for_phone(phone)
         if volunteer_id is None:
             self.log.info("sms from an unknown number; dropped")
             return
-        mine = sorted(self.store.invitations_of_volunteer(volunteer_id), key=lambda i: i.created_at, reverse=True)
+        mine = sorted(
+            self.store.invitations.invitations_of_volunteer(volunteer_id), key=lambda i: i.created_at, reverse=True
+        )
         open_ = [i for i in mine if i.status == "pending" and i.expires_at > now]
         if reply.keyword == "unclear":
             target = open_[0] if len(open_) == 1 else None
             if target is not None:
-                self.store.save_unclear_reply(target, "sms", message.get("messageBody", ""), now)
+                self.store.invitations.save_unclear_reply(target, "sms", message.get("messageBody", ""), now)
             respond(sms.unclear())
             return
         if reply.code:
@@ -236,7 +238,7 @@ class Inbox:
             if not open_ and mine:
                 chosen = mine[:1]  # the most recent one, closed: it gets the polite answer
         if len(open_) > 1 and not chosen:
-            projects = {i.project_id: self.store.get_project(i.project_id) for i in open_}
+            projects = {i.project_id: self.store.campaigns.get_project(i.project_id) for i in open_}
             options = [(sms.short_code(i.invitation_id), self._label(projects[i.project_id], i)) for i in open_]
             respond(sms.which_one(options))
             return

@@ -74,10 +74,10 @@ class InvitationSender:
 
     def campaign_received(self, event: CampaignReceivedV1) -> None:
         out, campaign_id = self.out, event.campaign_id
-        campaign = out.store.get_campaign(campaign_id)
+        campaign = out.store.campaigns.get_campaign(campaign_id)
         if campaign is None:
             raise LookupError(f"campaign {campaign_id} not found")
-        projects = out.store.get_projects(campaign.project_ids)
+        projects = out.store.campaigns.get_projects(campaign.project_ids)
         out.email(
             f"campaign:{campaign_id}:received",
             lambda addr: messages.campaign_received(campaign, projects, out.footer(addr)),

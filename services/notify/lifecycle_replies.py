@@ -17,7 +17,7 @@ from services.notify.domain.reading import Reading
 from shared.events import CheckinAnsweredV1, Event, ProjectCommandV1, ResultReportedV1
 from shared.models import email_hash
 from shared.storage import Store
-from shared.storage.threads import CAMPAIGN, TEAM, Thread, ThreadStore
+from shared.storage.threads import CAMPAIGN, TEAM, Thread
 
 Publish = Callable[[str, Sequence[Event]], None]
 _LEAVE = re.compile(r"^\s*(leave|i\s+(need|want|have)\s+to\s+leave)\b", re.IGNORECASE)
@@ -27,8 +27,8 @@ _BARE_LEAVE = re.compile(r"\A\s*leave\s*[.!]*\s*(\n|\Z)", re.IGNORECASE)
 
 
 def _team_reply(store: Store, publish: Publish, log: Logger, thread: Thread, reading: Reading, cid: str) -> None:
-    volunteer_id = store.volunteer_id_for_email(email_hash(reading.sender))
-    found = store.get_project(thread.project_id)
+    volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(reading.sender))
+    found = store.campaigns.get_project(thread.project_id)
     if found is None or volunteer_id is None or all(s.volunteer_id != volunteer_id for s in found.slots):
         log.warning("team reply refused: not from the team", extra={"project_id": thread.project_id})
         return
@@ -44,18 +44,18 @@ def _team_reply(store: Store, publish: Publish, log: Logger, thread: Thread, rea
 
 def apply_thread_reply(store: Store, publish: Publish, log: Logger, tid: str, reading: Reading, cid: str) -> bool:
     """True when `tid` is a lifecycle thread (handled, or refused and logged); False otherwise."""
-    thread = ThreadStore(store).get_thread(tid)
+    thread = store.threads.get_thread(tid)
     if thread is None:
         return False
     if thread.person == TEAM:
         _team_reply(store, publish, log, thread, reading, cid)
         return True
     if thread.person == CAMPAIGN:
-        found = store.get_project(thread.project_id)
-        campaign = store.get_campaign(found.project.campaign_id) if found else None
+        found = store.campaigns.get_project(thread.project_id)
+        campaign = store.campaigns.get_campaign(found.project.campaign_id) if found else None
         owner = email_hash(campaign.contact.email) if campaign else None
     else:
-        volunteer = store.get_volunteer(thread.person)
+        volunteer = store.volunteers.get_volunteer(thread.person)
         owner = volunteer.email_key if volunteer else None
     if owner is None or email_hash(reading.sender) != owner:
         log.warning("thread reply refused: not from its person", extra={"project_id": thread.project_id})

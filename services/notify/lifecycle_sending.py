@@ -26,7 +26,6 @@ from shared.events import (
 )
 from shared.models import Campaign, Project, Slot, Volunteer
 from shared.secrets import get_secret
-from shared.storage.lifecycle import LifecycleStore
 from shared.storage.threads import CAMPAIGN, TEAM, thread_id
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is taken this long after the email
@@ -131,7 +130,7 @@ class LifecycleSender:
     def thank_you(self, event: TeamThankedV1) -> None:
         a, footer = self._audience(event.project_id), self.out.footer
         project, pid = a.project, a.pid
-        metrics = LifecycleStore(self.out.store).project_items(pid).results.get("metrics", {}).get("text", "")
+        metrics = self.out.store.lifecycle.project_items(pid).results.get("metrics", {}).get("text", "")
         self.out.email(
             f"project:{pid}:thank_you",
             lambda addr: lm.thank_you(project, a.team, metrics, footer(addr)),
@@ -141,7 +140,7 @@ class LifecycleSender:
     def volunteer_left(self, event: VolunteerLeftV1) -> None:
         a, footer = self._audience(event.project_id), self.out.footer
         project, pid = a.project, a.pid
-        volunteer = self.out.store.get_volunteer(event.volunteer_id)
+        volunteer = self.out.store.volunteers.get_volunteer(event.volunteer_id)
         if volunteer is None or volunteer.email_opt_out:
             return
         self.out.email(

@@ -29,8 +29,8 @@ from shared.models import Campaign, Invitation, Project, Slot, Volunteer, email_
 from shared.secrets import get_secret
 from shared.settings import Settings
 from shared.storage import Store
+from shared.storage.campaigns import ProjectRecord
 from shared.storage.contact import ContactState
-from shared.storage.store import ProjectRecord
 
 Defer = Callable[[Event, int], None]  # put the event back on the queue, visible after N seconds
 MAX_DELAY_SECONDS = 900  # SQS's limit on DelaySeconds; a longer wait is several hops
@@ -63,7 +63,7 @@ class Outbound:
         """The project with its seats and invitations (`fresh`: read again, not this batch's copy).
         Raises LookupError when there is no such project."""
         if fresh or project_id not in self._records:
-            found = self.store.get_project(project_id)
+            found = self.store.campaigns.get_project(project_id)
             if found is None:
                 raise LookupError(f"project {project_id} not found")
             self._records[project_id] = found
@@ -72,7 +72,7 @@ class Outbound:
     def campaign(self, project: Project) -> Campaign:
         """The project's campaign; raises LookupError when it is gone."""
         if project.campaign_id not in self._campaigns:
-            campaign = self.store.get_campaign(project.campaign_id)
+            campaign = self.store.campaigns.get_campaign(project.campaign_id)
             if campaign is None:
                 raise LookupError(f"campaign {project.campaign_id} not found")
             self._campaigns[project.campaign_id] = campaign
@@ -82,7 +82,7 @@ class Outbound:
         """Each filled seat with its volunteer, in seat order."""
         if not any(s.volunteer_id for s in slots):
             return []
-        people = self.store.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
+        people = self.store.volunteers.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
         return [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
 
     def invitee(self, record: ProjectRecord, invitation_id: str, fresh: bool = False) -> tuple[Invitation, Volunteer]:
@@ -94,7 +94,7 @@ class Outbound:
             invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
         if invitation is None:
             raise LookupError(f"invitation {invitation_id} not found")
-        volunteer = self.store.get_volunteer(invitation.volunteer_id)
+        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
         if volunteer is None:
             raise LookupError(f"volunteer {invitation.volunteer_id} not found")
         return invitation, volunteer

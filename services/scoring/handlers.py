@@ -102,7 +102,7 @@ def on_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         html = output.html.encode()
         s3.put_object(Bucket=bucket, Key=summary["report_html"], Body=html, ContentType="text/html; charset=utf-8")
         s3.put_object(Bucket=bucket, Key="reports/latest.html", Body=html, ContentType="text/html; charset=utf-8")
-        main_store().put_scores(request.run_id, summary, output.scores)
+        main_store().scores.put_scores(request.run_id, summary, output.scores)
         logger.info("districts scored", extra={"run_id": request.run_id, "districts": len(output.scores)})
         return {
             "status": "scored",

@@ -11,31 +11,43 @@ numbers are keys only as hashes (`shared.models.email_hash`), never stored in cl
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import Any, Protocol
 
 from shared.models import Volunteer, email_hash
+from shared.storage import keys
+from shared.storage.errors import ConditionFailed, TransactionConflict
+from shared.storage.table import Table
 
 SuppressionReason = str  # "bounce" | "complaint" | "unsubscribe"
 
 
 def suppression_key(email_key: str) -> dict[str, str]:
-    return {"pk": f"SUPPRESSED#{email_key}", "sk": "EMAIL"}
+    return keys.suppression(email_key)
 
 
 def sms_state_key(phone: str) -> dict[str, str]:
-    return {"pk": f"SMS#{email_hash(phone)}", "sk": "STATE"}
+    return keys.sms_state(email_hash(phone))
 
 
-def _failed_condition(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+class Contacts(Protocol):
+    """What senders, inbound and privacy need of contact state (ContactState)."""
+
+    def suppress(self, email_key: str, reason: SuppressionReason, now: datetime, volunteer_id: str | None) -> bool: ...
+    def suppression(self, email_key: str) -> str | None: ...
+    def suppressed(self, email_keys: list[str]) -> set[str]: ...
+    def opt_outs(self, people: Iterable[Volunteer]) -> dict[str, dict[str, Any]]: ...
+    def sms_state(self, phone: str) -> dict[str, Any]: ...
+    def sms_opt_out(self, phone: str, now: datetime) -> bool: ...
+    def sms_opt_in(self, phone: str, now: datetime) -> bool: ...
+    def mark_confirmed(self, phone: str, changed_at: str) -> None: ...
+    def mark_disclosed(self, phone: str, now: datetime) -> None: ...
 
 
 class ContactState:
-    def __init__(self, table: Any) -> None:
-        self._table = table
+    def __init__(self, table: Table) -> None:
+        self.table = table
 
     # --- email suppression ------------------------------------------------------------------
 
@@ -46,7 +58,6 @@ class ContactState:
         item = suppression_key(email_key) | {"type": "Suppression", "reason": reason, "at": now.isoformat()}
         put = {
             "Put": {
-                "TableName": self._table.name,
                 "Item": item,
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
@@ -56,8 +67,7 @@ class ContactState:
             actions.append(
                 {
                     "Update": {
-                        "TableName": self._table.name,
-                        "Key": {"pk": f"VOLUNTEER#{volunteer_id}", "sk": "META"},
+                        "Key": keys.volunteer(volunteer_id),
                         "UpdateExpression": "SET email_opt_out = :yes",
                         "ConditionExpression": "attribute_exists(pk)",
                         "ExpressionAttributeValues": {":yes": True},
@@ -65,26 +75,24 @@ class ContactState:
                 }
             )
         try:
-            self._table.meta.client.transact_write_items(TransactItems=actions)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    return False  # already suppressed
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    return self.suppress(email_key, reason, now, None)  # the volunteer is gone
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            if exc.first_guard_lost:
+                return False  # already suppressed
+            if exc.reasons[1:2] == ["ConditionalCheckFailed"]:
+                return self.suppress(email_key, reason, now, None)  # the volunteer is gone
             raise
         return True
 
     def suppression(self, email_key: str) -> str | None:
         """The reason an address must not be mailed, or None."""
-        found = self._table.get_item(Key=suppression_key(email_key), ConsistentRead=True).get("Item")
+        found = self.table.get(suppression_key(email_key))
         return str(found["reason"]) if found else None
 
     def suppressed(self, email_keys: list[str]) -> set[str]:
         """Which of these addresses are suppressed (one BatchGetItem per 100)."""
-        found = self._batch_get([suppression_key(k) for k in sorted(set(email_keys))])
-        return {str(i["pk"]).removeprefix("SUPPRESSED#") for i in found}
+        found = self.table.batch_get([suppression_key(k) for k in sorted(set(email_keys))])
+        return {keys.suppressed_email_key(str(i["pk"])) for i in found}
 
     # --- what a person has stopped, for staff and for the person ------------------------------
 
@@ -96,14 +104,16 @@ class ContactState:
         people = list(people)
         wanted: dict[tuple[str, str], dict[str, str]] = {}
         for v in people:
-            wanted[(f"SUPPRESSED#{v.email_key}", "EMAIL")] = suppression_key(v.email_key)
+            mail_key = suppression_key(v.email_key)
+            wanted[(mail_key["pk"], mail_key["sk"])] = mail_key
             if v.phone:
                 key = sms_state_key(v.phone)
                 wanted[(key["pk"], key["sk"])] = key
-        found = {(i["pk"], i["sk"]): i for i in self._batch_get(list(wanted.values()))}
+        found = {(i["pk"], i["sk"]): i for i in self.table.batch_get(list(wanted.values()))}
         out: dict[str, dict[str, Any]] = {}
         for v in people:
-            mail = found.get((f"SUPPRESSED#{v.email_key}", "EMAIL"), {})
+            mail_key = suppression_key(v.email_key)
+            mail = found.get((mail_key["pk"], mail_key["sk"]), {})
             text = found.get(tuple(sms_state_key(v.phone).values()), {}) if v.phone else {}  # type: ignore[arg-type]
             stopped = bool(text.get("opted_out"))
             out[v.volunteer_id] = {
@@ -114,21 +124,10 @@ class ContactState:
             }
         return out
 
-    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        client, name = self._table.meta.client, self._table.name
-        items: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-            while request:
-                page = client.batch_get_item(RequestItems=request)
-                items += page["Responses"].get(name, [])
-                request = page.get("UnprocessedKeys") or {}
-        return items
-
     # --- SMS ----------------------------------------------------------------------------------
 
     def sms_state(self, phone: str) -> dict[str, Any]:
-        return self._table.get_item(Key=sms_state_key(phone), ConsistentRead=True).get("Item") or {}
+        return self.table.get(sms_state_key(phone)) or {}
 
     def sms_opt_out(self, phone: str, now: datetime) -> bool:
         """STOP: True only for the call that moved the number from in to out (one confirmation)."""
@@ -144,12 +143,12 @@ class ContactState:
         else:
             condition, values = "opted_out = :yes", {":yes": True}
         try:
-            self._table.update_item(
-                Key=sms_state_key(phone),
-                UpdateExpression="SET opted_out = :out, changed_at = :now, confirmed = :no_confirm, #t = :type",
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#t": "type"},
-                ExpressionAttributeValues={
+            self.table.update(
+                sms_state_key(phone),
+                "SET opted_out = :out, changed_at = :now, confirmed = :no_confirm, #t = :type",
+                condition,
+                names={"#t": "type"},
+                values={
                     ":out": out,
                     ":now": now.isoformat(),
                     ":no_confirm": False,
@@ -157,32 +156,27 @@ class ContactState:
                 }
                 | values,
             )
-        except ClientError as exc:
-            if _failed_condition(exc):
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     def mark_confirmed(self, phone: str, changed_at: str) -> None:
         """The STOP or START confirmation for the change made at `changed_at` went out."""
-        try:
-            self._table.update_item(
-                Key=sms_state_key(phone),
-                UpdateExpression="SET confirmed = :yes",
-                ConditionExpression="changed_at = :at",
-                ExpressionAttributeValues={":yes": True, ":at": changed_at},
+        with suppress(ConditionFailed):  # a newer change owns its own confirmation
+            self.table.update(
+                sms_state_key(phone),
+                "SET confirmed = :yes",
+                "changed_at = :at",
+                values={":yes": True, ":at": changed_at},
             )
-        except ClientError as exc:
-            if not _failed_condition(exc):  # a newer change owns its own confirmation
-                raise
 
     def mark_disclosed(self, phone: str, now: datetime) -> None:
         """The first-text disclosure went out (idempotent)."""
-        self._table.update_item(
-            Key=sms_state_key(phone),
-            UpdateExpression="SET disclosed = :yes, disclosed_at = if_not_exists(disclosed_at, :now), #t = :type",
-            ExpressionAttributeNames={"#t": "type"},
-            ExpressionAttributeValues={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
+        self.table.update(
+            sms_state_key(phone),
+            "SET disclosed = :yes, disclosed_at = if_not_exists(disclosed_at, :now), #t = :type",
+            names={"#t": "type"},
+            values={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
         )
 
 
@@ -191,4 +185,4 @@ def contact_state() -> ContactState:
     from shared.aws import dynamodb_resource
     from shared.settings import get_settings
 
-    return ContactState(dynamodb_resource().Table(get_settings().table("main")))
+    return ContactState(Table(dynamodb_resource().Table(get_settings().table("main"))))

@@ -73,3 +73,123 @@ def project_status_index(status: str, created_at: datetime, project_id: str) -> 
 
 
 PENDING_INVITATIONS = "INVITATIONS#pending"
+
+
+# --- partitions and index keys (the Query side of the access patterns) -------------------------
+
+
+def project_partition(project_id: str) -> str:
+    """The pk of a project's partition: META, SLOT#, INVITATION#, CHECKIN#, SERVED#, RESULT#."""
+    return f"PROJECT#{project_id}"
+
+
+def invitation_partition(invitation_id: str) -> str:
+    """The pk of an invitation's own partition: its POINTER and any REPLY# items."""
+    return f"INVITATION#{invitation_id}"
+
+
+def skill_pool(skill: str) -> str:
+    """The pk of a skill's pool (or of the leads' pool, skill `_lead`)."""
+    return f"SKILL#{skill}"
+
+
+def email_key_of(owner_pk: str) -> str:
+    """The email hash an `EMAIL#<hash>` pk names (the inverse of `email_owner`)."""
+    return owner_pk.removeprefix("EMAIL#")
+
+
+def campaign_projects_index(campaign_id: str, project_id: str) -> dict[str, str]:
+    return {"gsi1pk": f"CAMPAIGN#{campaign_id}", "gsi1sk": f"PROJECT#{project_id}"}
+
+
+def projects_with_status(status: str) -> str:
+    """gsi3pk of the projects in one status (rewritten on every status move)."""
+    return f"PROJECTS#{status}"
+
+
+def volunteer_invitations(volunteer_id: str) -> str:
+    """gsi2pk of a volunteer's invitations."""
+    return f"VOLUNTEER#{volunteer_id}"
+
+
+def invitation_indexes(
+    volunteer_id: str, invitation_id: str, created_at: datetime, expires_at: datetime
+) -> dict[str, str]:
+    """A new (pending) invitation's index keys: gsi2 (the volunteer's) and gsi3 (expiring)."""
+    return {
+        "gsi2pk": volunteer_invitations(volunteer_id),
+        "gsi2sk": f"{created_at.isoformat()}#{invitation_id}",
+        "gsi3pk": PENDING_INVITATIONS,
+        "gsi3sk": f"{expires_at.isoformat()}#{invitation_id}",
+    }
+
+
+UNCLEAR_REPLIES = "REPLIES#unclear"
+REPLY_PREFIX = "REPLY#"
+
+
+def unclear_reply_at(invitation_id: str, received_at: str) -> dict[str, str]:
+    """An unclear reply's key from its stored `received_at` text (as the console posts it back)."""
+    return {"pk": invitation_partition(invitation_id), "sk": f"{REPLY_PREFIX}{received_at}"}
+
+
+def unclear_reply_index(received_at: datetime) -> dict[str, str]:
+    return {"gsi3pk": UNCLEAR_REPLIES, "gsi3sk": received_at.isoformat()}
+
+
+# --- the lifecycle items of a project's partition ----------------------------------------------
+
+
+def checkin(project_id: str, week: int) -> dict[str, str]:
+    return {"pk": project_partition(project_id), "sk": f"CHECKIN#{week:02d}"}
+
+
+def served(project_id: str, volunteer_id: str) -> dict[str, str]:
+    return {"pk": project_partition(project_id), "sk": f"SERVED#{volunteer_id}"}
+
+
+def result(project_id: str, kind: str) -> dict[str, str]:
+    return {"pk": project_partition(project_id), "sk": f"RESULT#{kind}"}
+
+
+LIFECYCLE_RANGE = ("CHECKIN#", "SERVED#~")
+"""sk bounds of a project's lifecycle items: CHECKIN# < RESULT# < SERVED# sort in between."""
+
+
+def thread(thread_id: str) -> dict[str, str]:
+    return {"pk": f"THREAD#{thread_id}", "sk": "META"}
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+SCORING_RUNS = "SCORINGRUNS"
+
+
+def run_rank_index(run_id: str, rank: int) -> dict[str, str]:
+    """gsi1 of a district's score in one run: the run's districts, best target first."""
+    return {"gsi1pk": run_ranking(run_id), "gsi1sk": f"{rank:06d}"}
+
+
+def run_ranking(run_id: str) -> str:
+    return f"SCORINGRUN#{run_id}"
+
+
+def scoring_run_index(stored_at: datetime, run_id: str) -> dict[str, str]:
+    """gsi3 `SCORINGRUNS` / `<time>#<run>`: the latest run is one Query, newest first."""
+    return {"gsi3pk": SCORING_RUNS, "gsi3sk": f"{stored_at.isoformat()}#{run_id}"}
+
+
+# --- contact state (notify) ---------------------------------------------------------------------
+
+
+def suppression(email_key: str) -> dict[str, str]:
+    return {"pk": f"SUPPRESSED#{email_key}", "sk": "EMAIL"}
+
+
+def suppressed_email_key(pk: str) -> str:
+    return pk.removeprefix("SUPPRESSED#")
+
+
+def sms_state(phone_key: str) -> dict[str, str]:
+    """A number's SMS state, by the phone's hash (`shared.models.email_hash(phone)`)."""
+    return {"pk": f"SMS#{phone_key}", "sk": "STATE"}

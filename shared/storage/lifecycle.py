@@ -1,4 +1,4 @@
-"""Lifecycle storage (issue 9): kickoff, closing a project, leaving a team, check-ins, results.
+"""Lifecycle storage (a project after staffing): kickoff, closing a project, leaving a team, check-ins, results.
 
 Everything lives in the project's partition, so `project_items` (one Query) gives staff the whole
 story. Releasing volunteers is one transaction per project: the project's status move (guarded by
@@ -12,26 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import Any, Protocol
 
 from shared.models import Invitation, Project, Slot
 from shared.storage import keys
-from shared.storage.codec import item, to_dynamo
-from shared.storage.store import Conflict, Store, _cancellation_codes, _is
+from shared.storage.campaigns import Campaigns, project_item, slot_put, status_guard
+from shared.storage.codec import to_dynamo
+from shared.storage.errors import ConditionFailed, Conflict, TransactionConflict
+from shared.storage.invitations import InviteOutcome
+from shared.storage.table import Table
+from shared.storage.waves import Waves
 
-
-def checkin_key(project_id: str, week: int) -> dict[str, str]:
-    return {"pk": f"PROJECT#{project_id}", "sk": f"CHECKIN#{week:02d}"}
-
-
-def served_key(project_id: str, volunteer_id: str) -> dict[str, str]:
-    return {"pk": f"PROJECT#{project_id}", "sk": f"SERVED#{volunteer_id}"}
-
-
-def result_key(project_id: str, kind: str) -> dict[str, str]:
-    return {"pk": f"PROJECT#{project_id}", "sk": f"RESULT#{kind}"}
+ANSWER_LIMIT = 2000  # characters kept of each check-in answer
 
 
 @dataclass(frozen=True)
@@ -50,22 +42,89 @@ class ProjectItems:
     results: dict[str, dict[str, Any]]  # "metrics", "rating"
 
 
+def served_item(project_id: str, seat: ServedSeat, now: datetime, closing: bool) -> dict[str, Any]:
+    """The SERVED# record of a seat released (`closing`: the project closed; else they left)."""
+    vid = seat.slot.volunteer_id or ""
+    return keys.served(project_id, vid) | {
+        "type": "Served",
+        "project_id": project_id,
+        "volunteer_id": vid,
+        "role": seat.slot.role,
+        "hours_per_week": seat.hours_per_week,
+        "weeks": float(seat.weeks),
+        "ended_at": now.isoformat(),
+        "how": "closed" if closing else "left",
+    }
+
+
+def checkin_item(project_id: str, week: int, lead_id: str, now: datetime) -> dict[str, Any]:
+    """A week's check-in, asked of the lead (answers are added to it)."""
+    return keys.checkin(project_id, week) | {
+        "type": "Checkin",
+        "project_id": project_id,
+        "week": week,
+        "lead_id": lead_id,
+        "asked_at": now.isoformat(),
+    }
+
+
+def result_item(project_id: str, kind: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The lead's metrics or the campaign's rating (`kind`), `body` as the reply gave it."""
+    return keys.result(project_id, kind) | {"type": "Result", "kind": kind, "received_at": now.isoformat()} | body
+
+
+def checkin_answers(answers: dict[str, str]) -> dict[str, str]:
+    """done_text, next_text, blocked_text from a reply's parts, each cut to ANSWER_LIMIT."""
+    return {f"{part}_text": answers.get(part, "")[:ANSWER_LIMIT] for part in ("done", "next", "blocked")}
+
+
+class Lifecycle(Protocol):
+    """What the lifecycle use cases need (LifecycleStore; memory.MemoryLifecycle)."""
+
+    def close(
+        self,
+        project: Project,
+        seats: list[ServedSeat],
+        to_status: str,
+        from_statuses: Iterable[str],
+        now: datetime,
+        reason: str = "",
+    ) -> bool: ...
+    def leave(
+        self,
+        project: Project,
+        seat: ServedSeat,
+        to_status: str,
+        from_statuses: Iterable[str],
+        now: datetime,
+        reason: str,
+    ) -> bool: ...
+    def kickoff(self, project: Project, kickoff_at: datetime, ends_at: datetime, now: datetime) -> bool: ...
+    def create_follow_on(self, project: Project, slots: list[Slot]) -> bool: ...
+    def invite_back(self, invitation: Invitation, max_pending: int, max_recent: int) -> bool: ...
+    def ask_checkin(self, project_id: str, week: int, lead_id: str, now: datetime) -> bool: ...
+    def answer_checkin(self, project_id: str, week: int, answers: dict[str, str], now: datetime) -> bool: ...
+    def put_result(self, project_id: str, kind: str, body: dict[str, Any], now: datetime) -> None: ...
+    def project_items(self, project_id: str) -> ProjectItems: ...
+
+
 class LifecycleStore:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._table = store._table
+    def __init__(self, table: Table, campaigns: Campaigns, waves: Waves) -> None:
+        self.table = table
+        self.campaigns = campaigns
+        self.waves = waves
 
     def _status_update(
         self, project: Project, to_status: str, from_statuses: Iterable[str], now: datetime, reason: str, sets: str = ""
     ) -> dict[str, Any]:
-        allowed = list(from_statuses)
-        values: dict[str, Any] = {":to": to_status, ":reason": reason, ":g3": f"PROJECTS#{to_status}", ":one": 1}
-        values |= {f":f{i}": s for i, s in enumerate(allowed)} | {":now": now.isoformat()}
+        condition, values = status_guard(from_statuses)
+        values |= {":to": to_status, ":reason": reason, ":g3": keys.projects_with_status(to_status), ":one": 1}
+        values |= {":now": now.isoformat()}
         return {
             "Key": keys.project(project.project_id),
             "UpdateExpression": "SET #status = :to, status_reason = :reason, gsi3pk = :g3,"
             " version = version + :one, status_changed_at = :now" + sets,
-            "ConditionExpression": f"#status IN ({', '.join(f':f{i}' for i in range(len(allowed)))})",
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": to_dynamo(values),
         }
@@ -95,19 +154,7 @@ class LifecycleStore:
             },
             {
                 "Put": {
-                    "Item": to_dynamo(
-                        served_key(project_id, vid or "")
-                        | {
-                            "type": "Served",
-                            "project_id": project_id,
-                            "volunteer_id": vid,
-                            "role": seat.slot.role,
-                            "hours_per_week": seat.hours_per_week,
-                            "weeks": float(seat.weeks),
-                            "ended_at": now.isoformat(),
-                            "how": "closed" if closing else "left",
-                        }
-                    ),
+                    "Item": to_dynamo(served_item(project_id, seat, now, closing)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -117,14 +164,11 @@ class LifecycleStore:
         """False when the project's status guard (the first action) lost: someone else already
         moved it (a duplicate or concurrent event). Conflict when a seat changed under us."""
         try:
-            self.store._transact(actions)
-        except ClientError as exc:
-            if not _is(exc, "TransactionCanceledException"):
-                raise
-            codes = _cancellation_codes(exc)
-            if codes[:1] == ["ConditionalCheckFailed"]:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            if exc.first_guard_lost:
                 return False
-            raise Conflict(f"a seat changed while releasing: {codes}") from exc
+            raise Conflict(f"a seat changed while releasing: {exc.reasons}") from exc
         return True
 
     def close(
@@ -167,7 +211,7 @@ class LifecycleStore:
             return False  # the seat is no longer theirs: this leave was already applied
 
     def kickoff(self, project: Project, kickoff_at: datetime, ends_at: datetime, now: datetime) -> bool:
-        return self.store.transition_project(
+        return self.campaigns.transition_project(
             project, "active", from_statuses=["staffed"], now=now, kickoff_at=kickoff_at, ends_at=ends_at
         )
 
@@ -175,8 +219,8 @@ class LifecycleStore:
         """The follow-on project, its empty seats, and its id on the campaign, together; False when
         it already exists (its id derives from the first project, so a retry creates nothing)."""
         actions: list[dict[str, Any]] = [
-            {"Put": {"Item": self.store._project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}},
-            *[{"Put": {"Item": item(s, keys.slot(project.project_id, s.index))}} for s in slots],
+            {"Put": {"Item": project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}},
+            *[slot_put(project.project_id, s) for s in slots],
             {
                 "Update": {
                     "Key": keys.campaign(project.campaign_id),
@@ -187,9 +231,9 @@ class LifecycleStore:
             },
         ]
         try:
-            self.store._transact(actions)
-        except ClientError as exc:
-            if _is(exc, "TransactionCanceledException") and _cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            if exc.first_guard_lost:
                 return False
             raise
         return True
@@ -197,12 +241,8 @@ class LifecycleStore:
     def invite_back(self, invitation: Invitation, max_pending: int, max_recent: int) -> bool:
         """The first phase's team is invited first, through the wave's own invite transaction (pending
         cap, project limit, opt-out, the 14-day limit, never twice to one project)."""
-        from shared.storage.store import InviteOutcome
-        from shared.storage.waves import WaveStore
-
-        waves = WaveStore(self.store)
-        state = waves.volunteer_states([invitation.volunteer_id]).get(invitation.volunteer_id, {})
-        outcome = waves.create_invitation(invitation, state, max_pending=max_pending, max_recent=max_recent)
+        state = self.waves.volunteer_states([invitation.volunteer_id]).get(invitation.volunteer_id, {})
+        outcome = self.waves.create_invitation(invitation, state, max_pending=max_pending, max_recent=max_recent)
         return outcome is InviteOutcome.CREATED
 
     # --- check-ins and results ----------------------------------------------------------------
@@ -210,57 +250,41 @@ class LifecycleStore:
     def ask_checkin(self, project_id: str, week: int, lead_id: str, now: datetime) -> bool:
         """Record that week's check-in as asked; False when it already was (at most one per week)."""
         try:
-            self._table.put_item(
-                Item=checkin_key(project_id, week)
-                | {
-                    "type": "Checkin",
-                    "project_id": project_id,
-                    "week": week,
-                    "lead_id": lead_id,
-                    "asked_at": now.isoformat(),
-                },
-                ConditionExpression="attribute_not_exists(pk)",
+            self.table.put(
+                checkin_item(project_id, week, lead_id, now),
+                "attribute_not_exists(pk)",
             )
-        except ClientError as exc:
-            if _is(exc, "ConditionalCheckFailedException"):
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     def answer_checkin(self, project_id: str, week: int, answers: dict[str, str], now: datetime) -> bool:
         """The lead's answers (a later reply to the same week replaces the earlier one)."""
         try:
-            self._table.update_item(
-                Key=checkin_key(project_id, week),
-                UpdateExpression="SET answered_at = :now, done_text = :d, next_text = :n, blocked_text = :b",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={
-                    ":now": now.isoformat(),
-                    ":d": answers.get("done", "")[:2000],
-                    ":n": answers.get("next", "")[:2000],
-                    ":b": answers.get("blocked", "")[:2000],
-                },
+            self.table.update(
+                keys.checkin(project_id, week),
+                "SET answered_at = :now, done_text = :done_text, next_text = :next_text, blocked_text = :blocked_text",
+                "attribute_exists(pk)",
+                values={":now": now.isoformat()} | {f":{k}": v for k, v in checkin_answers(answers).items()},
             )
-        except ClientError as exc:
-            if _is(exc, "ConditionalCheckFailedException"):
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     def put_result(self, project_id: str, kind: str, body: dict[str, Any], now: datetime) -> None:
         """The lead's metrics or the campaign's rating (the latest reply wins)."""
-        self._table.put_item(
-            Item=to_dynamo(
-                result_key(project_id, kind) | {"type": "Result", "kind": kind, "received_at": now.isoformat()} | body
-            )
-        )
+        self.table.put(result_item(project_id, kind, body, now))
 
     def project_items(self, project_id: str) -> ProjectItems:
         """A project's check-ins, served records and results: one Query of its partition."""
         rows = list(
-            self.store._query(
+            self.table.query(
                 KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :z",
-                ExpressionAttributeValues={":pk": f"PROJECT#{project_id}", ":a": "CHECKIN#", ":z": "SERVED#~"},
+                ExpressionAttributeValues={
+                    ":pk": keys.project_partition(project_id),
+                    ":a": keys.LIFECYCLE_RANGE[0],
+                    ":z": keys.LIFECYCLE_RANGE[1],
+                },
                 ConsistentRead=True,
             )
         )

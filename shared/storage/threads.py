@@ -15,10 +15,11 @@ Item: `THREAD#<tid> / META` {project_id, person (a volunteer id, CAMPAIGN or TEA
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from shared.ids import derived_id
-from shared.storage.store import Store
+from shared.storage import keys
+from shared.storage.table import Table
 
 Purpose = Literal["checkin", "metrics", "rating", "team"]
 CAMPAIGN = "campaign"  # the `person` of the campaign contact's threads
@@ -27,10 +28,6 @@ TEAM = "team"  # the `person` of the kickoff's thread: whoever on the team repli
 
 def thread_id(project_id: str, person: str, purpose: str, week: int = 0) -> str:
     return derived_id("i", "thread", project_id, person, purpose, str(week))
-
-
-def thread_key(tid: str) -> dict[str, str]:
-    return {"pk": f"THREAD#{tid}", "sk": "META"}
 
 
 @dataclass(frozen=True)
@@ -42,19 +39,25 @@ class Thread:
     week: int = 0
 
 
+class Threads(Protocol):
+    """What lifecycle sending and reading need of reply threads (ThreadStore; memory.MemoryThreads)."""
+
+    def open(self, project_id: str, person: str, purpose: Purpose, week: int = 0) -> Thread: ...
+    def get_thread(self, tid: str) -> Thread | None: ...
+
+
 class ThreadStore:
-    def __init__(self, store: Store) -> None:
-        self._table = store._table
-        self.store = store
+    def __init__(self, table: Table) -> None:
+        self.table = table
 
     def open(self, project_id: str, person: str, purpose: Purpose, week: int = 0) -> Thread:
         """Idempotent: the id derives from its parts, so writing it again changes nothing."""
         thread = Thread(thread_id(project_id, person, purpose, week), project_id, person, purpose, week)
-        self._table.put_item(Item=thread_key(thread.thread_id) | {"type": "Thread", **thread.__dict__})
+        self.table.put(keys.thread(thread.thread_id) | {"type": "Thread", **thread.__dict__})
         return thread
 
     def get_thread(self, tid: str) -> Thread | None:
-        found = self.store._get(thread_key(tid))
+        found = self.table.get(keys.thread(tid))
         if found is None:
             return None
         return Thread(found["thread_id"], found["project_id"], found["person"], found["purpose"], int(found["week"]))

@@ -1,4 +1,4 @@
-"""Matching's wave access patterns (kept beside the Store, not in it; see README.md).
+"""Matching's wave access patterns: the invitations aggregate's writes that create invitations.
 
 - the live state of many volunteers in one BatchGetItem per 100 (projected: counters, the last
   14 days of invitation times, response counts);
@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import Any, Protocol
 
 from shared.models import Invitation
 from shared.storage import keys
 from shared.storage.codec import item
-from shared.storage.store import InviteOutcome, Store, _cancellation_codes, _is
+from shared.storage.errors import ConditionFailed, TransactionConflict
+from shared.storage.invitations import InviteOutcome
+from shared.storage.table import Table
 
 STATE_FIELDS = (
     "volunteer_id",
@@ -35,22 +35,34 @@ STATE_FIELDS = (
 RECENT_WINDOW = timedelta(days=14)
 
 
+def recent_invites(state: dict[str, Any], now: datetime) -> list[str]:
+    """The volunteer's invitation times within the 14 days before `now` (ISO strings)."""
+    since = (now - RECENT_WINDOW).isoformat()
+    return [t for t in state.get("recent_invites") or [] if t > since]
+
+
+class Waves(Protocol):
+    """What matching's waves need (WaveStore; memory.MemoryWaves). A volunteer's state is a dict
+    with STATE_FIELDS (absent counters mean never invited)."""
+
+    def volunteer_states(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+    def create_invitation(
+        self, invitation: Invitation, state: dict[str, Any], *, max_pending: int, max_recent: int
+    ) -> InviteOutcome: ...
+    def mark_reminded(self, invitation: Invitation) -> bool: ...
+    def record_response(self, volunteer_id: str) -> None: ...
+
+
 class WaveStore:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, table: Table) -> None:
+        self.table = table
 
     def volunteer_states(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Live counters and invitation history of many volunteers (strongly consistent)."""
-        found = self.store._batch_get(
-            [keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], projection=STATE_FIELDS
-        )
+        found = self.table.batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], STATE_FIELDS)
         return {f["volunteer_id"]: f for f in found}
 
-    @staticmethod
-    def recent_invites(state: dict[str, Any], now: datetime) -> list[str]:
-        """The volunteer's invitation times within the 14 days before `now` (ISO strings)."""
-        since = (now - RECENT_WINDOW).isoformat()
-        return [t for t in state.get("recent_invites") or [] if t > since]
+    recent_invites = staticmethod(recent_invites)
 
     def create_invitation(
         self, invitation: Invitation, state: dict[str, Any], *, max_pending: int, max_recent: int
@@ -61,7 +73,7 @@ class WaveStore:
         invited them since (invite_seq unchanged) and every limit still holds.
         """
         inv = invitation
-        recent = self.recent_invites(state, inv.created_at)
+        recent = recent_invites(state, inv.created_at)
         if len(recent) >= max_recent:
             return InviteOutcome.VOLUNTEER_BUSY
         seq = int(state.get("invite_seq") or 0)
@@ -69,13 +81,10 @@ class WaveStore:
         record = item(
             inv,
             keys.invitation(inv.project_id, inv.invitation_id),
-            gsi2pk=f"VOLUNTEER#{inv.volunteer_id}",
-            gsi2sk=f"{inv.created_at.isoformat()}#{inv.invitation_id}",
-            gsi3pk=keys.PENDING_INVITATIONS,
-            gsi3sk=f"{inv.expires_at.isoformat()}#{inv.invitation_id}",
+            **keys.invitation_indexes(inv.volunteer_id, inv.invitation_id, inv.created_at, inv.expires_at),
         )
         try:
-            self.store._transact(
+            self.table.transact(
                 [
                     # The id derives from (project, volunteer): this put is "never invited before".
                     {
@@ -105,11 +114,8 @@ class WaveStore:
                     },
                 ]
             )
-        except ClientError as exc:
-            if not _is(exc, "TransactionCanceledException"):
-                raise
-            codes = _cancellation_codes(exc)
-            if codes and codes[0] == "ConditionalCheckFailed":
+        except TransactionConflict as exc:
+            if exc.first_guard_lost:
                 return InviteOutcome.EXISTS
             return InviteOutcome.VOLUNTEER_BUSY
         return InviteOutcome.CREATED
@@ -117,24 +123,19 @@ class WaveStore:
     def mark_reminded(self, invitation: Invitation) -> bool:
         """True exactly once per invitation, and only while it is pending."""
         try:
-            self.store._table.update_item(
-                Key=keys.invitation(invitation.project_id, invitation.invitation_id),
-                UpdateExpression="SET reminded = :t",
-                ConditionExpression="#status = :pending AND (attribute_not_exists(reminded) OR reminded = :f)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":t": True, ":f": False, ":pending": "pending"},
+            self.table.update(
+                keys.invitation(invitation.project_id, invitation.invitation_id),
+                "SET reminded = :t",
+                "#status = :pending AND (attribute_not_exists(reminded) OR reminded = :f)",
+                names={"#status": "status"},
+                values={":t": True, ":f": False, ":pending": "pending"},
             )
-        except ClientError as exc:
-            if _is(exc, "ConditionalCheckFailedException"):
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     def record_response(self, volunteer_id: str) -> None:
         """The volunteer answered an invitation (called once, after the answer's transition won)."""
-        self.store._table.update_item(
-            Key=keys.volunteer(volunteer_id),
-            UpdateExpression="ADD responded_total :one",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":one": 1},
+        self.table.update(
+            keys.volunteer(volunteer_id), "ADD responded_total :one", "attribute_exists(pk)", values={":one": 1}
         )

@@ -81,6 +81,19 @@ def sqs_event(bodies: list[str], queue: str = "q") -> dict[str, Any]:
     }
 
 
+@pytest.fixture(params=["dynamodb", "memory"])
+def store(request: pytest.FixtureRequest) -> Any:
+    """A test taking `store` runs twice: on the DynamoDB adapters (moto) and on the in-memory
+    store the use-case tests use (shared/storage/memory), so the fake keeps the adapters' outcomes."""
+    from shared.storage import main_store
+    from shared.storage.memory import memory_store
+
+    if request.param == "memory":
+        return memory_store()
+    request.getfixturevalue("aws")
+    return main_store()
+
+
 def drain(session: boto3.session.Session, queue: str) -> list[dict[str, Any]]:
     """Every event waiting on a queue (removed from it), parsed."""
     sqs = session.client("sqs")

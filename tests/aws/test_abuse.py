@@ -45,7 +45,7 @@ def test_oversized_and_mistyped_bodies(client):
         response = post(client, "/volunteers", json.dumps(VOLUNTEER), ctype=ctype)
         assert response.status_code == 415, (ctype, response.body[:200])
         assert errors(response)[0]["field"] == "content-type"
-    assert main_store().volunteer_id_for_email("ana@example.com") is None
+    assert main_store().volunteers.volunteer_id_for_email("ana@example.com") is None
 
 
 @pytest.mark.parametrize(

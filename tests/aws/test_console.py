@@ -65,7 +65,7 @@ def test_a_post_without_its_csrf_token_changes_nothing(client, aws):
     session = login(client)
     refused = submit(client, f"/console/projects/{project_id}/approve", session, {"csrf": "0" * 64})
     assert refused.status_code == 403
-    assert main_store().get_project(project_id).project.status == "pending_review"
+    assert main_store().campaigns.get_project(project_id).project.status == "pending_review"
     assert drain(aws, "matching") == []
 
 
@@ -77,7 +77,7 @@ def test_review_adjust_approve_and_decline_with_a_reason(client, aws):
     token = csrf_of(review)
     assert "Jo Park" in review and all(f"/console/projects/{p}/approve" in review for p in ids)
 
-    project = main_store().get_project(ids[0]).project
+    project = main_store().campaigns.get_project(ids[0]).project
     bad = submit(
         client,
         f"/console/projects/{ids[0]}/adjust",
@@ -103,12 +103,12 @@ def test_review_adjust_approve_and_decline_with_a_reason(client, aws):
         },
     )
     assert good.status_code == 303
-    record = main_store().get_project(ids[0])
+    record = main_store().campaigns.get_project(ids[0])
     assert (record.project.team_size, record.project.weeks, record.project.hours_per_week) == (2, 3, 6)
     assert [(s.role, s.skill) for s in record.slots] == [("lead", None), ("member", project.skills[0])]
 
     assert submit(client, f"/console/projects/{ids[0]}/approve", session, {"csrf": token}).status_code == 303
-    assert main_store().get_project(ids[0]).project.status == "matching"
+    assert main_store().campaigns.get_project(ids[0]).project.status == "matching"
     assert [e["type"] for e in drain(aws, "matching")] == ["project.approved"]
 
     empty = submit(client, f"/console/projects/{ids[1]}/decline", session, {"csrf": token, "reason": "  "})
@@ -118,7 +118,7 @@ def test_review_adjust_approve_and_decline_with_a_reason(client, aws):
         submit(client, f"/console/projects/{ids[1]}/decline", session, {"csrf": token, "reason": reason}).status_code
         == 303
     )
-    declined = main_store().get_project(ids[1]).project
+    declined = main_store().campaigns.get_project(ids[1]).project
     assert (declined.status, declined.status_reason) == ("declined", reason)
     told = drain(aws, "notify")
     assert [(e["type"], e["reason"]) for e in told] == [("project.declined", reason)]
@@ -209,7 +209,7 @@ def test_volunteer_search_lead_marking_and_never_matched(client):
     assert "2 volunteers match" in page(client, "/console/volunteers?never_matched=1", session)
     token = csrf_of(by_skill)
     assert submit(client, f"/console/volunteers/{a}/lead", session, {"csrf": token}).status_code == 303
-    assert main_store().get_volunteer(a).lead_trained
+    assert main_store().volunteers.get_volunteer(a).lead_trained
     leads = page(client, "/console/volunteers?lead=yes", session)
     assert "Ana Ruiz" in leads and "Bo Chen" not in leads
     profile = page(client, f"/console/volunteers/{a}", session)
@@ -236,7 +236,7 @@ def test_districts_ranked_filtered_and_linked_to_campaigns(client):
         )
         for rank, (st, d, p) in enumerate([("VA", "7", 0.5), ("TX", "12", 0.4), ("VA", "9", 0.3)], start=1)
     ]
-    main_store().put_scores("r1", {"run_id": "r1", "report_html": "reports/r1.html"}, scores)
+    main_store().scores.put_scores("r1", {"run_id": "r1", "report_html": "reports/r1.html"}, scores)
     campaign_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["campaign_id"]
     session = login(client)
     body = page(client, "/console/districts?state=VA", session)
@@ -265,7 +265,7 @@ def test_districts_join_campaigns_spelled_any_way(client):
         )
         for rank, d in enumerate(["7", "HD-009"], start=1)
     ]
-    main_store().put_scores("r2", {"run_id": "r2", "report_html": "reports/r2.html"}, scores)
+    main_store().scores.put_scores("r2", {"run_id": "r2", "report_html": "reports/r2.html"}, scores)
     seventh = json.loads(post(client, "/campaigns", CAMPAIGN | {"district": "7th District"}).body)["campaign_id"]
     ninth = json.loads(post(client, "/campaigns", CAMPAIGN | {"district": "House District 09"}).body)["campaign_id"]
     body = page(client, "/console/districts?state=VA", login(client))
@@ -286,7 +286,7 @@ def test_unclear_reply_resolved_yes_becomes_a_staff_answer(client, aws):
         created_at=now,
         expires_at=now,
     )
-    main_store().save_unclear_reply(invitation, "email", "maybe? <b>call me</b>", now)
+    main_store().invitations.save_unclear_reply(invitation, "email", "maybe? <b>call me</b>", now)
     session = login(client)
     body = page(client, "/console/replies", session)
     assert "maybe? &lt;b&gt;call me&lt;/b&gt;" in body and "ana@example.com" in body
@@ -334,7 +334,7 @@ def test_staff_invite_a_chosen_volunteer_and_ask_for_another_wave(client, aws):
     from tests.aws.conftest import Context, sqs_event
 
     project_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["project_ids"][0]
-    record = main_store().get_project(project_id)
+    record = main_store().campaigns.get_project(project_id)
     skill = record.slots[1].skill
     post(client, "/volunteers", VOLUNTEER | {"email": "chosen@example.com", "name": "Cho Sen", "skills": [skill]})
     session = login(client)
@@ -366,7 +366,7 @@ def test_staff_invite_a_chosen_volunteer_and_ask_for_another_wave(client, aws):
     requested = drain(aws, "matching")
     assert [e["type"] for e in requested] == ["project.invite_requested"] * 2
     handlers.on_event(sqs_event([json.dumps(e) for e in requested], "matching"), Context())
-    [invitation] = main_store().get_project(project_id).invitations
+    [invitation] = main_store().campaigns.get_project(project_id).invitations
     assert (invitation.skill, invitation.reasons, invitation.published) == (
         skill,
         ["chosen by our staff for this project"],

@@ -233,7 +233,7 @@ def test_americans_abroad_and_in_the_territories_sign_up_and_land_in_the_skill_p
     for person in (abroad, islander):
         response = post(client, "/volunteers", person)
         assert response.status_code == 201, response.body
-    pool = {r["volunteer_id"]: r for r in main_store().pool("copywriting")}
+    pool = {r["volunteer_id"]: r for r in main_store().volunteers.pool("copywriting")}
     places = sorted((r["current_location"]["state"], r["current_location"]["country"]) for r in pool.values())
     assert places == [("", "DE"), ("GU", "US")]
 

@@ -12,7 +12,6 @@ from services.matching import handlers as matching
 from services.notify import handlers
 from shared.events import ProjectCommandV1, dump
 from shared.storage import main_store
-from shared.storage.lifecycle import LifecycleStore
 from tests.aws.conftest import Context, drain, sent_emails, sqs_event
 from tests.aws.test_lifecycle import lifecycle_tick, staffed
 from tfc.local.inbound import inject_email
@@ -55,9 +54,9 @@ def kicked_off(aws):
         sqs_event([dump(ProjectCommandV1(correlation_id="t", project_id=pid, action="kickoff"))]), Context()
     )
     to_notify(aws)
-    people = main_store().get_volunteers(s.volunteer_id for s in record.slots)
+    people = main_store().volunteers.get_volunteers(s.volunteer_id for s in record.slots)
     lead = people[next(s.volunteer_id for s in record.slots if s.role == "lead")]
-    return main_store().get_project(pid), people, lead
+    return main_store().campaigns.get_project(pid), people, lead
 
 
 def test_kickoff_then_a_checkin_answered_by_reply_is_stored_and_a_blocker_flags(aws):
@@ -81,9 +80,9 @@ def test_kickoff_then_a_checkin_answered_by_reply_is_stored_and_a_blocker_flags(
     inject_email(lead.email, reply_to, "Re: check-in", "Done: donate page live\nNext: emails\nBlocked: no DNS access")
     inbound(aws)
     assert [e["type"] for e in to_matching(aws)] == ["checkin.answered"]
-    stored = LifecycleStore(main_store()).project_items(pid).checkins[0]
+    stored = main_store().lifecycle.project_items(pid).checkins[0]
     assert (stored["done_text"], stored["blocked_text"]) == ("donate page live", "no DNS access")
-    assert main_store().get_project(pid).project.status == "needs_attention"
+    assert main_store().campaigns.get_project(pid).project.status == "needs_attention"
 
 
 def test_leave_by_replying_to_a_checkin(aws):
@@ -93,8 +92,10 @@ def test_leave_by_replying_to_a_checkin(aws):
     inject_email(lead.email, str(mails("Week 1 check-in")[0]["Reply-To"]), "Re: check-in", "LEAVE\nsorry, new job")
     inbound(aws)
     to_matching(aws)
-    assert main_store().get_project(record.project.project_id).project.status == "needs_attention"  # the lead left
-    assert main_store().get_volunteer(lead.volunteer_id).active_projects == 0
+    assert (
+        main_store().campaigns.get_project(record.project.project_id).project.status == "needs_attention"
+    )  # the lead left
+    assert main_store().volunteers.get_volunteer(lead.volunteer_id).active_projects == 0
     to_notify(aws)
     assert len(mails("You have left")) == 1
 
@@ -114,10 +115,10 @@ def test_a_member_leaves_by_replying_leave_to_the_kickoff_and_team_chatter_chang
     inject_email(member.email, reply_to, "Re: Kickoff", "Leave.\n\nSorry, my job changed.\n\n> Hello all,")
     inbound(aws)
     assert [e["type"] for e in to_matching(aws)] == ["project.command"]
-    after = main_store().get_project(pid)
+    after = main_store().campaigns.get_project(pid)
     assert member.volunteer_id not in {s.volunteer_id for s in after.slots}  # the seat reopened
     assert after.project.status == "matching"  # a member left: matching refills the seat
-    assert main_store().get_volunteer(member.volunteer_id).active_projects == 0
+    assert main_store().volunteers.get_volunteer(member.volunteer_id).active_projects == 0
     to_notify(aws)
     assert len(mails("You have left")) == 1
 
@@ -126,7 +127,7 @@ def test_phase_end_asks_metrics_and_rating_and_thanks_the_team_with_the_metrics(
     record, people, lead = kicked_off(aws)
     pid = record.project.project_id
     lifecycle_tick(record.project.ends_at + timedelta(minutes=1))
-    assert main_store().get_project(pid).project.status == "done"
+    assert main_store().campaigns.get_project(pid).project.status == "done"
     to_notify(aws)
     (metrics_request,) = mails("Phase end:")
     (rating_request,) = mails("How did it go?")
@@ -135,7 +136,7 @@ def test_phase_end_asks_metrics_and_rating_and_thanks_the_team_with_the_metrics(
     inject_email("sam@jopark.example.org", str(rating_request["Reply-To"]), "Re", "5 - the new site doubled sign-ups")
     inbound(aws)
     to_matching(aws)
-    results = LifecycleStore(main_store()).project_items(pid).results
+    results = main_store().lifecycle.project_items(pid).results
     assert results["rating"]["rating"] == 5 and "doubled" in results["rating"]["comment"]
     assert "340" in results["metrics"]["text"]
     to_notify(aws)

@@ -12,7 +12,6 @@ from chalice.test import Client
 from services.intake.app import app
 from services.matching.season import season_report
 from shared.storage import main_store
-from shared.storage.lifecycle import LifecycleStore
 from tests.aws.conftest import drain
 from tests.aws.test_lifecycle import lifecycle_tick, run, staffed
 
@@ -45,7 +44,7 @@ def test_the_route_queues_commands_and_refuses_bad_ones(aws):
     queued = drain(aws, "matching")
     assert [(e["type"], e["action"]) for e in queued] == [("project.command", "kickoff")]
     run([json.dumps(e) for e in queued])
-    project = main_store().get_project(pid).project
+    project = main_store().campaigns.get_project(pid).project
     assert project.status == "active" and project.kickoff_at.isoformat() == "2026-03-02T15:00:00+00:00"
 
 
@@ -54,9 +53,9 @@ def test_season_report_sums_hours_served_ratings_and_exports_csv(aws, tmp_path, 
     pid = record.project.project_id
     run([json.dumps({"type": "project.command", "version": 1, "correlation_id": "t", "project_id": pid,
                      "action": "kickoff"})])  # fmt: skip
-    project = main_store().get_project(pid).project
+    project = main_store().campaigns.get_project(pid).project
     lifecycle_tick(project.ends_at + timedelta(minutes=1))
-    LifecycleStore(main_store()).put_result(pid, "rating", {"rating": 4, "comment": "great"}, project.ends_at)
+    main_store().lifecycle.put_result(pid, "rating", {"rating": 4, "comment": "great"}, project.ends_at)
     figures, rows = season_report(main_store())
     weeks = min(project.weeks, 8)
     assert figures["projects_completed"] == 1 and figures["campaigns_helped"] == 1

@@ -1,4 +1,7 @@
-"""Matching's handlers on Lambda-shaped SQS batches: invitations, team formation, idempotency."""
+"""Matching's handlers on Lambda-shaped SQS batches: invitations, team formation, idempotency.
+
+The staffing use cases themselves (answers, withdrawals, replacements, expiry) run on the
+in-memory store in tests/unit/test_staffing.py; here, what needs the queues and DynamoDB."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from shared.events import InvitationAnsweredV1, ProjectApprovedV1, dump
 from shared.models import utcnow
 from shared.storage import main_store
 from shared.storage.privacy import forget_volunteer
-from shared.storage.waves import WaveStore
 from tests.aws.builders import approved_project, signup, website_refresh_team
 from tests.aws.conftest import Context, drain, sqs_event
 
@@ -53,7 +55,7 @@ def test_the_wave_after_approval_invites_two_per_seat_with_reasons(aws):
     assert wave()["invited"] == 6
     ids = invited(aws)
     assert len(ids) == 6  # lead, web_development, copywriting: two invitations each
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert Counter((i.role, i.skill) for i in record.invitations) == {
         ("lead", None): 2,
         ("member", "web_development"): 2,
@@ -66,7 +68,7 @@ def test_the_wave_after_approval_invites_two_per_seat_with_reasons(aws):
     assert record.project.waves == 1
     assert run([approve_event(project.project_id)]) == {"batchItemFailures": []}  # redelivery
     assert wave()["invited"] == 0  # every seat has its invitations out: nothing more
-    assert invited(aws) == [] and len(main_store().get_project(project.project_id).invitations) == 6
+    assert invited(aws) == [] and len(main_store().campaigns.get_project(project.project_id).invitations) == 6
 
 
 def test_only_the_bad_record_is_reported_and_an_all_bad_batch_raises(aws):
@@ -85,38 +87,7 @@ def fill_team(aws) -> tuple:
     run([approve_event(project.project_id)])
     wave()
     drain(aws, "notify")
-    return team, project, main_store().get_project(project.project_id).invitations
-
-
-def test_yes_answers_staff_the_team_then_late_yes_is_thanked_and_pending_withdrawn(aws):
-    _, project, invitations = fill_team(aws)
-    by_kind: dict = {}
-    for inv in invitations:
-        by_kind.setdefault((inv.role, inv.skill), []).append(inv)
-    firsts = [group[0] for group in by_kind.values()]
-    run([answer(i.invitation_id) for i in firsts])
-    record = main_store().get_project(project.project_id)
-    assert record.project.status == "staffed"
-    assert [s.role for s in record.slots if s.volunteer_id].count("lead") == 1
-    events = drain(aws, "notify")
-    types = Counter(e["type"] for e in events)
-    assert types["project.staffed"] == 1 and types["invitation.withdrawn"] == 3
-    assert Counter(e["outcome"] for e in events if e["type"] == "answer.outcome") == {"joined": 3}
-    late = next(group[1] for group in by_kind.values())
-    run([answer(late.invitation_id)])
-    assert [e.get("outcome") for e in drain(aws, "notify")] == []  # withdrawn already: nothing to do
-    assert main_store().get_invitation(late.invitation_id).status == "withdrawn"
-
-
-def test_duplicate_yes_joins_once(aws):
-    _, project, invitations = fill_team(aws)
-    first = invitations[0]
-    run([answer(first.invitation_id), answer(first.invitation_id)])
-    run([answer(first.invitation_id)])
-    assert main_store().get_project(project.project_id).project.filled == 1
-    assert main_store().get_volunteer(first.volunteer_id).active_projects == 1
-    outcomes = [e["outcome"] for e in drain(aws, "notify") if e["type"] == "answer.outcome"]
-    assert outcomes == ["joined"]
+    return team, project, main_store().campaigns.get_project(project.project_id).invitations
 
 
 def test_many_yes_at_once_fill_exactly_the_seats_with_one_lead(aws):
@@ -133,82 +104,16 @@ def test_many_yes_at_once_fill_exactly_the_seats_with_one_lead(aws):
         t.start()
     for t in threads:
         t.join()
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert record.project.filled == record.project.team_size == 3
     assert record.project.status == "staffed"
     filled = [s for s in record.slots if s.volunteer_id]
     assert len(filled) == 3 and [s.role for s in filled].count("lead") == 1
     assert len({s.volunteer_id for s in filled}) == 3
     for inv in invitations:
-        volunteer = main_store().get_volunteer(inv.volunteer_id)
+        volunteer = main_store().volunteers.get_volunteer(inv.volunteer_id)
         assert volunteer.active_projects <= volunteer.max_active_projects
         assert volunteer.pending_invitations == 0
-
-
-def test_decline_invites_a_replacement(aws):
-    for n in range(7, 10):
-        signup(n, ["copywriting"])
-    _, project, invitations = fill_team(aws)
-    declined = next(i for i in invitations if i.skill == "copywriting")
-    run([answer(declined.invitation_id, yes=False)])
-    assert main_store().get_invitation(declined.invitation_id).status == "declined"
-    assert (
-        WaveStore(main_store()).volunteer_states([declined.volunteer_id])[declined.volunteer_id]["responded_total"] == 1
-    )
-    wave()
-    record = main_store().get_project(project.project_id)
-    pending_copy = [i for i in record.invitations if i.skill == "copywriting" and i.status == "pending"]
-    assert len(pending_copy) == 2  # topped back up
-    assert main_store().get_volunteer(declined.volunteer_id).pending_invitations == 0
-
-
-def test_tick_expires_overdue_invitations_and_tops_up(aws, monkeypatch):
-    monkeypatch.setenv("TFC_INVITATION_TTL_SECONDS", "10")
-    from shared.settings import reset_settings
-
-    reset_settings()
-    website_refresh_team()
-    for n in range(7, 12):
-        signup(n, ["copywriting", "web_development"], lead=True)
-    project = approved_project()
-    drain(aws, "matching")
-    run([approve_event(project.project_id)])
-    wave()
-    first = {i.invitation_id for i in main_store().get_project(project.project_id).invitations}
-    import datetime as dt
-
-    from services.matching.staffing import Staffing
-    from shared.models import utcnow
-    from shared.publisher import publish
-    from shared.settings import get_settings
-
-    later = utcnow() + dt.timedelta(seconds=30)
-    figures = Staffing(main_store(), publish, get_settings(), handlers.logger).tick(later, "t")
-    assert figures["expired"] == 6 and figures["invited"] > 0
-    record = main_store().get_project(project.project_id)
-    assert all(i.status == "expired" for i in record.invitations if i.invitation_id in first)
-    assert any(i.status == "pending" for i in record.invitations if i.invitation_id not in first)
-
-
-def test_joining_a_team_releases_the_volunteers_other_invitations(aws):
-    busy = signup(1, ["web_development"])  # grew up in Virginia: the best fit for both projects
-    for n in range(2, 8):
-        signup(n, ["web_development", "copywriting"], lead=n < 4, state="CO")
-    first = approved_project()
-    wave()
-    second = approved_project()
-    wave()  # one invitation per volunteer per wave: the second comes in the next wave
-    drain(aws, "matching")
-    drain(aws, "notify")
-    mine = {i.project_id: i for i in main_store().invitations_of_volunteer(busy.volunteer_id)}
-    assert set(mine) == {first.project_id, second.project_id}, "the fixture needs both invitations"
-    run([answer(mine[first.project_id].invitation_id)])
-    assert main_store().get_invitation(mine[second.project_id].invitation_id).status == "withdrawn"
-    events = drain(aws, "notify")
-    assert any(e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy" for e in events)
-    assert main_store().get_volunteer(busy.volunteer_id).pending_invitations == 0
-    wave()  # the released seat is offered to someone else
-    assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in drain(aws, "notify"))
 
 
 def test_a_warm_container_sees_pool_changes_at_the_next_wave(aws):
@@ -228,7 +133,7 @@ def test_a_warm_container_sees_pool_changes_at_the_next_wave(aws):
     lead = signup(6, ["data_analysis"])
     set_lead_trained(main_store(), now=utcnow(), volunteer_id=lead.volunteer_id)
     assert wave()["invited"] == 3  # the new copywriter, web developer and newly trained lead
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert {i.volunteer_id for i in record.invitations} >= {writer.volunteer_id, coder.volunteer_id, lead.volunteer_id}
 
     forget_volunteer(main_store(), writer.volunteer_id, utcnow())

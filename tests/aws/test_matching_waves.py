@@ -11,12 +11,11 @@ import pytest
 from services.matching import handlers
 from services.matching.config import matching_config
 from services.matching.staffing import Staffing
-from shared.models import Invitation, utcnow
+from shared.models import utcnow
 from shared.publisher import publish
 from shared.settings import get_settings, reset_settings
 from shared.storage import InviteOutcome, main_store
-from shared.storage.waves import WaveStore
-from tests.aws.builders import approved_project, signup, website_refresh_team
+from tests.aws.builders import an_invitation, approved_project, signup, website_refresh_team
 from tests.aws.conftest import drain
 from tests.aws.test_matching_handlers import answer, run, wave
 
@@ -37,30 +36,17 @@ def staffing() -> Staffing:
     return Staffing(main_store(), publish, get_settings(), handlers.logger)
 
 
-def an_invitation(project_id: str, volunteer_id: str, suffix: str = "") -> Invitation:
-    now = utcnow()
-    return Invitation(
-        invitation_id=f"i_test{suffix}_{volunteer_id}",
-        project_id=project_id,
-        volunteer_id=volunteer_id,
-        role="member",
-        skill="copywriting",
-        created_at=now,
-        expires_at=now + timedelta(hours=72),
-    )
-
-
 def test_the_14_day_limit_and_a_concurrent_invitation_are_refused_at_write_time(aws):
     person = signup(1, ["copywriting"])
     project = approved_project()
-    waves = WaveStore(main_store())
+    waves = main_store().waves
     state = waves.volunteer_states([person.volunteer_id])[person.volunteer_id]
     recent = [(utcnow() - timedelta(days=d)).isoformat() for d in (1, 2)]
     full = state | {"recent_invites": recent}
     refused = waves.create_invitation(an_invitation(project.project_id, person.volunteer_id), full,
                                       max_pending=3, max_recent=2)  # fmt: skip
     assert refused is InviteOutcome.VOLUNTEER_BUSY
-    assert main_store().get_invitation(f"i_test_{person.volunteer_id}") is None  # nothing half-written
+    assert main_store().invitations.get_invitation(f"i_test_{person.volunteer_id}") is None  # nothing half-written
     first = waves.create_invitation(an_invitation(project.project_id, person.volunteer_id), state,
                                     max_pending=3, max_recent=2)  # fmt: skip
     assert first is InviteOutcome.CREATED
@@ -90,7 +76,7 @@ def test_two_overlapping_waves_give_each_volunteer_at_most_one_invitation(aws):
     for t in threads:
         t.join()
     issued = [e for e in drain(aws, "notify") if e["type"] == "invitation.issued"]
-    per_volunteer = Counter(main_store().get_invitation(e["invitation_id"]).volunteer_id for e in issued)
+    per_volunteer = Counter(main_store().invitations.get_invitation(e["invitation_id"]).volunteer_id for e in issued)
     assert issued and max(per_volunteer.values()) == 1
     assert len({e["invitation_id"] for e in issued}) == len(issued)
 
@@ -107,7 +93,7 @@ def test_one_reminder_per_invitation_inside_the_window(aws, configure):
     assert staffing().remind(later + timedelta(seconds=5), "t") == 0  # once only
     reminders = [e for e in drain(aws, "notify") if e["type"] == "invitation.reminder"]
     assert len(reminders) == 6 and {e["project_id"] for e in reminders} == {project.project_id}
-    assert all(i.reminded for i in main_store().get_project(project.project_id).invitations)
+    assert all(i.reminded for i in main_store().campaigns.get_project(project.project_id).invitations)
 
 
 def test_a_project_nobody_can_fill_needs_attention_naming_the_skill(aws, configure):
@@ -115,7 +101,7 @@ def test_a_project_nobody_can_fill_needs_attention_naming_the_skill(aws, configu
     signup(2, ["web_development"])  # nobody writes copy
     project = approved_project()
     figures = staffing().tick(utcnow(), "t")
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert figures["flagged"] == 1 and figures["invited"] == 0 and record.project.status == "needs_attention"
     assert record.project.status_reason == (
         "nobody left to ask; short of copywriting and editing: 0 volunteers with the skill and time left"
@@ -133,11 +119,11 @@ def test_a_project_still_short_after_n_waves_needs_attention(aws, configure):
     st, now = staffing(), utcnow()
     st.tick(now, "t")  # wave 1: two invitations per seat kind
     st.tick(now + timedelta(seconds=70), "t")  # all expired unanswered: wave 2 asks the rest
-    assert main_store().get_project(project.project_id).project.waves == 2
+    assert main_store().campaigns.get_project(project.project_id).project.waves == 2
     busy = st.tick(now + timedelta(seconds=75), "t")  # invitations still out: keep waiting
     assert busy["flagged"] == 0
     figures = st.tick(now + timedelta(seconds=140), "t")
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert figures["flagged"] == 1 and record.project.status == "needs_attention"
     assert record.project.status_reason.startswith("not staffed after 2 waves; short of ")
 
@@ -150,7 +136,7 @@ def test_many_yes_race_for_the_last_seat_exactly_one_joins(aws, configure):
     project = approved_project()
     wave()
     drain(aws, "notify")
-    invitations = main_store().get_project(project.project_id).invitations
+    invitations = main_store().campaigns.get_project(project.project_id).invitations
     kinds = Counter((i.role, i.skill) for i in invitations)
     assert kinds[("member", "copywriting")] >= 4
     lead = next(i for i in invitations if i.role == "lead")
@@ -168,7 +154,7 @@ def test_many_yes_race_for_the_last_seat_exactly_one_joins(aws, configure):
         t.start()
     for t in threads:
         t.join()
-    record = main_store().get_project(project.project_id)
+    record = main_store().campaigns.get_project(project.project_id)
     assert record.project.status == "staffed" and record.project.filled == record.project.team_size == 3
     seated = [s.volunteer_id for s in record.slots]
     assert [s.role for s in record.slots].count("lead") == 1 and len(set(seated)) == 3
@@ -176,7 +162,7 @@ def test_many_yes_race_for_the_last_seat_exactly_one_joins(aws, configure):
     outcomes = Counter(e.get("outcome") for e in drain(aws, "notify") if e["type"] == "answer.outcome")
     assert outcomes["joined"] == 3  # the lead, the web developer, one copywriter
     for i in invitations:
-        counters = main_store().get_volunteer(i.volunteer_id)
+        counters = main_store().volunteers.get_volunteer(i.volunteer_id)
         assert counters.pending_invitations == 0 and counters.active_projects <= counters.max_active_projects
 
 
@@ -188,7 +174,7 @@ def test_one_volunteer_saying_yes_to_two_projects_at_once_joins_one(aws):
     wave()
     second = approved_project()
     wave()
-    mine = main_store().invitations_of_volunteer(busy.volunteer_id)
+    mine = main_store().invitations.invitations_of_volunteer(busy.volunteer_id)
     assert {i.project_id for i in mine} == {first.project_id, second.project_id}
     barrier = threading.Barrier(2)
 
@@ -201,9 +187,9 @@ def test_one_volunteer_saying_yes_to_two_projects_at_once_joins_one(aws):
         t.start()
     for t in threads:
         t.join()
-    volunteer = main_store().get_volunteer(busy.volunteer_id)
+    volunteer = main_store().volunteers.get_volunteer(busy.volunteer_id)
     assert volunteer.active_projects == 1 and volunteer.pending_invitations == 0
-    statuses = Counter(main_store().get_invitation(i.invitation_id).status for i in mine)
+    statuses = Counter(main_store().invitations.get_invitation(i.invitation_id).status for i in mine)
     assert statuses["accepted"] == 1
 
 
@@ -212,10 +198,10 @@ def test_a_duplicate_no_is_applied_once(aws):
     project = approved_project()
     wave()
     drain(aws, "notify")
-    declined = main_store().get_project(project.project_id).invitations[0]
+    declined = main_store().campaigns.get_project(project.project_id).invitations[0]
     run([answer(declined.invitation_id, yes=False), answer(declined.invitation_id, yes=False)])
     run([answer(declined.invitation_id, yes=False)])
     outcomes = [e["outcome"] for e in drain(aws, "notify") if e["type"] == "answer.outcome"]
     assert outcomes == ["declined"]
-    state = WaveStore(main_store()).volunteer_states([declined.volunteer_id])[declined.volunteer_id]
+    state = main_store().waves.volunteer_states([declined.volunteer_id])[declined.volunteer_id]
     assert state["responded_total"] == 1 and state["pending_invitations"] == 0

@@ -70,7 +70,7 @@ def invited(aws):
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
-    inv = main_store().get_project(project.project_id).invitations[0]
+    inv = main_store().campaigns.get_project(project.project_id).invitations[0]
     return inv, next(v for v in team if v.volunteer_id == inv.volunteer_id)
 
 
@@ -79,7 +79,7 @@ def invited(aws):
 
 def test_every_notify_event_delivered_twice_sends_each_message_once(invited, aws, daytime):
     inv, _volunteer = invited
-    project = main_store().get_project(inv.project_id).project
+    project = main_store().campaigns.get_project(inv.project_id).project
     events = [
         InvitationIssuedV1(correlation_id="t", invitation_id=inv.invitation_id, project_id=inv.project_id),
         InvitationReminderV1(correlation_id="t", invitation_id=inv.invitation_id, project_id=inv.project_id),
@@ -129,17 +129,17 @@ def test_a_replayed_token_after_the_answer_changes_nothing(invited, aws):
     inject_email(volunteer.email, address_for(inv), "Re", "No thanks")
     deliver_inbound(aws)
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")], "matching"), Context())
-    assert main_store().get_invitation(inv.invitation_id).status == "declined"
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "declined"
     drain(aws, "notify")
     inject_email(volunteer.email, address_for(inv), "Re", "Yes after all!")  # same token, new message
     deliver_inbound(aws)
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")], "matching"), Context())
-    assert main_store().get_invitation(inv.invitation_id).status == "declined"
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "declined"
 
 
 def test_a_yes_to_a_full_team_gets_a_polite_answer(invited, aws):
     inv, volunteer = invited
-    main_store().close_invitation(inv, "team_full", utcnow())
+    main_store().invitations.close_invitation(inv, "team_full", utcnow())
     inject_email(volunteer.email, address_for(inv), "Re", "yes please")
     deliver_inbound(aws)
     assert drain(aws, "matching") == []
@@ -170,7 +170,7 @@ def test_one_click_unsubscribe_post_honoured_get_never(invited, aws, daytime):
         forged = client.http.post(path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb"), body=b"")
         assert forged.status_code == 404
     assert contact_state().suppression(volunteer.email_key) == "unsubscribe"
-    assert main_store().get_volunteer(volunteer.volunteer_id).email_opt_out is True
+    assert main_store().volunteers.get_volunteer(volunteer.volunteer_id).email_opt_out is True
     before = len(sent_emails())
     on_send(
         [dump(InvitationReminderV1(correlation_id="t", invitation_id=inv.invitation_id, project_id=inv.project_id))]
@@ -216,7 +216,7 @@ def test_bounces_and_complaints_suppress_the_address(invited, aws, daytime, kind
 def test_a_suppressed_campaign_contact_gets_no_introduction(aws, daytime):
     website_refresh_team()
     project = approved_project()
-    campaign = main_store().get_campaign(project.campaign_id)
+    campaign = main_store().campaigns.get_campaign(project.campaign_id)
     on_send([dump(CampaignReceivedV1(correlation_id="t", campaign_id=campaign.campaign_id))])
     assert sum(campaign.contact.email in m.raw_data for m in sent_emails()) == 1
     contact_state().suppress(email_hash(campaign.contact.email), "complaint", utcnow(), None)
@@ -250,7 +250,8 @@ def test_throttling_delays_a_message_without_losing_or_doubling_it(invited, aws,
                 body,
                 dump(
                     CampaignReceivedV1(
-                        correlation_id="t", campaign_id=main_store().get_project(inv.project_id).project.campaign_id
+                        correlation_id="t",
+                        campaign_id=main_store().campaigns.get_project(inv.project_id).project.campaign_id,
                     )
                 ),
             ],
@@ -291,7 +292,7 @@ def texter(aws):
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
-    mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    mine = [i for i in main_store().invitations.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     assert mine
     return person, mine[0]
 
@@ -319,7 +320,7 @@ def test_no_text_without_consent(aws, daytime):
     approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
-    mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id)]
+    mine = [i for i in main_store().invitations.invitations_of_volunteer(person.volunteer_id)]
     assert mine
     on_send([issue(mine[0])])
     assert [t for to, t in texts() if to == "+18045550178"] == []
@@ -380,7 +381,7 @@ def test_several_open_invitations_are_answered_by_short_code(texter, aws, daytim
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
-    open_ = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    open_ = [i for i in main_store().invitations.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     if len(open_) < 2:
         pytest.skip("matching did not invite the volunteer twice")
     sms_in(aws, "YES")
@@ -439,7 +440,7 @@ def test_a_stop_whose_confirmation_failed_once_is_confirmed_exactly_once(texter,
 
 def test_a_text_yes_to_a_closed_invitation_gets_a_polite_text_and_note(texter, aws, daytime):
     _person, inv = texter
-    main_store().close_invitation(inv, "team_full", utcnow())
+    main_store().invitations.close_invitation(inv, "team_full", utcnow())
     sms_in(aws, f"YES {sms.short_code(inv.invitation_id)}")
     assert drain(aws, "matching") == []
     assert [(e["type"], e["outcome"]) for e in drain(aws, "notify")] == [("answer.outcome", "team_full")]
@@ -467,4 +468,4 @@ def test_a_stop_about_something_else_and_a_reaction_change_nothing(texter, aws, 
     assert drain(aws, "matching") == []  # neither is applied as an answer
     sent = [t for to, t in texts() if to == PHONE]
     assert sent == [sms.unclear()]  # the sentence gets "a person will get back to you"; the reaction nothing
-    assert main_store().get_invitation(inv.invitation_id).status == "pending"
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "pending"

@@ -30,7 +30,7 @@ def invitation(aws):
     matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
-    inv = main_store().get_project(project.project_id).invitations[0]
+    inv = main_store().campaigns.get_project(project.project_id).invitations[0]
     volunteer = next(v for v in team if v.volunteer_id == inv.volunteer_id)
     return inv, volunteer
 
@@ -58,7 +58,7 @@ def test_an_invitation_is_emailed_once_however_often_it_is_delivered(invitation)
 
 def test_withdrawn_invitation_is_not_sent(invitation):
     inv, volunteer = invitation
-    main_store().close_invitation(inv, "withdrawn", utcnow())
+    main_store().invitations.close_invitation(inv, "withdrawn", utcnow())
     send(inv.project_id, inv.invitation_id)
     assert emails_to(volunteer.email) == []
 
@@ -106,7 +106,7 @@ def test_replies_that_must_change_nothing(invitation, aws, case):
     inject_email(sender, to, "Re: invite", "Yes!", raw=raw, verdicts=verdicts)
     deliver_inbound(aws)
     assert drain(aws, "matching") == []
-    assert main_store().get_invitation(inv.invitation_id).status == "pending"
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "pending"
 
 
 def _variant(address: str, tag: str = "", upper: bool = False) -> str:
@@ -134,7 +134,7 @@ def test_a_volunteer_who_signed_up_with_a_tag_may_reply_without_it(aws):
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())
     drain(aws, "notify")
-    mine = [i for i in store.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    mine = [i for i in store.invitations.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     assert mine
     inject_email("River.Stone@example.org", address_for(mine[0]), "Re: invite", "Yes, count me in")
     deliver_inbound(aws)
@@ -146,13 +146,13 @@ def test_a_reply_from_another_address_goes_to_staff_marked_so(invitation, aws):
     inject_email("partner.of.volunteer@example.net", address_for(inv), "Re: invite", "Yes, count me in!")
     deliver_inbound(aws)
     assert drain(aws, "matching") == []  # never applied
-    assert main_store().get_invitation(inv.invitation_id).status == "pending"
-    queued = [r for r in main_store().unclear_replies() if r["invitation_id"] == inv.invitation_id]
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "pending"
+    queued = [r for r in main_store().invitations.unclear_replies() if r.invitation_id == inv.invitation_id]
     assert len(queued) == 1
-    assert queued[0]["from_other_address"] is True
-    assert queued[0]["sender"] == "partner.of.volunteer@example.net"
-    assert queued[0]["read_as"] == "yes"
-    assert queued[0]["text"].startswith("Yes, count me in!")
+    assert queued[0].from_other_address is True
+    assert queued[0].sender == "partner.of.volunteer@example.net"
+    assert queued[0].read_as == "yes"
+    assert queued[0].text.startswith("Yes, count me in!")
 
 
 def test_an_out_of_office_by_subject_alone_changes_nothing(invitation, aws):
@@ -164,7 +164,7 @@ def test_an_out_of_office_by_subject_alone_changes_nothing(invitation, aws):
     inject_email(volunteer.email, address_for(inv), "x", "x", raw=raw)
     deliver_inbound(aws)
     assert drain(aws, "matching") == []
-    assert [r for r in main_store().unclear_replies() if r["invitation_id"] == inv.invitation_id] == []
+    assert [r for r in main_store().invitations.unclear_replies() if r.invitation_id == inv.invitation_id] == []
 
 
 def test_a_delivery_status_notification_is_a_bounce_never_an_answer(invitation, aws):
@@ -185,7 +185,7 @@ def test_a_delivery_status_notification_is_a_bounce_never_an_answer(invitation, 
     deliver_inbound(aws)
     assert drain(aws, "matching") == []
     assert contact_state().suppression(email_hash(volunteer.email)) == "bounce"
-    assert main_store().get_volunteer(volunteer.volunteer_id).email_opt_out is True
+    assert main_store().volunteers.get_volunteer(volunteer.volunteer_id).email_opt_out is True
 
 
 def test_yes_to_an_expired_invitation_gets_a_polite_answer(invitation, aws):
@@ -214,7 +214,7 @@ def test_sms_yes_answers_the_most_recent_open_invitation(aws):
     matching.on_event(sqs_event([json.dumps(e) for e in approvals]), Context())
     matching.on_tick({}, Context())  # invitations go out in the next wave
     drain(aws, "notify")
-    mine = [i for i in main_store().invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
+    mine = [i for i in main_store().invitations.invitations_of_volunteer(person.volunteer_id) if i.status == "pending"]
     assert mine, "the volunteer with a phone should have been invited"
     inject_sms("+18045550177", "+12025550100", "YES")
     deliver_inbound(aws)

@@ -5,7 +5,7 @@ import csv
 import io
 
 from services.scoring import handlers
-from shared.storage import keys, main_store
+from shared.storage import keys, main_store, main_table
 from tests.aws.conftest import Context
 from tfc.demo.synthetic import election_results
 
@@ -32,12 +32,12 @@ def test_scheduled_run_scores_every_district_and_writes_the_report(aws):
     _upload(aws, "results/va.csv", election_results(seed=3))
     result = handlers.on_event({"id": "evt-1", "time": "2026-11-25T07:00:00Z"}, Context())
     assert result["status"] == "scored" and result["districts"] == 100
-    ranked = main_store().run_scores(result["run_id"])
+    ranked = main_store().scores.run_scores(result["run_id"])
     assert [s.target_rank for s in ranked] == list(range(1, 101))
     assert all(0 <= s.p_dem_win <= 1 and 0 <= s.target_score <= 1 for s in ranked)
     assert abs(sum(s.tipping_point_prob for s in ranked) - 1) < 0.01
     assert ranked[0].target_score == max(s.target_score for s in ranked)
-    latest = main_store().latest_score("VA", "lower", ranked[0].district)
+    latest = main_store().scores.latest_score("VA", "lower", ranked[0].district)
     assert latest is not None and latest.run_id == result["run_id"] and latest.p_dem_majority is not None
     s3 = aws.client("s3")
     text = s3.get_object(Bucket=BUCKET, Key=result["report_csv"])["Body"].read().decode()
@@ -45,7 +45,7 @@ def test_scheduled_run_scores_every_district_and_writes_the_report(aws):
     assert len(rows) == 100 and {r["district"] for r in rows} == {s.district for s in ranked}
     html = s3.get_object(Bucket=BUCKET, Key=result["report_html"])["Body"].read().decode()
     assert "<svg" in html and "<script" not in html
-    summary = main_store()._get(keys.scoring_run(result["run_id"]))
+    summary = main_table().get(keys.scoring_run(result["run_id"]))
     assert summary is not None and summary["districts"] == 100 and summary["chambers"][0]["state"] == "VA"
 
 
@@ -54,7 +54,7 @@ def test_an_upload_triggers_a_run_and_a_duplicate_delivery_rewrites_the_same_run
     first = handlers.on_event(_s3_event("results/va.csv"), Context())
     again = handlers.on_event(_s3_event("results/va.csv"), Context())
     assert first["status"] == "scored" and first["run_id"] == again["run_id"]
-    assert len(main_store().run_scores(first["run_id"])) == 100  # not 200
+    assert len(main_store().scores.run_scores(first["run_id"])) == 100  # not 200
 
 
 def test_on_demand_run_for_one_state_with_a_swing(aws):
@@ -77,7 +77,7 @@ def test_a_malformed_file_alone_writes_nothing_and_is_quarantined(aws):
     assert result["status"] == "refused" and "refused: results/va.csv" in result["error"]
     (refused,) = result["refused_files"]
     assert refused["file"] == "results/va.csv" and "row 2, column incumbent_running" in refused["reason"]
-    assert main_store().run_scores(result["run_id"]) == []
+    assert main_store().scores.run_scores(result["run_id"]) == []
     assert _keys(aws, "reports/") == [] and _keys(aws, "results/") == []
     assert _keys(aws, "rejected/") == ["rejected/va.csv", "rejected/va.csv.report.txt"]
     report = aws.client("s3").get_object(Bucket=BUCKET, Key="rejected/va.csv.report.txt")["Body"].read().decode()
@@ -100,7 +100,7 @@ def test_a_bad_file_never_poisons_the_good_ones_or_later_runs(aws):
     assert (
         "va_2025.csv row 3, column district: Virginia House districts have no letters" in reasons["results/va_2025.csv"]
     )
-    summary = main_store()._get(keys.scoring_run(first["run_id"]))
+    summary = main_table().get(keys.scoring_run(first["run_id"]))
     assert summary is not None and [r["file"] for r in summary["refused_files"]] == sorted(reasons)
     assert _keys(aws, "results/") == ["results/va.csv"]
     assert "rejected/md_latin1.csv.report.txt" in _keys(aws, "rejected/")

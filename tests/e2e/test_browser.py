@@ -207,7 +207,7 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
     page.locator(f"#approve-{project_id}").click()
     page.wait_for_load_state()
     assert "Approved" in page.content()
-    assert main_store().get_project(project_id).project.status == "matching"
+    assert main_store().campaigns.get_project(project_id).project.status == "matching"
 
     answered: set[str] = set()
 
@@ -219,7 +219,7 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
                 answered.add(m["reply_to"])
                 reply = {"from": m["to"], "to": m["reply_to"], "subject": "Re: " + m["subject"], "text": "Yes!"}
                 assert api.post("/_local/inbound/email", json=reply).status_code == 202
-        return main_store().get_project(project_id).project.status == "staffed"
+        return main_store().campaigns.get_project(project_id).project.status == "staffed"
 
     wait_for(staffed, timeout=120)
     page.goto(f"{runtime.url}/console/projects/{project_id}")
@@ -227,7 +227,7 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
     assert page.locator("text=Browser Person 2").count() >= 1
     page.screenshot(path=SHOTS / "console-project-staffed.png", full_page=True)
 
-    wait_for(lambda: main_store().latest_run(), timeout=120)  # the runtime scores Virginia at start
+    wait_for(lambda: main_store().scores.latest_run(), timeout=120)  # the runtime scores Virginia at start
     page.get_by_role("link", name="Districts").click()
     page.get_by_label("State").select_option("VA")
     page.get_by_label("Chamber").select_option("lower")

@@ -23,7 +23,7 @@ PERSON = payloads.volunteer(
 
 def test_export_then_forget_erases_everywhere_and_keeps_opt_outs(api, runtime):
     from shared.models import email_hash
-    from shared.storage import keys, main_store
+    from shared.storage import keys, main_store, main_table
     from shared.storage.contact import contact_state
     from tfc.local import inbound
 
@@ -43,11 +43,11 @@ def test_export_then_forget_erases_everywhere_and_keeps_opt_outs(api, runtime):
     assert forgotten.status_code == 200, forgotten.text
     assert forgotten.json()["erased"]["inbound_mail"] >= 1
     store = main_store()
-    assert store.get_volunteer(volunteer_id) is None
-    assert store.volunteer_id_for_email(email_hash(PERSON["email"])) is None
-    assert store.volunteer_id_for_phone("+18045550142") is None
-    assert all(p["volunteer_id"] != volunteer_id for p in store.pool("web_analytics"))
-    assert store._get(keys.volunteer(volunteer_id)) is None
+    assert store.volunteers.get_volunteer(volunteer_id) is None
+    assert store.volunteers.volunteer_id_for_email(email_hash(PERSON["email"])) is None
+    assert store.volunteers.volunteer_id_for_phone("+18045550142") is None
+    assert all(p["volunteer_id"] != volunteer_id for p in store.volunteers.pool("web_analytics"))
+    assert main_table().get(keys.volunteer(volunteer_id)) is None
     # The opt-outs stay, as hashes only: the address is suppressed, the phone opted out.
     assert contact_state().suppression(email_hash(PERSON["email"])) == "forgotten"
     assert contact_state().sms_state("+18045550142")["opted_out"] is True
@@ -55,6 +55,8 @@ def test_export_then_forget_erases_everywhere_and_keeps_opt_outs(api, runtime):
     assert again.status_code == 404
     assert api.post("/volunteers/forget", json={"email": PERSON["email"]}, headers=ops).status_code == 404
     # Nothing stored still holds the address: search the whole table (a test may Scan).
-    table = store._table
+    from shared.aws import dynamodb_resource
+
+    table = dynamodb_resource().Table(main_table().name)
     items = table.scan()["Items"]
     assert not [i for i in items if PERSON["email"] in str(i) or "8045550142" in str(i)]

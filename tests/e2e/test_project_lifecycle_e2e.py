@@ -87,9 +87,8 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
 
         def checkin_stored() -> dict | None:
             from shared.storage import main_store
-            from shared.storage.lifecycle import LifecycleStore
 
-            items = LifecycleStore(main_store()).project_items(project_id).checkins
+            items = main_store().lifecycle.project_items(project_id).checkins
             return items[0] if items and items[0].get("answered_at") else None
 
         assert wait_for(checkin_stored)["done_text"] == "new home page live"
@@ -101,7 +100,7 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
         assert wait_for(lambda: project()["status"] == "done")
         from shared.storage import main_store
 
-        assert {main_store().get_volunteer(t["volunteer_id"]).active_projects for t in team} == {0}
+        assert {main_store().volunteers.get_volunteer(t["volunteer_id"]).active_projects for t in team} == {0}
         metrics_request = wait_for(lambda: mine("Phase end:"))[0]
         rating_request = wait_for(lambda: [m for m in mine("How did it go?") if CONTACT in m["to"]])[0]
         reply(metrics_request, lead_email, "New sign-ups: 212\nDonations online: $8,900")

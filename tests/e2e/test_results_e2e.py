@@ -102,9 +102,9 @@ def test_a_campaign_in_the_11th_district_gets_the_score_of_district_11(
     upload.write_text(_spelled_as_public_sources(election_results(seed=22, state="NC", chamber="lower", districts=120)))
     scored = _run("--state", "NC", "--results", str(upload))
     assert scored["status"] == "scored" and scored["districts"] == 120, scored
-    score = main_store().latest_score("NC", "lower", "11")
+    score = main_store().scores.latest_score("NC", "lower", "11")
     assert score is not None and score.run_id == scored["run_id"]
-    assert main_store().latest_score("NC", "lower", "11th District") is None
+    assert main_store().scores.latest_score("NC", "lower", "11th District") is None
 
     contact = ("Jo Moss", "jo@raemoss.example.org")
     request = payloads.campaign(

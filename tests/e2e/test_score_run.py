@@ -22,7 +22,7 @@ def test_score_run_against_the_running_system(runtime: LocalRuntime, tmp_path, m
 
     # The schedule fires once at start (the synthetic Virginia file): let it finish first, so
     # its run cannot land after ours.
-    wait_for(lambda: main_store().latest_score("VA", "lower", "1"), timeout=120)
+    wait_for(lambda: main_store().scores.latest_score("VA", "lower", "1"), timeout=120)
     # The CLI finds the running system through ./.tfc/local.json, as after `tfc up`.
     assert runtime.options.state_file is not None
     (tmp_path / ".tfc").mkdir()
@@ -39,8 +39,8 @@ def test_score_run_against_the_running_system(runtime: LocalRuntime, tmp_path, m
     assert [(c["state"], c["chamber"]) for c in body["chambers"]] == [("MD", "upper")]
     assert "<svg" in report.read_text()
 
-    top = main_store().run_scores(body["run_id"])[0]
-    latest = main_store().latest_score("MD", "upper", top.district)
+    top = main_store().scores.run_scores(body["run_id"])[0]
+    latest = main_store().scores.latest_score("MD", "upper", top.district)
     assert latest is not None and latest.run_id == body["run_id"] and latest.target_rank == 1
 
     refused = CliRunner().invoke(app, ["score", "run", "--state", "TX", "--runs", "2000"])

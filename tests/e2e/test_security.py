@@ -37,11 +37,11 @@ def snapshot(project_id: str, only: set[str] | None = None) -> tuple:
     from shared.storage import main_store
 
     store = main_store()
-    record = store.get_project(project_id)
+    record = store.campaigns.get_project(project_id)
     assert record is not None
     if only is not None:
         record.invitations[:] = [i for i in record.invitations if i.invitation_id in only]
-    people = store.get_volunteers({i.volunteer_id for i in record.invitations})
+    people = store.volunteers.get_volunteers({i.volunteer_id for i in record.invitations})
     return (
         record.project.status,
         record.project.filled,
@@ -70,7 +70,7 @@ def test_ops_routes_refuse_without_or_with_a_wrong_key_and_change_nothing(api, r
     from shared.storage import main_store
 
     assert snapshot(project_id) == before
-    assert main_store().get_volunteer(signed).lead_trained is False
+    assert main_store().volunteers.get_volunteer(signed).lead_trained is False
     ok = api.get(f"/campaigns/{created['campaign_id']}", headers={"x-api-key": runtime.ops_key})
     assert ok.status_code == 200 and ok.json()["projects"][0]["status"] == "pending_review"
 
@@ -108,7 +108,7 @@ def test_bad_reply_tokens_are_refused_and_change_nothing_then_the_genuine_reply_
     domain = reply_to.split("@", 1)[1]
     key = get_secret("reply-token-key").encode()
     invitation_id = verify(token, key, datetime.now(UTC)).invitation_id
-    assert main_store().get_invitation(invitation_id).status == "pending"
+    assert main_store().invitations.get_invitation(invitation_id).status == "pending"
     expired = sign(invitation_id, datetime.now(UTC) - timedelta(minutes=5), key)
     altered = token[:-1] + ("a" if token[-1] != "a" else "b")
     forged = base64.b32encode(b"\x01" * 24).decode().lower().rstrip("=")
@@ -172,7 +172,7 @@ def test_a_burst_of_public_requests_is_throttled_and_duplicates_store_one_campai
     assert len(ids) == 1, results  # identical submissions at the same instant: one campaign
     firsts = [text for status, text in results if status == 201 and not json.loads(text)["duplicate"]]
     assert len(firsts) == 1, results  # the others are idempotent replays of the first answer
-    stored = main_store().get_campaign(ids.pop())
+    stored = main_store().campaigns.get_campaign(ids.pop())
     assert stored is not None and stored.candidate_name == "Burst Twice"
 
     statuses: list[tuple[str, int]] = []

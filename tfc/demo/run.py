@@ -89,7 +89,7 @@ def seed_volunteers(count: int, seed: int) -> list[Any]:
         lead = raw.pop("lead_trained")
         volunteer = new_volunteer(VolunteerSignup.model_validate(raw), now)
         people.append(volunteer.model_copy(update={"lead_trained": lead}))
-    main_store().import_new_volunteers(people)
+    main_store().volunteers.import_new_volunteers(people)
     return people
 
 

@@ -14,7 +14,7 @@ RESOLUTIONS = ("yes", "no", "email")
 
 
 def _project(store: Store, project_id: str) -> Project:
-    found = store.get_project(project_id)
+    found = store.campaigns.get_project(project_id)
     if found is None:
         raise NotFound(f"no project {project_id}")
     return found.project
@@ -25,7 +25,7 @@ def adjust(
 ) -> Project:
     """Re-scope a project still under review (review.Refused with field errors, Conflict if it
     changed since the page was read)."""
-    found = store.get_project(project_id)
+    found = store.campaigns.get_project(project_id)
     if found is None:
         raise NotFound(f"no project {project_id}")
     project = found.project
@@ -34,7 +34,7 @@ def adjust(
     if version and version != str(project.version):
         raise Conflict("the project changed since you opened the page; reload and try again")
     new, seats = review.adjusted(project, menu_item, skills, weeks, hours)
-    store.rescope_project(project, new, found.slots, seats)
+    store.campaigns.rescope_project(project, new, found.slots, seats)
     return new
 
 
@@ -42,7 +42,9 @@ def decline(store: Store, publish: Publish, project_id: str, reason_text: str, *
     reason = review.decline_reason(reason_text)
     project = _project(store, project_id)
     if project.status == "pending_review":
-        store.transition_project(project, "declined", from_statuses=["pending_review"], now=now, reason=reason)
+        store.campaigns.transition_project(
+            project, "declined", from_statuses=["pending_review"], now=now, reason=reason
+        )
         project = _project(store, project_id)
     if project.status != "declined":
         raise InvalidTransition(f"project is {project.status}; only projects under review can be declined")
@@ -56,7 +58,7 @@ def another_wave(store: Store, publish: Publish, project_id: str, *, now: dateti
     matching with its wave count reset: staff decided it is worth asking again."""
     project = _project(store, project_id)
     if project.status == "needs_attention":
-        store.transition_project(project, "matching", from_statuses=["needs_attention"], now=now, waves=0)
+        store.campaigns.transition_project(project, "matching", from_statuses=["needs_attention"], now=now, waves=0)
         project = _project(store, project_id)
     if project.status != "matching":
         raise InvalidTransition(f"project is {project.status}; waves go out only for projects being matched")
@@ -68,8 +70,8 @@ def invite_chosen(store: Store, publish: Publish, project_id: str, who: str, *, 
     """Ask matching to invite one volunteer (by email or id) to this project; matching picks the
     seat they fit and applies the usual limits. Returns the volunteer's name."""
     who = who.strip()
-    volunteer_id = store.volunteer_id_for_email(email_hash(who)) if "@" in who else who
-    volunteer = store.get_volunteer(volunteer_id) if volunteer_id else None
+    volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(who)) if "@" in who else who
+    volunteer = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
     if volunteer is None:
         raise review.Refused([{"field": "volunteer", "message": "no volunteer with that email or id"}])
     project = _project(store, project_id)
@@ -95,4 +97,4 @@ def resolve_reply(
             "matching",
             [InvitationAnsweredV1(correlation_id=cid, invitation_id=invitation_id, answer=resolution, channel="staff")],
         )
-    return store.resolve_unclear_reply(invitation_id, received_at, resolution, now)
+    return store.invitations.resolve_unclear_reply(invitation_id, received_at, resolution, now)

@@ -91,7 +91,7 @@ def pipeline_page() -> Response:
         sid,
         notice=notice(bp.current_request),
         p=views.pipeline(store, queues.dlq_depths(get_settings().stage)),
-        attention=store.projects_with_status("needs_attention"),
+        attention=store.campaigns.projects_with_status("needs_attention"),
     )
 
 

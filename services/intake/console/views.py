@@ -17,7 +17,7 @@ from shared.catalog import catalog
 from shared.districts import stored_district_key
 from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
 from shared.storage import Store
-from shared.storage.store import ProjectRecord
+from shared.storage.campaigns import ProjectRecord
 
 STATUSES: tuple[str, ...] = get_args(ProjectStatus)
 # In the order staff read the pipeline; statuses added later (lifecycle) still show, after these.
@@ -26,20 +26,20 @@ FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def all_projects(store: Store) -> list[Project]:
-    return store.all_projects(STATUSES)
+    return store.campaigns.all_projects(STATUSES)
 
 
 def all_volunteer_ids(store: Store) -> list[str]:
     seen: dict[str, None] = {}
     for skill in sorted(catalog().skill_ids):
-        for row in store.pool(skill):
+        for row in store.volunteers.pool(skill):
             seen.setdefault(row["volunteer_id"], None)
     return list(seen)
 
 
 def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
     ids = list(dict.fromkeys(p.campaign_id for p in projects))
-    found = [store.get_campaign(c) for c in ids]
+    found = [store.campaigns.get_campaign(c) for c in ids]
     return sorted((c for c in found if c is not None), key=lambda c: c.created_at)
 
 
@@ -64,7 +64,7 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
     return Pipeline(
         campaigns=len({p.campaign_id for p in projects}),
         by_status=[(s, counts.get(s, 0)) for s in order],
-        invitations_out=len(store.pending_invitations_expiring_before(FAR_FUTURE)),
+        invitations_out=len(store.invitations.pending_invitations_expiring_before(FAR_FUTURE)),
         opt_ins=sum(p.filled for p in projects),
         median_hours_to_staffed=round(statistics.median(waits), 1) if waits else None,
         dlq_depths=dlq_depths,
@@ -75,13 +75,13 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
 
 
 def review_queue(store: Store) -> list[tuple[Campaign, list[Project]]]:
-    pending = store.projects_with_status("pending_review")
+    pending = store.campaigns.projects_with_status("pending_review")
     by_campaign: dict[str, list[Project]] = {}
     for p in pending:
         by_campaign.setdefault(p.campaign_id, []).append(p)
     out = []
     for campaign_id, projects in by_campaign.items():
-        campaign = store.get_campaign(campaign_id)
+        campaign = store.campaigns.get_campaign(campaign_id)
         if campaign is not None:
             out.append((campaign, projects))
     return out
@@ -99,13 +99,13 @@ class ProjectPage:
 
 
 def project_page(store: Store, project_id: str) -> ProjectPage | None:
-    record = store.get_project(project_id)
+    record = store.campaigns.get_project(project_id)
     if record is None:
         return None
     ids = [s.volunteer_id for s in record.slots if s.volunteer_id] + [i.volunteer_id for i in record.invitations]
-    people = store.get_volunteers(ids) if ids else {}
+    people = store.volunteers.get_volunteers(ids) if ids else {}
     invitations = sorted(record.invitations, key=lambda i: (i.wave, -i.score))
-    return ProjectPage(record, store.get_campaign(record.project.campaign_id), people, invitations)
+    return ProjectPage(record, store.campaigns.get_campaign(record.project.campaign_id), people, invitations)
 
 
 # --- volunteers -----------------------------------------------------------------------------------
@@ -139,12 +139,12 @@ def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> 
     skills = [query.skill] if query.skill else sorted(catalog().skill_ids)
     rows: dict[str, dict[str, Any]] = {}
     for skill in skills:
-        for row in store.pool(skill):
+        for row in store.volunteers.pool(skill):
             if query.matches(row):
                 rows.setdefault(row["volunteer_id"], row)
     ids = list(rows)
     if query.never_matched:
-        activity = store.volunteer_activity(ids)
+        activity = store.volunteers.volunteer_activity(ids)
         ids = [
             v
             for v in ids
@@ -153,24 +153,24 @@ def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> 
             and not int(activity.get(v, {}).get("pending_invitations", 0))
         ]
     ids.sort(key=lambda v: str(rows[v].get("created_at", "")), reverse=True)
-    found = store.get_volunteers(ids[:limit])
+    found = store.volunteers.get_volunteers(ids[:limit])
     return [found[v] for v in ids[:limit] if v in found], len(ids)
 
 
 def campaign_page(store: Store, campaign_id: str) -> tuple[Campaign, list[Project]] | None:
     """The campaign and its projects, or None when there is no such campaign."""
-    campaign = store.get_campaign(campaign_id)
+    campaign = store.campaigns.get_campaign(campaign_id)
     if campaign is None:
         return None
-    return campaign, store.get_projects(campaign.project_ids)
+    return campaign, store.campaigns.get_projects(campaign.project_ids)
 
 
 def volunteer_page(store: Store, volunteer_id: str) -> tuple[Volunteer, list[Invitation], dict[str, Project]] | None:
-    volunteer = store.get_volunteer(volunteer_id)
+    volunteer = store.volunteers.get_volunteer(volunteer_id)
     if volunteer is None:
         return None
-    invitations = store.invitations_of_volunteer(volunteer_id)
-    projects = {p.project_id: p for p in store.get_projects({i.project_id for i in invitations})}
+    invitations = store.invitations.invitations_of_volunteer(volunteer_id)
+    projects = {p.project_id: p for p in store.campaigns.get_projects({i.project_id for i in invitations})}
     return volunteer, sorted(invitations, key=lambda i: i.created_at, reverse=True), projects
 
 
@@ -200,7 +200,7 @@ class DistrictRow:
 
 
 def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[str, Any] | None, list[DistrictRow]]:
-    run = store.latest_run()
+    run = store.scores.latest_run()
     if run is None:
         return None, []
     in_district: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -208,7 +208,7 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
         key = (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district))
         in_district.setdefault(key, {})[p.campaign_id] = p.candidate_name
     rows = []
-    for s in store.run_scores(run["run_id"]):
+    for s in store.scores.run_scores(run["run_id"]):
         if (state and s.state != state.upper()) or (chamber and s.chamber != chamber):
             continue
         rows.append(
@@ -238,16 +238,24 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
 
 
 def unclear_replies(store: Store) -> list[dict[str, Any]]:
-    replies = store.unclear_replies()
-    people = store.get_volunteers({r["volunteer_id"] for r in replies}) if replies else {}
-    projects = {p.project_id: p for p in store.get_projects({r["project_id"] for r in replies})} if replies else {}
+    replies = store.invitations.unclear_replies()
+    people = store.volunteers.get_volunteers({r.volunteer_id for r in replies}) if replies else {}
+    projects = (
+        {p.project_id: p for p in store.campaigns.get_projects({r.project_id for r in replies})} if replies else {}
+    )
+    shown = []
     for r in replies:
-        v = people.get(r["volunteer_id"])
-        p = projects.get(r["project_id"])
-        r["volunteer_name"] = v.name if v else r["volunteer_id"]
-        r["volunteer_email"] = v.email if v else ""
-        r["project_title"] = f"{p.title} ({p.candidate_name})" if p else r["project_id"]
-    return replies
+        v = people.get(r.volunteer_id)
+        p = projects.get(r.project_id)
+        shown.append(
+            r.model_dump()
+            | {
+                "volunteer_name": v.name if v else r.volunteer_id,
+                "volunteer_email": v.email if v else "",
+                "project_title": f"{p.title} ({p.candidate_name})" if p else r.project_id,
+            }
+        )
+    return shown
 
 
 # --- exports -----------------------------------------------------------------------------------------
@@ -264,12 +272,12 @@ def export_rows(store: Store, kind: str) -> list[dict[str, Any]]:
     if kind == "invitations":
         rows = []
         for p in sorted(projects, key=lambda p: p.created_at):
-            record = store.get_project(p.project_id)
+            record = store.campaigns.get_project(p.project_id)
             if record:
                 rows += [exports.invitation_row(i) for i in sorted(record.invitations, key=lambda i: i.created_at)]
         return rows
     if kind == "volunteers":
-        people = sorted(store.get_volunteers(all_volunteer_ids(store)).values(), key=lambda v: v.created_at)
+        people = sorted(store.volunteers.get_volunteers(all_volunteer_ids(store)).values(), key=lambda v: v.created_at)
         stopped = opt_outs(people)
         return [exports.volunteer_row(v) | stopped.get(v.volunteer_id, {}) for v in people]
     raise ValueError(f"unknown export {kind}")

@@ -53,7 +53,7 @@ def unsubscribe(token: str) -> Response:
     try:
         body(bp.current_request)
         key = get_secret("reply-token-key").encode()
-        added = apply_unsubscribe(token, key, contact_state(), main_store(), utcnow())
+        added = apply_unsubscribe(token, key, contact_state(), main_store().volunteers, utcnow())
     except RequestRefused as refused:
         return refused.response
     except BadUnsubscribeToken:

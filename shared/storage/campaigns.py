@@ -1,0 +1,229 @@
+"""Campaigns and projects: a campaign request's items, a project's partition, status moves.
+
+Items (README.md beside this): `CAMPAIGN#<cid>/META`, `REQUEST#<fingerprint>/REQUEST`,
+`PROJECT#<pid>/META` (gsi1 by campaign, gsi3 by status), `PROJECT#<pid>/SLOT#<nn>`. Every write
+that a concurrent writer could spoil is conditional; status moves are guarded by the statuses
+they may leave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.models import Campaign, Invitation, Project, Slot
+from shared.storage import keys
+from shared.storage.codec import item
+from shared.storage.errors import ConditionFailed, Conflict, DuplicateRequest, TransactionConflict
+from shared.storage.table import Table
+
+MAX_TRANSACTION_ITEMS = 100  # TransactWriteItems' limit (DynamoDB API reference)
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """A project's partition: the project, its slots (the team) and its invitations."""
+
+    project: Project
+    slots: list[Slot]
+    invitations: list[Invitation]
+
+
+class Campaigns(Protocol):
+    """What use cases need of campaigns and projects (DynamoCampaigns; memory.MemoryCampaigns)."""
+
+    def create_campaign(
+        self,
+        campaign: Campaign,
+        projects: list[tuple[Project, list[Slot]]],
+        fingerprint: str | None = None,
+        fingerprint_ttl: int = 0,
+    ) -> None: ...
+    def get_campaign(self, campaign_id: str) -> Campaign | None: ...
+    def get_projects(self, project_ids: Iterable[str]) -> list[Project]: ...
+    def get_project(self, project_id: str) -> ProjectRecord | None: ...
+    def projects_with_status(self, status: str) -> list[Project]: ...
+    def all_projects(self, statuses: Iterable[str]) -> list[Project]: ...
+    def transition_project(
+        self,
+        project: Project,
+        to_status: str,
+        *,
+        from_statuses: Iterable[str],
+        now: datetime,
+        reason: str = "",
+        **fields: Any,
+    ) -> bool: ...
+    def record_wave(self, project_id: str) -> None: ...
+    def rescope_project(self, old: Project, new: Project, old_slots: list[Slot], new_slots: list[Slot]) -> None: ...
+
+
+def project_item(project: Project) -> dict[str, Any]:
+    """A project's META item with its campaign (gsi1) and status (gsi3) index keys."""
+    return item(
+        project,
+        keys.project(project.project_id),
+        **keys.campaign_projects_index(project.campaign_id, project.project_id),
+        **keys.project_status_index(project.status, project.created_at, project.project_id),
+    )
+
+
+def slot_put(project_id: str, slot: Slot) -> dict[str, Any]:
+    """A transaction action writing one seat."""
+    return {"Put": {"Item": item(slot, keys.slot(project_id, slot.index))}}
+
+
+def status_guard(from_statuses: Iterable[str]) -> tuple[str, dict[str, Any]]:
+    """`#status IN (...)` and its values (`:f0`, `:f1`, ...): a status move's condition."""
+    allowed = list(from_statuses)
+    condition = f"#status IN ({', '.join(f':f{i}' for i in range(len(allowed)))})"
+    return condition, {f":f{i}": s for i, s in enumerate(allowed)}
+
+
+class DynamoCampaigns:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def create_campaign(
+        self,
+        campaign: Campaign,
+        projects: list[tuple[Project, list[Slot]]],
+        fingerprint: str | None = None,
+        fingerprint_ttl: int = 0,
+    ) -> None:
+        """The campaign, its projects and their slots appear together or not at all.
+
+        `fingerprint` names one submission (client idempotency key): a repeat within the TTL
+        (epoch seconds) raises DuplicateRequest with the first campaign's id instead. ValueError
+        past 100 items (one transaction's limit).
+        """
+        actions: list[dict[str, Any]] = []
+        if fingerprint:
+            actions.append(
+                {
+                    "Put": {
+                        "Item": keys.request_fingerprint(fingerprint)
+                        | {"campaign_id": campaign.campaign_id, "ttl": fingerprint_ttl, "type": "RequestFingerprint"},
+                        "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
+                        "ExpressionAttributeNames": {"#ttl": "ttl"},
+                        "ExpressionAttributeValues": {":now": int(campaign.created_at.timestamp())},
+                    }
+                }
+            )
+        actions.append(
+            {
+                "Put": {
+                    "Item": item(campaign, keys.campaign(campaign.campaign_id)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        )
+        for project, slots in projects:
+            actions.append({"Put": {"Item": project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}})
+            actions += [slot_put(project.project_id, s) for s in slots]
+        if len(actions) > MAX_TRANSACTION_ITEMS:
+            raise ValueError("a campaign request may create at most 100 items")
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            if fingerprint and exc.first_guard_lost:
+                existing = self.table.get(keys.request_fingerprint(fingerprint))
+                if existing:
+                    raise DuplicateRequest(existing["campaign_id"]) from exc
+            raise
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        found = self.table.get(keys.campaign(campaign_id))
+        return Campaign.model_validate(found) if found else None
+
+    def get_projects(self, project_ids: Iterable[str]) -> list[Project]:
+        """Projects by id (BatchGetItem, strongly consistent; absent ids are left out)."""
+        found = self.table.batch_get([keys.project(p) for p in project_ids])
+        return [Project.model_validate(f) for f in found]
+
+    def get_project(self, project_id: str) -> ProjectRecord | None:
+        """The project with its slots and invitations, in one strongly consistent query."""
+        rows = list(
+            self.table.query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": keys.project_partition(project_id)},
+                ConsistentRead=True,
+            )
+        )
+        meta = next((r for r in rows if r["sk"] == "META"), None)
+        if meta is None:
+            return None
+        slots = sorted((Slot.model_validate(r) for r in rows if r["sk"].startswith("SLOT#")), key=lambda s: s.index)
+        invitations = [Invitation.model_validate(r) for r in rows if r["sk"].startswith("INVITATION#")]
+        return ProjectRecord(Project.model_validate(meta), slots, invitations)
+
+    def projects_with_status(self, status: str) -> list[Project]:
+        """Projects in one status, oldest first (GSI3; eventually consistent, staff views/ticks)."""
+        return [
+            Project.model_validate(r)
+            for r in self.table.query(
+                IndexName="gsi3",
+                KeyConditionExpression="gsi3pk = :s",
+                ExpressionAttributeValues={":s": keys.projects_with_status(status)},
+            )
+        ]
+
+    def all_projects(self, statuses: Iterable[str]) -> list[Project]:
+        """Every project, one gsi3 Query per status (exports and the pipeline view)."""
+        return [p for status in statuses for p in self.projects_with_status(status)]
+
+    def transition_project(
+        self,
+        project: Project,
+        to_status: str,
+        *,
+        from_statuses: Iterable[str],
+        now: datetime,
+        reason: str = "",
+        **fields: Any,
+    ) -> bool:
+        """Move a project between statuses, setting `fields` too (datetimes as ISO text); False
+        when it is no longer in any of `from_statuses`."""
+        condition, values = status_guard(from_statuses)
+        values |= {":to": to_status, ":reason": reason, ":g3": keys.projects_with_status(to_status), ":one": 1}
+        sets = ["#status = :to", "status_reason = :reason", "gsi3pk = :g3", "version = version + :one"]
+        for name, value in fields.items():
+            sets.append(f"{name} = :v_{name}")
+            values[f":v_{name}"] = value.isoformat() if isinstance(value, datetime) else value
+        try:
+            self.table.update(
+                keys.project(project.project_id),
+                "SET " + ", ".join(sets),
+                condition,
+                names={"#status": "status"},
+                values=values,
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def record_wave(self, project_id: str) -> None:
+        self.table.update(keys.project(project_id), "ADD waves :one", values={":one": 1})
+
+    def rescope_project(self, old: Project, new: Project, old_slots: list[Slot], new_slots: list[Slot]) -> None:
+        """Staff adjusted a project under review: replace it and its seats in one transaction,
+        only while it is still pending_review at the version staff saw (Conflict otherwise)."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "Item": project_item(new.model_copy(update={"version": old.version + 1})),
+                    "ConditionExpression": "#status = :pending AND version = :v",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":pending": "pending_review", ":v": old.version},
+                }
+            }
+        ]
+        keep = {s.index for s in new_slots}
+        actions += [{"Delete": {"Key": keys.slot(old.project_id, s.index)}} for s in old_slots if s.index not in keep]
+        actions += [slot_put(new.project_id, s) for s in new_slots]
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            raise Conflict("the project changed or left review; reload and try again") from exc

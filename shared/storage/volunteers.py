@@ -1,0 +1,244 @@
+"""Volunteers and their skill pools: the profile, the email/phone owners, pool entries, tokens.
+
+Items (README.md beside this): `VOLUNTEER#<vid>/META` (intake's profile, matching's counters),
+`EMAIL#<hash>/EMAIL` and `PHONE#<hash>/PHONE` (who owns an address), `SKILL#<skill>/VOLUNTEER#<vid>`
+(a pool entry with a projection of the profile) and `POOLMARK/SKILL#<skill>` (a pool's change
+token). A profile write is guarded by the profile's `version`; counters are never rewritten here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import uuid4
+
+from shared.models import VOLUNTEER_PROFILE_FIELDS, Volunteer, email_hash
+from shared.storage import keys
+from shared.storage.codec import item, to_dynamo
+from shared.storage.errors import Conflict, TransactionConflict
+from shared.storage.table import Table, projection
+
+LEADS_POOL = "_lead"  # pseudo-skill: the pool of lead-trained volunteers
+POOL_FIELDS = (
+    "volunteer_id",
+    "skills",
+    "hours_per_week",
+    "weeks_available",
+    "lead_trained",
+    "hometown",
+    "current_location",
+    "created_at",
+)
+ACTIVITY_FIELDS = ("volunteer_id", "active_projects", "pending_invitations", "invited_total")
+PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, "updated_at")
+
+
+class Volunteers(Protocol):
+    """What use cases need of volunteers and pools (DynamoVolunteers; memory.MemoryVolunteers).
+
+    `pool` gives pool entries as stored: dicts with POOL_FIELDS (matching's Candidate.from_pool
+    reads them); `volunteer_activity` dicts with ACTIVITY_FIELDS, by volunteer id.
+    """
+
+    def volunteer_id_for_email(self, email_key: str) -> str | None: ...
+    def volunteer_ids_for_emails(self, email_keys: Iterable[str]) -> dict[str, str]: ...
+    def volunteer_id_for_phone(self, phone: str) -> str | None: ...
+    def get_volunteer(self, volunteer_id: str) -> Volunteer | None: ...
+    def get_volunteers(self, volunteer_ids: Iterable[str]) -> dict[str, Volunteer]: ...
+    def create_volunteer(self, volunteer: Volunteer) -> None: ...
+    def import_new_volunteers(self, volunteers: list[Volunteer]) -> None: ...
+    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None: ...
+    def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None: ...
+    def pool(self, skill: str) -> list[dict[str, Any]]: ...
+    def pool_token(self, skill: str) -> str | None: ...
+    def mark_pools_changed(self, skills: Iterable[str]) -> None: ...
+    def volunteer_activity(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+    def erase(self, volunteer: Volunteer) -> int: ...
+
+
+def pools_of(volunteer: Volunteer) -> list[str]:
+    """The pools a volunteer belongs in: one per skill, plus LEADS_POOL when lead-trained."""
+    return [*volunteer.skills, *([LEADS_POOL] if volunteer.lead_trained else [])]
+
+
+def pool_items(volunteer: Volunteer) -> list[dict[str, Any]]:
+    profile = {k: v for k, v in volunteer.model_dump(mode="json").items() if k in POOL_FIELDS}
+    return [
+        to_dynamo(profile | keys.skill_member(p, volunteer.volunteer_id) | {"type": "PoolEntry"})
+        for p in pools_of(volunteer)
+    ]
+
+
+def phone_item(volunteer: Volunteer) -> dict[str, Any]:
+    return keys.phone_owner(email_hash(volunteer.phone or "")) | {
+        "volunteer_id": volunteer.volunteer_id,
+        "type": "PhoneOwner",
+    }
+
+
+def email_owner_item(volunteer: Volunteer) -> dict[str, Any]:
+    return keys.email_owner(volunteer.email_key) | {"volunteer_id": volunteer.volunteer_id, "type": "EmailOwner"}
+
+
+class DynamoVolunteers:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def volunteer_id_for_email(self, email_key: str) -> str | None:
+        found = self.table.get(keys.email_owner(email_key))
+        return found["volunteer_id"] if found else None
+
+    def volunteer_ids_for_emails(self, email_keys: Iterable[str]) -> dict[str, str]:
+        """email key -> volunteer id for the addresses that have one (BatchGetItem, 100 a call)."""
+        found = self.table.batch_get([keys.email_owner(k) for k in dict.fromkeys(email_keys)])
+        return {keys.email_key_of(f["pk"]): f["volunteer_id"] for f in found}
+
+    def volunteer_id_for_phone(self, phone: str) -> str | None:
+        found = self.table.get(keys.phone_owner(email_hash(phone)))
+        return found["volunteer_id"] if found else None
+
+    def get_volunteer(self, volunteer_id: str) -> Volunteer | None:
+        found = self.table.get(keys.volunteer(volunteer_id))
+        return Volunteer.model_validate(found) if found else None
+
+    def get_volunteers(self, volunteer_ids: Iterable[str]) -> dict[str, Volunteer]:
+        found = self.table.batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)])
+        return {f["volunteer_id"]: Volunteer.model_validate(f) for f in found}
+
+    def mark_pools_changed(self, skills: Iterable[str]) -> None:
+        """A new token on each changed pool, written after the pool itself (so whoever reads the
+        token first and the pool second never keeps a stale pool past the next token check). Not
+        in the volunteer's transaction: concurrent sign-ups would conflict on the token; a crash
+        in between leaves a cached pool stale only until the cache's own time limit. One
+        BatchWriteItem (25 tokens a call) keeps the sign-up route to a single extra call."""
+        token = uuid4().hex
+        self.table.batch_write(
+            puts=[keys.pool_mark(skill) | {"token": token, "type": "PoolMark"} for skill in sorted(set(skills))]
+        )
+
+    def pool_token(self, skill: str) -> str | None:
+        """The pool's change token (None until it first changes through the store)."""
+        found = self.table.get(keys.pool_mark(skill))
+        return found["token"] if found else None
+
+    def create_volunteer(self, volunteer: Volunteer) -> None:
+        """A new volunteer; Conflict when the email is already taken (a concurrent sign-up)."""
+        actions: list[dict[str, Any]] = [
+            {"Put": {"Item": email_owner_item(volunteer), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "Item": item(volunteer, keys.volunteer(volunteer.volunteer_id)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        actions += [{"Put": {"Item": p}} for p in pool_items(volunteer)]
+        if volunteer.phone:
+            actions.append({"Put": {"Item": phone_item(volunteer)}})
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            raise Conflict("volunteer already exists") from exc
+        self.mark_pools_changed(pools_of(volunteer))
+
+    def import_new_volunteers(self, volunteers: list[Volunteer]) -> None:
+        """Bulk-load volunteers known to be new (seeding an empty stage): batch writes, no
+        per-person transaction. Anything that may already exist goes through create/update."""
+        puts: list[dict[str, Any]] = []
+        for v in volunteers:
+            puts += [email_owner_item(v), item(v, keys.volunteer(v.volunteer_id)), *pool_items(v)]
+            if v.phone:
+                puts.append(phone_item(v))
+        self.table.batch_write(puts=puts)
+        self.mark_pools_changed({p for v in volunteers for p in pools_of(v)})
+
+    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
+        """Rewrite profile fields (counters are never overwritten), guarded by version.
+
+        `fields`: only these profile fields (plus updated_at) are written, every other stored
+        attribute is left as it is (a roster import that changes two fields writes two); None
+        writes the whole profile (the sign-up form, which holds every field). Conflict when the
+        volunteer changed since `old` was read."""
+        body = new.model_dump(mode="json")
+        chosen = PROFILE_FIELDS if fields is None else (*sorted(set(fields) & set(PROFILE_FIELDS)),)
+        chosen = tuple(dict.fromkeys((*chosen, "updated_at")))
+        present = [f for f in chosen if body[f] is not None]
+        absent = [f for f in chosen if body[f] is None]  # e.g. a phone taken off
+        names = {f"#{f}": f for f in chosen}
+        values = {f":{f}": body[f] for f in present} | {":v": old.version, ":one": 1}
+        expression = "SET " + ", ".join([f"#{f} = :{f}" for f in present] + ["version = version + :one"])
+        if absent:
+            expression += " REMOVE " + ", ".join(f"#{f}" for f in absent)
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "Key": keys.volunteer(old.volunteer_id),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": to_dynamo(values),
+                }
+            }
+        ]
+        new_pools = pool_items(new)
+        kept = {p["pk"] for p in new_pools}
+        actions += [{"Put": {"Item": p}} for p in new_pools]
+        actions += [
+            {"Delete": {"Key": keys.skill_member(s, old.volunteer_id)}}
+            for s in [*old.skills, LEADS_POOL]
+            if keys.skill_pool(s) not in kept
+        ]
+        if old.phone and old.phone != new.phone:
+            actions.append({"Delete": {"Key": keys.phone_owner(email_hash(old.phone))}})
+        if new.phone and new.phone != old.phone:
+            actions.append({"Put": {"Item": phone_item(new)}})
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            raise Conflict("volunteer changed while updating; retry") from exc
+        self.mark_pools_changed({*pools_of(old), *pools_of(new)})
+
+    def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None:
+        updated = volunteer.model_copy(update={"lead_trained": trained, "updated_at": now})
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "Key": keys.volunteer(volunteer.volunteer_id),
+                    "UpdateExpression": "SET lead_trained = :t, updated_at = :now",
+                    "ConditionExpression": "attribute_exists(pk)",
+                    "ExpressionAttributeValues": {":t": trained, ":now": now.isoformat()},
+                }
+            }
+        ]
+        actions += [{"Put": {"Item": p}} for p in pool_items(updated)]
+        if not trained:
+            actions.append({"Delete": {"Key": keys.skill_member(LEADS_POOL, volunteer.volunteer_id)}})
+        self.table.transact(actions)
+        self.mark_pools_changed({*pools_of(volunteer), LEADS_POOL})
+
+    def pool(self, skill: str) -> list[dict[str, Any]]:
+        """Candidate profiles with a skill (or LEADS_POOL): one Query, paginated."""
+        return list(
+            self.table.query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": keys.skill_pool(skill)},
+                **projection(POOL_FIELDS),
+            )
+        )
+
+    def volunteer_activity(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """How much matching has asked of each volunteer (projected BatchGetItem; console search)."""
+        found = self.table.batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], ACTIVITY_FIELDS)
+        return {f["volunteer_id"]: f for f in found}
+
+    def erase(self, volunteer: Volunteer) -> int:
+        """Delete the profile, its email/phone owners and every pool entry (privacy's forget);
+        returns how many items were deleted. The pools' tokens move, so caches drop the person."""
+        doomed = [keys.skill_member(s, volunteer.volunteer_id) for s in [*volunteer.skills, LEADS_POOL]]
+        doomed += [keys.email_owner(volunteer.email_key), keys.volunteer(volunteer.volunteer_id)]
+        if volunteer.phone:
+            doomed.append(keys.phone_owner(email_hash(volunteer.phone)))
+        self.table.batch_write(deletes=doomed)
+        self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
+        return len(doomed)

@@ -1,0 +1,113 @@
+"""The aggregates' guards beyond invitations (test_store.py), on the DynamoDB adapters (moto) and
+on the in-memory store alike: waves, the lifecycle, unclear replies, re-scoping, duplicates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.models import utcnow
+from shared.storage import Conflict, InviteOutcome
+from shared.storage.errors import ConditionFailed
+from shared.storage.lifecycle import ServedSeat
+from tests.aws import builders
+from tests.aws.builders import an_invitation, campaign_request, signup
+
+
+def test_a_stale_wave_state_and_the_14_day_limit_refuse_the_invitation(store):
+    person = signup(1, ["copywriting"], store=store)
+    first, second = (builders.approved_project(store=store, publish=builders.discard) for _ in range(2))
+    waves = store.waves
+    state = waves.volunteer_states([person.volunteer_id])[person.volunteer_id]
+    recent = [(utcnow() - timedelta(days=d)).isoformat() for d in (1, 2)]
+    full = waves.create_invitation(
+        an_invitation(first.project_id, person.volunteer_id), state | {"recent_invites": recent},
+        max_pending=3, max_recent=2,
+    )  # fmt: skip
+    assert full is InviteOutcome.VOLUNTEER_BUSY
+    invite = an_invitation(first.project_id, person.volunteer_id)
+    assert waves.create_invitation(invite, state, max_pending=3, max_recent=2) is InviteOutcome.CREATED
+    stale = waves.create_invitation(
+        an_invitation(second.project_id, person.volunteer_id, "b"), state, max_pending=3, max_recent=2
+    )
+    assert stale is InviteOutcome.VOLUNTEER_BUSY  # another wave invited them since `state` was read
+    after = waves.volunteer_states([person.volunteer_id])[person.volunteer_id]
+    assert after["invite_seq"] == 1 and after["invited_total"] == 1 and after["pending_invitations"] == 1
+    assert waves.mark_reminded(invite) and not waves.mark_reminded(invite)  # one reminder
+    waves.record_response(person.volunteer_id)
+    assert waves.volunteer_states([person.volunteer_id])[person.volunteer_id]["responded_total"] == 1
+    with pytest.raises(ConditionFailed):
+        waves.record_response("v_nobody")
+
+
+def test_a_resubmitted_request_is_a_duplicate_and_rescoping_needs_the_version_seen(store):
+    from services.intake.usecases import submit_campaign
+
+    request = campaign_request(district="99")
+    first = submit_campaign(
+        store, builders.discard, request, now=utcnow(), correlation_id="t", auto_approve=False, idempotency_key="fp-1"
+    )
+    again = submit_campaign(
+        store, builders.discard, request, now=utcnow(), correlation_id="t", auto_approve=False, idempotency_key="fp-1"
+    )  # the store refused it as a DuplicateRequest: the first campaign comes back, nothing new stored
+    assert again[0].campaign_id == first[0].campaign_id and again[2] is False and first[2] is True
+    project = first[1][0]
+    record = store.campaigns.get_project(project.project_id)
+    assert record.project.status == "pending_review"
+    fewer = record.slots[:-1]
+    smaller = project.model_copy(update={"team_size": len(fewer)})
+    store.campaigns.rescope_project(record.project, smaller, record.slots, fewer)
+    assert len(store.campaigns.get_project(project.project_id).slots) == len(fewer)
+    with pytest.raises(Conflict):  # staff saw the version before this change
+        store.campaigns.rescope_project(record.project, smaller, record.slots, fewer)
+    assert not store.campaigns.transition_project(project, "matching", from_statuses=["staffed"], now=utcnow())
+
+
+def test_closing_releases_each_seat_once_and_leaving_twice_changes_nothing(store):
+    team = builders.website_refresh_team(store)
+    project = builders.approved_project(store=store, publish=builders.discard)
+    record = store.campaigns.get_project(project.project_id)
+    for slot, person in zip(record.slots, team[:3], strict=True):
+        inv = an_invitation(project.project_id, person.volunteer_id, skill=slot.skill or "")
+        assert builders.invite(inv, store=store) is InviteOutcome.CREATED
+        store.invitations.accept_invitation(inv, project, slot.index, utcnow())
+    record = store.campaigns.get_project(project.project_id)
+    assert record.project.filled == 3
+    seats = [ServedSeat(s, 5, 2.0) for s in record.slots]
+    leaver = seats[1]
+    assert store.lifecycle.leave(record.project, leaver, "matching", ["matching"], utcnow(), "moved")
+    assert not store.lifecycle.leave(record.project, leaver, "matching", ["matching"], utcnow(), "moved")
+    record = store.campaigns.get_project(project.project_id)
+    assert record.project.filled == 2 and record.slots[1].volunteer_id is None
+    staying = [ServedSeat(s, 5, 2.0) for s in record.slots]
+    assert store.lifecycle.close(record.project, staying, "done", ["matching"], utcnow())
+    assert not store.lifecycle.close(record.project, staying, "done", ["matching"], utcnow())
+    items = store.lifecycle.project_items(project.project_id)
+    assert sorted(r["how"] for r in items.served) == ["closed", "closed", "left"]
+    assert all(store.volunteers.get_volunteer(p.volunteer_id).active_projects == 0 for p in team[:3])
+    assert store.lifecycle.ask_checkin(project.project_id, 1, team[0].volunteer_id, utcnow())
+    assert not store.lifecycle.ask_checkin(project.project_id, 1, team[0].volunteer_id, utcnow())
+    assert store.lifecycle.answer_checkin(project.project_id, 1, {"done": "x" * 3000}, utcnow())
+    assert not store.lifecycle.answer_checkin(project.project_id, 2, {"done": "y"}, utcnow())
+    [checkin] = store.lifecycle.project_items(project.project_id).checkins
+    assert len(checkin["done_text"]) == 2000 and checkin["next_text"] == ""
+
+
+def test_an_unclear_reply_is_resolved_once_and_leaves_the_queue(store):
+    person = signup(1, ["copywriting"], store=store)
+    project = builders.approved_project(store=store, publish=builders.discard)
+    inv = an_invitation(project.project_id, person.volunteer_id)
+    builders.invite(inv, store=store)
+    at = utcnow()
+    store.invitations.save_unclear_reply(inv, "email", "maybe?", at, other_sender="someone@example.org")
+    [waiting] = store.invitations.unclear_replies()
+    assert waiting.text == "maybe?" and waiting.from_other_address and waiting.read_as == "unclear"
+    assert waiting.received_at == at.isoformat() and not waiting.resolved
+    assert store.invitations.resolve_unclear_reply(inv.invitation_id, waiting.received_at, "yes", utcnow())
+    assert not store.invitations.resolve_unclear_reply(inv.invitation_id, waiting.received_at, "no", utcnow())
+    assert store.invitations.unclear_replies() == []
+    [kept] = store.invitations.replies_to(inv.invitation_id)
+    assert kept.resolved and kept.resolution == "yes"
+    assert store.invitations.erase_personal_data(inv) == 1
+    assert store.invitations.replies_to(inv.invitation_id) == []
