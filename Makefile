@@ -33,8 +33,9 @@ demo: $(STAMP)  ## run the whole program end to end on the embedded AWS emulator
 up: $(STAMP)  ## start the system locally (API on http://127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/tfc up
 
-test: lockcheck $(STAMP) chromium  ## lock check and lint, then every test
+test: lockcheck $(STAMP) chromium  ## lock check and lint (ruff, mypy), then every test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # The browser tests drive Debian's chromium; install it when missing and apt-get can (as root).
@@ -50,8 +51,9 @@ unit: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -q -m e2e
 
-lint: lockcheck $(STAMP)
+lint: lockcheck $(STAMP)  ## ruff, and mypy with the pydantic plugin (zero errors; [tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 SEED ?= 7
 chaos: $(STAMP)  ## the demo scenario without faults, with the full mix, and with a steady low rate (seeded); prints JSON, fails on a broken invariant or a missed target

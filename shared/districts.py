@@ -135,14 +135,15 @@ def canonical_district(state: str | State, chamber: str, district: str) -> str:
     text = " ".join(district.split())
     if not text:
         raise DistrictError("is required")
-    count = st.lower if chamber == "lower" else st.upper
+    side: Chamber = "lower" if chamber == "lower" else "upper"  # checked above: the Literal, typed
+    count = st.lower if side == "lower" else st.upper
     if count is None:
         raise DistrictError(f"{st.name} has a single chamber; use chamber 'upper'")
-    if (st.code, chamber) in _named_tables():
-        return _named(st, chamber, text)  # type: ignore[arg-type]
-    if chamber == "upper" and st.lettered_upper:
+    if (st.code, side) in _named_tables():
+        return _named(st, side, text)
+    if side == "upper" and st.lettered_upper:
         return _lettered_senate(st, count, text)
-    return _numbered(st, chamber, count, text)  # type: ignore[arg-type]
+    return _numbered(st, side, count, text)
 
 
 def _named(state: State, chamber: Chamber, text: str) -> str:
@@ -177,9 +178,9 @@ def _numbered(state: State, chamber: Chamber, count: int, text: str) -> str:
     said_lower = any(w in _LOWER_WORDS for w in words)
     said_upper = any(w in _UPPER_WORDS for w in words)
     if (said_lower and chamber == "upper") or (said_upper and chamber == "lower"):
-        other = "upper" if chamber == "lower" else "lower"
+        other: Chamber = "upper" if chamber == "lower" else "lower"
         raise DistrictError(
-            f"'{text}' names a {_chamber_name(state, other)} district, "  # type: ignore[arg-type]
+            f"'{text}' names a {_chamber_name(state, other)} district, "
             f"but the chamber is the {_chamber_name(state, chamber)}"
         )
     rest = [w for w in words if w not in _LOWER_WORDS | _UPPER_WORDS | _FILLER]

@@ -80,7 +80,10 @@ def approve_project(store: Store, publish: Publish, project_id: str, *, now: dat
         store.campaigns.transition_project(
             project, "matching", from_statuses=["pending_review"], now=now, approved_at=now
         )
-        project = store.campaigns.get_project(project_id).project  # type: ignore[union-attr]
+        refreshed = store.campaigns.get_project(project_id)
+        if refreshed is None:  # a project is never deleted; only a broken store gets here
+            raise NotFound(f"no project {project_id}")
+        project = refreshed.project
     if project.status != "matching":
         raise InvalidTransition(f"project is {project.status}; only pending_review can be approved")
     publish("matching", [ProjectApprovedV1(correlation_id=correlation_id, project_id=project_id)])

@@ -41,7 +41,7 @@ def harden_moto() -> None:
         with _lock:
             return original_call(self)
 
-    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]  # patching moto's classes is the point
     DynamoHandler.serialized = _plain_json_reads(DynamoHandler.serialized)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _partition_query(Table.query)  # type: ignore[method-assign]
