@@ -113,7 +113,7 @@ def storage_calls(volunteers: int, projects: int, seed: int) -> dict[str, Any]:
         from services.intake.domain.requests import VolunteerSignup
         from services.intake.domain.signup import new_volunteer
         from services.matching.handlers import logger
-        from services.matching.staffing import Staffing
+        from services.matching.usecases.staffing import Staffing
         from shared.models import utcnow
         from shared.publisher import publish
         from shared.settings import get_settings

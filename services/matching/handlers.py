@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.matching.lifecycle import Lifecycle
-from services.matching.staffing import Staffing
+from services.matching.usecases.lifecycle import Lifecycle
+from services.matching.usecases.staffing import Staffing
 from shared.batch import Routes, consume
 from shared.events import (
     CheckinAnsweredV1,

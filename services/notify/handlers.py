@@ -7,10 +7,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from services.notify import delivery
-from services.notify.inbound import Inbox
-from services.notify.invitation_sending import InvitationSender
-from services.notify.lifecycle_sending import LifecycleSender
-from services.notify.outbound import Outbound
+from services.notify.usecases.inbound import Inbox
+from services.notify.usecases.invitation_sending import InvitationSender
+from services.notify.usecases.lifecycle_sending import LifecycleSender
+from services.notify.usecases.outbound import Outbound
 from shared.aws import client
 from shared.batch import Routes, consume, consume_raw
 from shared.events import (

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from services.scoring.domain.results import ResultsError
-from services.scoring.runs import (
+from services.scoring.usecases.runs import (
     REJECTED_PREFIX,
     RESULTS_PREFIX,
     ScoringRequest,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import typing
 
 from services.matching import handlers as matching
-from services.matching.lifecycle import Lifecycle
+from services.matching.usecases.lifecycle import Lifecycle
 from services.notify import handlers as notify
-from services.notify.outbound import Outbound
+from services.notify.usecases.outbound import Outbound
 from shared.batch import Routes
 from shared.events import QUEUE_SCHEMAS
 from shared.publisher import publish

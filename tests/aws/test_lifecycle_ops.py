@@ -10,7 +10,7 @@ from datetime import timedelta
 from chalice.test import Client
 
 from services.intake.app import app
-from services.matching.season import season_report
+from services.matching.usecases.season import season_report
 from shared.storage import main_store
 from tests.aws.conftest import drain
 from tests.aws.test_lifecycle import lifecycle_tick, run, staffed

@@ -119,7 +119,7 @@ def test_many_yes_at_once_fill_exactly_the_seats_with_one_lead(aws):
 def test_a_warm_container_sees_pool_changes_at_the_next_wave(aws):
     """Pools are cached per container, but a sign-up, a lead training or an erasure a second ago
     counts in the very next wave (the pool's change token), with no cache clearing."""
-    from services.matching.staffing import POOLS
+    from services.matching.usecases.staffing import POOLS
 
     signup(1, ["project_management"], lead=True)
     signup(2, ["web_development"])

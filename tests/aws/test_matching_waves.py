@@ -10,7 +10,7 @@ import pytest
 
 from services.matching import handlers
 from services.matching.config import matching_config
-from services.matching.staffing import Staffing
+from services.matching.usecases.staffing import Staffing
 from shared.models import utcnow
 from shared.publisher import publish
 from shared.settings import get_settings, reset_settings

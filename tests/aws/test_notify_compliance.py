@@ -58,7 +58,7 @@ def on_send(bodies: list[str]) -> dict:
 
 @pytest.fixture
 def daytime(monkeypatch):
-    monkeypatch.setattr("services.notify.outbound.utcnow", lambda: DAYTIME)
+    monkeypatch.setattr("services.notify.usecases.outbound.utcnow", lambda: DAYTIME)
     return DAYTIME
 
 
@@ -337,7 +337,7 @@ def test_quiet_hours_make_a_text_wait_not_vanish(texter, aws, monkeypatch):
 
     handlers_defer = handlers.defer
     monkeypatch.setattr("services.notify.handlers.defer", record)
-    monkeypatch.setattr("services.notify.outbound.utcnow", lambda: NIGHT)
+    monkeypatch.setattr("services.notify.usecases.outbound.utcnow", lambda: NIGHT)
     on_send([issue(inv)])
     assert [t for to, t in texts() if to == PHONE] == []
     assert emails_to(person.email)  # the email goes at once
@@ -345,7 +345,7 @@ def test_quiet_hours_make_a_text_wait_not_vanish(texter, aws, monkeypatch):
     url = aws.client("sqs").get_queue_url(QueueName="tfc-test-notify")["QueueUrl"]
     attributes = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert attributes["ApproximateNumberOfMessagesDelayed"] == "1"  # waiting on the queue, not dropped
-    monkeypatch.setattr("services.notify.outbound.utcnow", lambda: DAYTIME + timedelta(days=1))
+    monkeypatch.setattr("services.notify.usecases.outbound.utcnow", lambda: DAYTIME + timedelta(days=1))
     on_send([dump(deferred[0][0])])  # the next morning the same event sends the text, not the email again
     assert len([t for to, t in texts() if to == PHONE]) == 2
     assert len(emails_to(person.email)) == 1

@@ -28,7 +28,7 @@ def test_every_environment_cache_is_registered() -> None:
         "shared.publisher.reset_queue_urls",
         "shared.secrets.clear_secret_cache",
         "services.notify.delivery.reset",  # Powertools idempotency wrappers and their client
-        "services.matching.staffing.PoolCache.clear",  # candidate pools of a warm container
+        "services.matching.usecases.staffing.PoolCache.clear",  # candidate pools of a warm container
         "services.matching.config.matching_config.cache_clear",
     }
     assert expected <= names, expected - names
@@ -36,7 +36,7 @@ def test_every_environment_cache_is_registered() -> None:
 
 def test_reset_forgets_what_was_made_from_the_old_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from services.matching.config import matching_config
-    from services.matching.staffing import POOLS
+    from services.matching.usecases.staffing import POOLS
     from shared.settings import get_settings
 
     monkeypatch.setenv("TFC_STAGE", "before")

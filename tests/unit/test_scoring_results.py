@@ -131,7 +131,7 @@ def test_a_csv_syntax_error_names_the_row_not_a_traceback():
 
 
 def test_a_run_reads_each_file_on_its_own(monkeypatch):
-    from services.scoring import runs
+    from services.scoring.usecases import runs
 
     good = results_csv("VA,lower,2015,7,2011,6000,4000,0,D,true,R,true")
     read = runs.read_files({"results/a.csv": good, "results/b.csv": b"\xff\xfeb\x00a\x00d\x00", "results/c.csv": "x"})

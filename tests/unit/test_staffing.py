@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from services.matching.staffing import PoolCache, Staffing
+from services.matching.usecases.staffing import PoolCache, Staffing
 from shared.events import Event, InvitationAnsweredV1
 from shared.models import Invitation, utcnow
 from shared.settings import Settings

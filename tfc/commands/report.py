@@ -36,7 +36,7 @@ def season(
             os.environ["TFC_STAGE"] = stage
         else:
             _point_at_local()
-        from services.matching.season import CSV_FIELDS, season_report
+        from services.matching.usecases.season import CSV_FIELDS, season_report
         from shared.storage import main_store
 
         figures, rows = season_report(main_store())

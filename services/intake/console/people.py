@@ -8,12 +8,13 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from services.intake.console import actions, views
+from services.intake.console import views
 from services.intake.console.web import logger, not_found, notice, one, render, staff_post, staff_route, staff_session
 from services.intake.domain.review import Refused
 from services.intake.parsing import query
 from services.intake.responses import FORM, redirect
 from services.intake.usecases import NotFound, set_lead_trained
+from services.intake.usecases import console as actions
 from shared.catalog import catalog
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from services.intake.auth import is_ops_key, ops_key
-from services.intake.console import actions, pages, queues, session, views
+from services.intake.console import pages, queues, session, views
 from services.intake.console.web import (
     NOT_CONFIGURED,
     form,
@@ -32,6 +32,7 @@ from services.intake.console.web import (
 from services.intake.domain.review import Refused
 from services.intake.responses import FORM, FieldErrors, redirect, staff_page
 from services.intake.usecases import InvalidTransition, NotFound, approve_project
+from services.intake.usecases import console as actions
 from shared.catalog import catalog
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id

@@ -28,7 +28,7 @@ def _email() -> str:
 @bp.route("/volunteers/export", methods=["POST"], content_types=CONTENT_TYPES)
 @ops
 def export_volunteer_data() -> Response:
-    from services.intake.privacy import export_person  # reads S3: loaded only by this ops route
+    from services.intake.usecases.privacy import export_person  # reads S3: loaded only by this ops route
 
     try:
         data = export_person(main_store(), _email())
@@ -43,7 +43,7 @@ def export_volunteer_data() -> Response:
 @bp.route("/volunteers/forget", methods=["POST"], content_types=CONTENT_TYPES)
 @ops
 def forget_volunteer_data() -> Response:
-    from services.intake.privacy import forget_person
+    from services.intake.usecases.privacy import forget_person
 
     try:
         erased = forget_person(main_store(), _email(), utcnow())

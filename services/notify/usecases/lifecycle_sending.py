@@ -16,7 +16,7 @@ from datetime import timedelta
 from services.notify import webhooks
 from services.notify.domain import lifecycle_messages as lm
 from services.notify.domain.tokens import reply_address, sign
-from services.notify.outbound import Outbound, Person
+from services.notify.usecases.outbound import Outbound, Person
 from shared.events import (
     CheckinRequestedV1,
     ProjectClosedV1,

@@ -20,7 +20,7 @@ from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
 from services.matching.domain.chosen import seat_for
 from services.matching.domain.lifecycle import after_refill
-from services.matching.wave import Wave, WaveResult
+from services.matching.usecases.wave import Wave, WaveResult
 from shared import caches
 from shared.events import (
     AnswerOutcomeV1,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from services.notify.domain import messages, sms
 from services.notify.domain.tokens import reply_address, sign
-from services.notify.outbound import Outbound
+from services.notify.usecases.outbound import Outbound
 from shared.events import (
     AnswerOutcomeV1,
     CampaignReceivedV1,

@@ -166,7 +166,7 @@ class Lifecycle:
         self.items.put_result(project_id, "rating", body, now)
 
     def _withdraw_pending(self, record: ProjectRecord, now: datetime, cid: str) -> None:
-        from services.matching.staffing import withdraw_invitations
+        from services.matching.usecases.staffing import withdraw_invitations
 
         withdraw_invitations(self.store, self.publish, record.invitations, "project_closed", now, cid)
 

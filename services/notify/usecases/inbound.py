@@ -126,7 +126,7 @@ class Inbox:
             return
         invitation = self.store.invitations.get_invitation(invitation_id)
         if invitation is None and not expired:
-            from services.notify.lifecycle_replies import apply_thread_reply
+            from services.notify.usecases.lifecycle_replies import apply_thread_reply
 
             if apply_thread_reply(self.store, self.publish, self.log, invitation_id, reading, cid):
                 return
