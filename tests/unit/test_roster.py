@@ -14,12 +14,10 @@ from services.intake.domain.roster import (
     RosterError,
     column_field,
     map_header,
-    mask_email,
-    mask_phone,
-    merge_profile,
     read_roster,
     split_skills,
 )
+from services.intake.domain.roster_merge import mask_email, mask_phone, merge_profile
 from services.intake.domain.signup import new_volunteer
 from shared.catalog import catalog
 

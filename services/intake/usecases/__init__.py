@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from services.intake.domain.requests import CampaignRequest, VolunteerSignup, field_errors
 from services.intake.domain.review import Refused
-from services.intake.domain.roster import ProfilePatch, merge_profile
+from services.intake.domain.roster import ProfilePatch
+from services.intake.domain.roster_merge import merge_profile
 from services.intake.domain.scoping import request_fingerprint, scope_campaign
 from services.intake.domain.signup import new_volunteer, updated_volunteer
 from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1, ProjectCommandV1
