@@ -57,8 +57,10 @@ class InvitationSender:
 
     def reminder(self, event: InvitationReminderV1) -> None:
         out = self.out
-        record = out.record(event.project_id)
-        invitation, volunteer = out.invitee(record, event.invitation_id, fresh=True)
+        # One fresh read of the partition (it may have been answered since the tick): reading the
+        # batch's copy first and then again fresh cost two Queries per reminder on the send path.
+        record = out.record(event.project_id, fresh=True)
+        invitation, volunteer = out.invitee(record, event.invitation_id)
         if invitation.status != "pending" or invitation.expires_at <= out.now():
             return  # answered, withdrawn or closed since the tick published it
         project = record.project
