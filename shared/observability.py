@@ -22,7 +22,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{8,}\d(?![\w.])")
+# A phone is never the tail of a hyphenated id (an SQS message id or a UUID ending in twelve digits).
+_PHONE = re.compile(r"(?<![\w.])(?<!\w-)\+?\d[\d ().-]{8,}\d(?![\w.])")
 
 
 def redact(text: str) -> str:

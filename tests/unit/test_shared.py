@@ -81,3 +81,10 @@ def test_settings_fail_closed_without_a_stage(monkeypatch):
     with pytest.raises(ConfigError):
         get_settings()
     reset_settings()
+
+
+def test_redaction_leaves_ids_that_end_in_digits_but_masks_a_phone_after_a_dash():
+    message_id = "3f1c2a9e-7b4d-4e21-9a0b-006697799744"
+    assert redact(f"record {message_id} failed") == f"record {message_id} failed"
+    assert redact("text from - 804-555-0142") == "text from - [phone]"
+    assert redact("call:8045550142") == "call:[phone]"
