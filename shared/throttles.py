@@ -38,6 +38,6 @@ class RateLimit:
 # What a throttled log-in is answered (our refusal shape), by the local gateway and by WAF alike.
 REFUSAL = '{"errors": [{"field": "ops_key", "message": "too many log-in attempts: wait and try again"}]}'
 
-LOGIN_PER_CLIENT = RateLimit("login-per-client", "POST", "/console/login", 10, 300, "client")
+LOGIN_PER_CLIENT = RateLimit("login-per-client", "POST", "/console/login", 20, 300, "client")
 LOGIN_OVERALL = RateLimit("login-overall", "POST", "/console/login", 100, 300, "everyone")
 LOGIN_LIMITS = (LOGIN_PER_CLIENT, LOGIN_OVERALL)

@@ -16,6 +16,7 @@ from tfc.local import faults
 from tfc.local.throttle import EdgeLimits
 
 API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024
+DRAIN_BEFORE_CLOSE = 64 * 1024  # bytes of a refused request's body read before closing (forms, JSON)
 # API Gateway's stage throttling (infra/config.py: api_rate_limit, api_burst_limit), applied here
 # to public requests (without the ops key): the forms are where bursts come from, and the demo's staff
 # calls are not rate-limited clients.
@@ -50,7 +51,15 @@ class _Handler(ChaliceRequestHandler):
     staff_key: str = ""
 
     def _refuse(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-        """Answer before the app runs; the body is left unread, so the connection closes."""
+        """Answer before the app runs, and close the connection. A small request body is read
+        first: closing a socket with unread bytes sends a reset, which can reach the client before
+        the answer does (it would see "connection reset" instead of the 429)."""
+        try:
+            length = int(self.headers.get("content-length", "0"))
+        except ValueError:
+            length = -1
+        if 0 < length <= DRAIN_BEFORE_CLOSE:
+            self.rfile.read(length)
         headers = {"Content-Type": "application/json", "Connection": "close"} | (headers or {})
         self._send_http_response(status, headers, body)
         self.close_connection = True
