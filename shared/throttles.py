@@ -2,12 +2,13 @@
 client and from everyone together. The local gateway enforces it (tfc/local/throttle.py) and
 infra/api.py turns each limit into a WAF rate-based rule, so the two cannot drift.
 
-Why these numbers: staff are a handful of people who type the key rarely; 10 tries in 5 minutes
-leaves room for typos and reloads, while a guesser from one address gets 2,880 a day, and 100 in 5
-minutes from everyone caps a spread-out guesser at 28,800 a day (against a random key of 16 or
-more characters: tfc up refuses shorter ones). The window and the floor are WAF's: a rate-based
-rule counts over 60, 120, 300 or 600 seconds, and its smallest limit is 10 requests (AWS WAF
-developer guide, "Rate-based rule statement").
+Why these numbers: staff are a handful of people who type the key rarely, sometimes from one office
+address; 20 tries in 5 minutes per address leaves room for typos, reloads and colleagues, while a
+guesser from one address gets 5,760 a day, and 100 in 5 minutes from everyone caps a spread-out
+guesser at 28,800 a day, against a random key of 16 or more characters (tfc up refuses shorter
+ones): the key's length is the defence, the throttle keeps guessing slow and visible. The window
+and the floor are WAF's: a rate-based rule counts over 60, 120, 300 or 600 seconds, and its
+smallest limit is 10 requests (AWS WAF developer guide, "Rate-based rule statement").
 """
 
 from __future__ import annotations
