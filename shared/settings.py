@@ -28,6 +28,10 @@ class Settings(BaseModel):
     invites_per_slot: int = Field(default=2, ge=1, le=5)
     max_pending_invitations: int = Field(default=3, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Console sessions end after this long without a request, and this long after log-in whatever
+    # happens (OWASP's session guidance: minutes idle, hours absolute, for a high-value app).
+    console_idle_seconds: int = Field(default=30 * 60, ge=60)
+    console_session_seconds: int = Field(default=8 * 3600, ge=300)
 
     def table(self, name: str) -> str:
         return physical_name(self.stage, name)
@@ -58,6 +62,8 @@ _ENV = {
     "invites_per_slot": "TFC_INVITES_PER_SLOT",
     "max_pending_invitations": "TFC_MAX_PENDING_INVITATIONS",
     "max_body_bytes": "TFC_MAX_BODY_BYTES",
+    "console_idle_seconds": "TFC_CONSOLE_IDLE_SECONDS",
+    "console_session_seconds": "TFC_CONSOLE_SESSION_SECONDS",
 }
 
 

@@ -53,3 +53,24 @@ def _retry_later(event: Any, get_response: Any) -> Response:
             values = {}
         return page(503, render(values, {"_form": [f"Your form {message}."]}), headers)
     return refusal(503, [error("request", f"the request {message}")], headers)
+
+
+def answer_head_like_get(target: Chalice) -> None:
+    """HEAD works wherever GET does (RFC 9110 9.3.2): each GET route also answers HEAD, through
+    the same view (same checks, same status and headers) with the body dropped by
+    `_head_has_no_body`. Registered as routes, so infra/ gives API Gateway a HEAD method for each."""
+    for path, methods in list(target.routes.items()):
+        get = methods.get("GET")
+        if get is not None and "HEAD" not in methods:
+            target.route(path, methods=["HEAD"], content_types=get.content_types)(get.view_function)
+
+
+@app.middleware("http")
+def _head_has_no_body(event: Any, get_response: Any) -> Response:
+    response = get_response(event)
+    if event.method == "HEAD":
+        response.body = ""
+    return response
+
+
+answer_head_like_get(app)  # last: after every blueprint's routes are registered

@@ -20,14 +20,19 @@ HTML = "text/html; charset=utf-8"
 # Nothing intake answers may be cached: answers carry personal data or one-time state (CSRF tokens).
 NO_STORE = {"Cache-Control": "no-store"}
 # The public pages (forms, unsubscribe) load nothing but their own inline styles and post only to
-# this origin; they are meant to be linked from campaign sites, so framing is not refused.
+# this origin. No page may be framed: a framed form or unsubscribe button can be clickjacked, and
+# campaign sites link to the forms rather than embed them (frame-ancestors for current browsers,
+# X-Frame-Options for older ones).
 PUBLIC_PAGE = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-# Staff pages also show the district chart (img-src) and may never be framed (clickjacking on
-# approve/decline buttons): frame-ancestors for current browsers, X-Frame-Options for older ones.
+# Staff pages also show the district chart (img-src); never framed either (clickjacking on the
+# approve/decline buttons).
 STAFF_PAGE = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"

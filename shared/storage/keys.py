@@ -193,3 +193,8 @@ def suppressed_email_key(pk: str) -> str:
 def sms_state(phone_key: str) -> dict[str, str]:
     """A number's SMS state, by the phone's hash (`shared.models.email_hash(phone)`)."""
     return {"pk": f"SMS#{phone_key}", "sk": "STATE"}
+
+
+def console_session(session_hash: str) -> dict[str, str]:
+    """A staff console session, keyed by the sha256 of its id (the id itself is only in the cookie)."""
+    return {"pk": f"SESSION#{session_hash}", "sk": "SESSION"}

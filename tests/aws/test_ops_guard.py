@@ -43,7 +43,8 @@ UNCONFIGURED = {"errors": [{"field": "x-api-key", "message": "staff access is no
 
 
 def _routes() -> list[tuple[str, str]]:
-    return sorted((method, path) for path, methods in app.routes.items() for method in methods)
+    """Every route but HEAD, which runs its GET's view (test_head_runs_the_view_of_get)."""
+    return sorted((method, path) for path, methods in app.routes.items() for method in methods if method != "HEAD")
 
 
 def _staff_page(method: str, path: str) -> bool:
@@ -75,6 +76,12 @@ def test_the_route_table_has_every_kind_and_nothing_unclassified():
     assert ("POST", "/console/api/volunteers/known") in OPS_ROUTES
     assert ("POST", "/console/projects/{project_id}/approve") in STAFF_PAGES
     assert len(OPS_ROUTES) + len(STAFF_PAGES) + len(PUBLIC) == len(_routes())
+
+
+def test_head_runs_the_view_of_get_so_its_guard_too():
+    gets = {path: methods for path, methods in app.routes.items() if "GET" in methods}
+    assert gets and all(methods["HEAD"].view_function is methods["GET"].view_function for methods in gets.values())
+    assert all("GET" in methods for methods in app.routes.values() if "HEAD" in methods)
 
 
 @pytest.mark.parametrize(("method", "path"), OPS_ROUTES)

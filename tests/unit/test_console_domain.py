@@ -1,4 +1,5 @@
-"""The console's plain parts: sessions and CSRF, review adjustments, CSV cells, staff's seat choice."""
+"""The console's plain parts: review adjustments, CSV cells, staff's seat choice (sessions and CSRF:
+test_console_sessions.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.intake.console import exports, session
+from services.intake.console import exports
 from services.intake.domain.review import Refused, adjusted, decline_reason
 from shared.catalog import catalog
-
-
-def test_session_cookie_is_signed_expires_and_dies_with_the_ops_key():
-    key = session.derive_key("ops-key-1")
-    cookie = session.issue(key, now=1000.0)
-    sid = session.verify(key, cookie, now=1001.0)
-    assert sid is not None
-    assert session.verify(key, cookie, now=1000.0 + session.TTL_SECONDS + 1) is None
-    assert session.verify(session.derive_key("ops-key-2"), cookie, now=1001.0) is None
-    sid_part, expiry, sig = cookie.split(".")
-    assert session.verify(key, f"{sid_part}.{int(expiry) + 9999}.{sig}", now=1001.0) is None
-    token = session.csrf_token(key, sid)
-    assert session.csrf_ok(key, sid, token) and not session.csrf_ok(key, "other", token)
-    assert not session.csrf_ok(key, sid, "")
 
 
 def test_csv_cells_are_spreadsheet_safe():

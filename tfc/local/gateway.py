@@ -11,9 +11,12 @@ from typing import Any
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
+from shared.throttles import LOGIN_LIMITS, REFUSAL, RateLimit
 from tfc.local import faults
+from tfc.local.throttle import EdgeLimits
 
 API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024
+DRAIN_BEFORE_CLOSE = 64 * 1024  # bytes of a refused request's body read before closing (forms, JSON)
 # API Gateway's stage throttling (infra/config.py: api_rate_limit, api_burst_limit), applied here
 # to public requests (without the ops key): the forms are where bursts come from, and the demo's staff
 # calls are not rate-limited clients.
@@ -44,20 +47,38 @@ class Throttle:
 
 class _Handler(ChaliceRequestHandler):
     throttle: Throttle | None = None
+    edge_limits: EdgeLimits | None = None
     staff_key: str = ""
+
+    def _refuse(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+        """Answer before the app runs, and close the connection. A small request body is read
+        first: closing a socket with unread bytes sends a reset, which can reach the client before
+        the answer does (it would see "connection reset" instead of the 429)."""
+        try:
+            length = int(self.headers.get("content-length", "0"))
+        except ValueError:
+            length = -1
+        if 0 < length <= DRAIN_BEFORE_CLOSE:
+            self.rfile.read(length)
+        headers = {"Content-Type": "application/json", "Connection": "close"} | (headers or {})
+        self._send_http_response(status, headers, body)
+        self.close_connection = True
 
     def _generic_handle(self) -> None:
         # A keep-alive connection's thread serves many requests: decide for each one. /_local/
         # plays AWS's own side (SES receiving mail, the outbox) and is never under test.
         injector = faults.active()
         faults.exempt_this_thread(injector is None or not injector.plan.http or self.path.startswith("/_local/"))
+        if self.edge_limits is not None:  # the log-in throttle (WAF's rate rules in AWS)
+            wait = self.edge_limits.retry_after(self.command, self.path, self.client_address[0])
+            if wait is not None:
+                self._refuse(429, REFUSAL, {"Retry-After": str(wait)})
+                return
         key = self.headers.get("x-api-key") or ""
         staff = bool(self.staff_key) and hmac.compare_digest(key.encode(), self.staff_key.encode())
         public = not self.path.startswith("/_local/") and not staff
         if public and self.throttle is not None and not self.throttle.allow():
-            headers = {"Content-Type": "application/json", "Retry-After": "1", "Connection": "close"}
-            self._send_http_response(429, headers, TOO_MANY)  # the body is left unread: close
-            self.close_connection = True
+            self._refuse(429, TOO_MANY, {"Retry-After": "1"})
             return
         try:
             length = int(self.headers.get("content-length", "0"))
@@ -65,16 +86,19 @@ class _Handler(ChaliceRequestHandler):
             length = -1
         if length < 0 or length > API_GATEWAY_MAX_PAYLOAD:
             # API Gateway refuses such bodies before the function runs; so do we, unread.
-            self._send_http_response(
-                413,
-                {"Content-Type": "application/json", "Connection": "close"},
-                '{"errors": [{"field": "body", "message": "is too large"}]}',
-            )
-            self.close_connection = True
+            self._refuse(413, '{"errors": [{"field": "body", "message": "is too large"}]}')
             return
         super()._generic_handle()
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def _send_http_response_with_body(self, code: int, headers: Any, body: str | bytes) -> None:
+        if self.command == "HEAD":  # never a body after HEAD, whatever the answer (405 included)
+            headers["Content-Length"] = "0"
+            self.send_response(code)
+            self._send_headers(headers)
+            return
+        super()._send_http_response_with_body(code, headers, body)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
@@ -89,9 +113,11 @@ class Gateway:
         rate: float = RATE_PER_SECOND,
         burst: int = BURST,
         staff_key: str = "",
+        limits: tuple[RateLimit, ...] = LOGIN_LIMITS,
     ) -> None:
         throttle = Throttle(rate, burst) if rate > 0 else None
-        handler = type("Handler", (_Handler,), {"throttle": throttle, "staff_key": staff_key})
+        attributes = {"throttle": throttle, "edge_limits": EdgeLimits(limits), "staff_key": staff_key}
+        handler = type("Handler", (_Handler,), attributes)
         config = Config.create(chalice_stage="local", app_name=app.app_name)
         if not isinstance(app, CustomLocalChalice):  # what chalice.local.create_local_server does,
             CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)  # but safe to repeat

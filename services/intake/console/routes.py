@@ -2,9 +2,9 @@
 services/intake/app.py; people.py and data.py hold the other pages): thin adapters from a request
 to views/actions and a rendered page.
 
-Auth: POST /console/login exchanges the ops key for a signed, HttpOnly, SameSite=Strict session
-cookie (the key never appears in a URL); every page needs the cookie, every POST also its CSRF
-token (web.py).
+Auth: POST /console/login exchanges the ops key for a server-side session (session.py) whose id
+travels in a signed, HttpOnly, SameSite=Strict cookie (the key never appears in a URL); every page
+needs a live session, every POST also its CSRF token (web.py); POST /console/logout deletes it.
 """
 
 from __future__ import annotations
@@ -14,17 +14,20 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from services.intake.auth import is_ops_key, ops_key
+from services.intake.auth import is_ops_key
 from services.intake.console import pages, queues, session, views
 from services.intake.console.web import (
     NOT_CONFIGURED,
+    client_address,
     form,
+    limits,
     logger,
     not_found,
     notice,
     one,
     refused_page,
     render,
+    signing_key,
     staff_post,
     staff_route,
     staff_session,
@@ -40,6 +43,7 @@ from shared.publisher import publish
 from shared.secrets import MissingSecret
 from shared.settings import get_settings
 from shared.storage import Conflict, main_store
+from shared.storage.sessions import console_sessions
 
 bp = Blueprint(__name__)
 
@@ -55,25 +59,39 @@ def login_page() -> Response:
 @bp.route("/console/login", methods=["POST"], content_types=[FORM])
 @staff_route
 def login() -> Response:
+    """The ops key for a new session (a new id at every log-in, so a planted cookie is worthless).
+    Logged: opened or refused, with the session's reference and a keyed hash of the client's
+    address; never the key, the cookie or the address."""
     request = bp.current_request
     given = one(form(request), "ops_key")
     try:
         valid = is_ops_key(given)
     except MissingSecret:
         return refused_page(503, NOT_CONFIGURED)
+    key = signing_key()
+    client = session.client_reference(key, client_address(request))
     if not valid:
-        logger.warning("console login refused")
+        logger.warning("console login refused", extra={"client": client, "reason": "wrong key"})
         return refused_page(403, [{"field": "ops_key", "message": "is not valid"}])
+    store, now, lasting = console_sessions(), int(time.time()), limits()
+    earlier = session.session_id_of(key, session.read_cookie(request.headers.get("cookie")))
+    if earlier is not None:
+        session.close(store, earlier)  # logging in again replaces the session this browser had
+    sid, cookie = session.open_session(store, key, now, lasting)
+    logger.info("console login", extra={"session": session.reference(sid), "client": client})
     secure = request.headers.get("x-forwarded-proto") == "https"
-    cookie = session.issue(session.derive_key(ops_key()), time.time())
-    logger.info("console login")
-    return redirect("/console", {"Set-Cookie": session.set_cookie_header(cookie, secure)})
+    header = session.set_cookie_header(cookie, secure, lasting.absolute_seconds)
+    return redirect("/console", {"Set-Cookie": header})
 
 
 @bp.route("/console/logout", methods=["POST"], content_types=[FORM])
 @staff_route
 def logout() -> Response:
-    staff_post(bp.current_request)
+    """Ends the session on the server: the cookie, and any copy of it, opens nothing afterwards."""
+    key, sid, _ = staff_post(bp.current_request)
+    session.close(console_sessions(), sid)
+    client = session.client_reference(key, client_address(bp.current_request))
+    logger.info("console logout", extra={"session": session.reference(sid), "client": client})
     return redirect("/console/login", {"Set-Cookie": session.clear_cookie_header()})
 
 

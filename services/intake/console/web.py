@@ -23,6 +23,7 @@ from services.intake.responses import FieldErrors, redirect, staff_page
 from shared.observability import get_logger
 from shared.secrets import MissingSecret
 from shared.settings import get_settings
+from shared.storage.sessions import console_sessions
 
 LOGIN = "/console/login"
 NOT_CONFIGURED = [{"field": "ops key", "message": "staff access is not configured"}]
@@ -40,17 +41,37 @@ def refused_page(status: int, errors: FieldErrors, csrf: str = "") -> Response:
     return staff_page(status, pages.render("login", csrf=csrf, errors=errors))
 
 
-def staff_session(request: Request) -> tuple[bytes, str]:
-    """(key, session id) of a logged-in staff member. Denied: a redirect to the login page, or
-    503 when no ops key is configured."""
+def limits() -> session.Limits:
+    """The session limits of this stage (settings)."""
+    settings = get_settings()
+    return session.Limits(settings.console_idle_seconds, settings.console_session_seconds)
+
+
+def signing_key() -> bytes:
+    """The console's signing key. Denied (503) when no ops key is configured."""
     try:
-        key = session.derive_key(ops_key())
+        return session.derive_key(ops_key())
     except MissingSecret as exc:
         raise Denied(refused_page(503, NOT_CONFIGURED)) from exc
-    sid = session.verify(key, session.read_cookie(request.headers.get("cookie")), time.time())
-    if sid is None:
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as API Gateway (or the local gateway) saw it."""
+    return str(((request.context or {}).get("identity") or {}).get("sourceIp") or "")
+
+
+def staff_session(request: Request) -> tuple[bytes, str]:
+    """(key, session id) of a logged-in staff member: one read of the session record (and a write
+    at most once a minute). Denied: a redirect to the login page (no cookie, not ours, logged out,
+    expired, or opened under an earlier ops key), or 503 when no ops key is configured."""
+    key = signing_key()
+    cookie = session.read_cookie(request.headers.get("cookie"))
+    resumed = session.resume(console_sessions(), key, cookie, int(time.time()), limits())
+    if resumed.ended:
+        logger.info("console session ended", extra={"reason": resumed.ended})
+    if resumed.session_id is None:
         raise Denied(redirect(LOGIN))
-    return key, sid
+    return key, resumed.session_id
 
 
 def form(request: Request) -> dict[str, list[str]]:
