@@ -23,6 +23,15 @@ StatewideOpt = Annotated[
 ]
 StateOpt = Annotated[str, typer.Option("--state", help="Two-letter state code, e.g. VA")]
 ChamberOpt = Annotated[str, typer.Option("--chamber", help="lower or upper")]
+SwingOpt = Annotated[
+    float | None, typer.Option(min=-0.5, max=0.5, help="Statewide environment shift in D share (polls), e.g. 0.02")
+]
+PriorOpt = Annotated[
+    bool, typer.Option("--prior/--no-prior", help="Fundamentals prior on the environment (midterm/off-year penalty)")
+]
+SwingSdOpt = Annotated[
+    float, typer.Option("--swing-sd", min=0.001, max=0.5, help="Uncertainty of --swing, weighed against the prior")
+]
 
 
 def _read(results: list[Path], statewide: list[Path] | None) -> tuple[list[Any], list[Any]]:
@@ -61,26 +70,48 @@ def predict(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the predictions CSV")],
     statewide: StatewideOpt = None,
     chamber: ChamberOpt = "lower",
-    swing: Annotated[float, typer.Option(help="Statewide environment shift in D share (polls)")] = 0.0,
+    swing: SwingOpt = None,
+    prior: PriorOpt = False,
+    swing_sd: SwingSdOpt = 0.03,
     runs: Annotated[int, typer.Option(min=100, max=1_000_000, help="Simulations")] = 10_000,
     seed: Annotated[int, typer.Option(help="Simulation seed")] = 0,
 ) -> None:
-    """Predict every district of one chamber for YEAR and write one row per district."""
+    """Predict every district of one chamber for YEAR and write one row per district. Calibration
+    borrows from every other chamber in the files."""
+    from services.scoring.domain.calibration import Pool
     from services.scoring.domain.report import to_csv
     from services.scoring.domain.results import ResultsError
-    from services.scoring.domain.scoring import score_chamber
+    from services.scoring.domain.scoring import by_chamber, score_chamber
 
     try:
         rows, sw = _read(results, statewide)
-        scored = score_chamber(rows, sw, state.upper(), chamber.lower(), year, swing=swing, runs=runs, seed=seed)
+        pool = Pool.build(by_chamber([r for r in rows if r.year < year]), by_chamber(sw))
+        scored = score_chamber(
+            rows,
+            sw,
+            state.upper(),
+            chamber.lower(),
+            year,
+            swing=swing,
+            runs=runs,
+            seed=seed,
+            prior=prior,
+            swing_sd=swing_sd,
+            pool=pool,
+        )
     except ResultsError as exc:
         raise _fail(str(exc)) from exc
     _write_atomically(out_path, to_csv(scored.districts))
     s = scored.summary()
     err.print(
         f"{len(scored.districts)} districts -> {out_path}; P(Democratic majority) {s['p_dem_majority']:.1%}, "
-        f"D seats {s['dem_seats_mean']} (80%: {s['dem_seats_p10']:.0f}-{s['dem_seats_p90']:.0f})"
+        f"D seats {s['dem_seats_mean']} (80% of simulations: {s['dem_seats_p10']:.0f}-{s['dem_seats_p90']:.0f}); "
+        f"pooled scales: {', '.join(scored.errors.pooled) or 'none'}",
+        markup=False,
+        highlight=False,
     )
+    if scored.environment is not None and scored.environment.prior is not None:
+        err.print(f"prior: {scored.environment.explanation}", markup=False, highlight=False)
 
 
 @score.command()
@@ -220,7 +251,9 @@ def run(
     state: Annotated[list[str] | None, typer.Option("--state", help="State(s) to score; default all")] = None,
     chamber: Annotated[list[str] | None, typer.Option("--chamber", help="lower/upper; default both")] = None,
     year: Annotated[int | None, typer.Option(help="Election year; default each chamber's next")] = None,
-    swing: float = 0.0,
+    swing: SwingOpt = None,
+    prior: PriorOpt = False,
+    swing_sd: SwingSdOpt = 0.03,
     runs: Annotated[int, typer.Option(min=100, max=200_000)] = 10_000,
     results: Annotated[
         list[Path] | None, typer.Option("--results", help="Upload this CSV under results/ first (repeatable)")
@@ -241,6 +274,8 @@ def run(
         "chamber": [c.lower() for c in chamber or []],
         "year": year,
         "swing": swing,
+        "prior": prior,
+        "swing_sd": swing_sd,
         "runs": runs,
         "run_id": new_id("run"),
     }

@@ -218,27 +218,35 @@ def calibrate(
     own_sum = {g: sum(c.sum_sq[g] for c in own) for g in GROUPS}
     own_seats = {g: sum(c.seats[g] for c in own) for g in GROUPS}
     all_seats = sum(own_seats.values())
-    own_all = math.sqrt(sum(own_sum.values()) / all_seats) if all_seats else FALLBACK_SD_DISTRICT
     sd: dict[str, float] = {}
-    for g in GROUPS:
+    for g in (*GROUPS, "all"):
+        if g == "all":  # every seat together: what a group too thin to measure falls back on
+            o_sum, o_n = sum(own_sum.values()), all_seats
+            p_sum, p_n = sum(pooled_sum.values()), sum(pooled_seats.values())
+        else:
+            o_sum, o_n, p_sum, p_n = own_sum[g], own_seats[g], pooled_sum[g], pooled_seats[g]
         key = f"sd_district.{g}"
-        if pooled_seats[g] >= MIN_GROUP:
-            pooled_var = pooled_sum[g] / pooled_seats[g]
-            value = math.sqrt((own_sum[g] + POOL_SEATS * pooled_var) / (own_seats[g] + POOL_SEATS))
+        if p_n >= MIN_GROUP:
+            pooled_var = p_sum / p_n
+            sd[g] = math.sqrt((o_sum + POOL_SEATS * pooled_var) / (o_n + POOL_SEATS))
             sources[key] = {
-                "from": "pooled + own" if own_seats[g] else "pooled",
+                "from": "pooled + own" if o_n else "pooled",
                 "pooled_value": round(math.sqrt(pooled_var), 4),
-                "pooled_seats": pooled_seats[g],
-                "own_seats": own_seats[g],
-                "own_weight": round(own_seats[g] / (own_seats[g] + POOL_SEATS), 3),
+                "pooled_seats": p_n,
+                "own_seats": o_n,
+                "own_weight": round(o_n / (o_n + POOL_SEATS), 3),
             }
-        elif own_seats[g] >= MIN_GROUP:
-            value = math.sqrt(own_sum[g] / own_seats[g])
-            sources[key] = {"from": "own", "own_seats": own_seats[g]}
-        else:  # too few of this group: every own seat together, or the fixed fallback
-            value = own_all
-            sources[key] = {"from": "own (all seats)" if all_seats else "fixed prior", "own_seats": all_seats}
-        sd[g] = max(value, MIN_SD_DISTRICT)
+        elif o_n >= (MIN_GROUP if g != "all" else 1):
+            sd[g] = math.sqrt(o_sum / o_n)
+            sources[key] = {"from": "own", "own_seats": o_n}
+    for g in GROUPS:
+        if g not in sd:  # too few of this group: every seat together, or the fixed fallback
+            sd[g] = sd.get("all", FALLBACK_SD_DISTRICT)
+            sources[f"sd_district.{g}"] = dict(sources.get("sd_district.all", {"from": "fixed prior"}))
+            sources[f"sd_district.{g}"]["as"] = "every seat together (too few of this kind)"
+        sd[g] = max(sd[g], MIN_SD_DISTRICT)
+    sd.pop("all", None)
+    sources.pop("sd_district.all", None)
     # A seat without contested history is never known better than one with it.
     sd["imputed"] = max(sd["imputed"], sd["history"])
     return ErrorModel(sd_state, sd, misses, all_seats, sources, len(misses) + weight)
