@@ -38,6 +38,12 @@ logger = get_logger("scoring")
 MAX_RUNS = 200_000
 
 
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ResultsError(f"{name} must be true or false, not {value!r}")
+    return value
+
+
 def _swing_sd(value: Any) -> float:
     if value is None:
         return DEFAULT_SWING_SD
@@ -68,7 +74,7 @@ def parse_event(event: dict[str, Any]) -> ScoringRequest:
             chambers=tuple(c.lower() for c in _list(event.get("chamber"))),
             year=int(year) if year else None,
             swing=None if event.get("swing") is None else float(event["swing"]),
-            prior=bool(event.get("prior", False)),
+            prior=_flag(event.get("prior", False), "prior"),
             swing_sd=_swing_sd(event.get("swing_sd")),
             runs=runs,
         )

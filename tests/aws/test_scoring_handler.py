@@ -75,6 +75,8 @@ def test_on_demand_run_for_one_state_with_a_swing(aws):
     assert chamber["dem_seats_mean"] > base["chambers"][0]["dem_seats_mean"]
     refused = handlers.on_event({"source": "tfc.cli", "swing_sd": 0, "run_id": "run_d"}, Context())
     assert refused["status"] == "refused" and "swing_sd" in refused["error"]
+    not_a_flag = handlers.on_event({"source": "tfc.cli", "prior": "false", "run_id": "run_e"}, Context())
+    assert not_a_flag["status"] == "refused" and "prior must be true or false" in not_a_flag["error"]
 
 
 def _keys(aws, prefix: str) -> list[str]:
