@@ -291,8 +291,14 @@ def run(
         for c in answer["chambers"]:
             out.print(
                 f"{c['state']} {c['chamber']} {c['year']}: {c['districts']} districts, P(Democratic majority) "
-                f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}"
+                f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}; pooled scales: "
+                f"{', '.join(c.get('pooled_scales') or []) or 'none'}",
+                markup=False,
+                highlight=False,
             )
+            environment = c.get("environment") or {}
+            if environment.get("prior_mean") is not None:
+                out.print(f"  prior: {environment['explanation']}", markup=False, highlight=False)
         out.print(f"run {answer['run_id']}: report s3://{answer['bucket']}/{answer['report_html']}")
     if not as_json:
         for warning in answer.get("warnings", []):
