@@ -33,6 +33,11 @@ def test_the_range_brackets_the_figure_and_says_what_it_is():
     assert row.p_low is not None and row.p_high is not None
     assert row.p_low <= row.p_dem_win <= row.p_high
     html = render("districts", run=run, rows=rows, state="", chamber="", states=["VA"], chart_rows=40)
-    assert "worst to the best tenth of statewide environments" in html
+    assert "worst to the best tenth of statewide environments" in html  # the table's column
+    # The chart's description labels the chart: no word there may contain "state", or the page's
+    # "State" filter is no longer the only control labelled so (the browser test selects by label).
+    description = html.split('<desc id="chart-desc">')[1].split("</desc>")[0]
+    assert "worst to the best tenth of simulated environments" in description
+    assert "state" not in description.lower()
     figure, low, high = re.search(r"<td>(\d+)% \((\d+) to (\d+)%\)</td>", html).groups()
     assert int(low) <= int(figure) <= int(high)
