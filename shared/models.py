@@ -194,8 +194,8 @@ class DistrictScore(Record):
     computed_at: datetime
     # Added by the scoring model; defaults keep older items readable.
     dem_share_sd: float = 0.0
-    p_dem_win_low: float | None = None  # win probability at the statewide environment's 10th percentile
-    p_dem_win_high: float | None = None  # ... and at its 90th
+    p_dem_win_low: float | None = None  # win probability in the worst tenth of simulated statewide environments
+    p_dem_win_high: float | None = None  # ... and in the best tenth
     tipping_point_prob: float = 0.0
     p_dem_majority: float | None = None  # the chamber's probability of a Democratic majority
 

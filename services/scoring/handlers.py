@@ -4,7 +4,8 @@
 - an S3 upload under `results/` (Records with eventSource aws:s3): rescore, since every file of
   a state's history feeds its prediction;
 - on demand (`tfc score run`): {"source": "tfc.cli", "state": "VA", "chamber": ..., "year": ...,
-  "swing": ..., "runs": ..., "run_id": ...}.
+  "swing": ..., "prior": true/false, "swing_sd": ..., "runs": ..., "run_id": ...} ("swing"
+  absent or null: none given; "prior": the fundamentals prior on the environment).
 
 A refused results file is moved to `rejected/` with a `.report.txt` beside it (its reason: file, row,
 column); the run scores from the other files and its answer and summary list what it refused.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
+from services.scoring.domain.fundamentals import DEFAULT_SWING_SD
 from services.scoring.domain.results import ResultsError
 from services.scoring.usecases.runs import (
     REJECTED_PREFIX,
@@ -34,6 +36,21 @@ from shared.storage import main_store
 
 logger = get_logger("scoring")
 MAX_RUNS = 200_000
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ResultsError(f"{name} must be true or false, not {value!r}")
+    return value
+
+
+def _swing_sd(value: Any) -> float:
+    if value is None:
+        return DEFAULT_SWING_SD
+    sd = float(value)
+    if not 0 < sd <= 0.5:
+        raise ResultsError("swing_sd must be above 0 and at most 0.5 (a share)")
+    return sd
 
 
 def parse_event(event: dict[str, Any]) -> ScoringRequest:
@@ -56,7 +73,9 @@ def parse_event(event: dict[str, Any]) -> ScoringRequest:
             states=tuple(s.upper() for s in _list(event.get("state"))),
             chambers=tuple(c.lower() for c in _list(event.get("chamber"))),
             year=int(year) if year else None,
-            swing=float(event.get("swing") or 0.0),
+            swing=None if event.get("swing") is None else float(event["swing"]),
+            prior=_flag(event.get("prior", False), "prior"),
+            swing_sd=_swing_sd(event.get("swing_sd")),
             runs=runs,
         )
     if event.get("id"):  # EventBridge: a retried delivery keeps its id and time

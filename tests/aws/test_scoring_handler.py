@@ -4,6 +4,8 @@ write district items, the run summary and the report; a malformed file writes no
 import csv
 import io
 
+import pytest
+
 from services.scoring import handlers
 from shared.storage import keys, main_store, main_table
 from tests.aws.conftest import Context
@@ -64,6 +66,17 @@ def test_on_demand_run_for_one_state_with_a_swing(aws):
     bluer = handlers.on_event({"source": "tfc.cli", "state": "VA", "swing": 0.05, "run_id": "run_b"}, Context())
     assert base["districts"] == 100 and [c["state"] for c in base["chambers"]] == ["VA"]
     assert bluer["chambers"][0]["dem_seats_mean"] > base["chambers"][0]["dem_seats_mean"]
+    # The fundamentals prior: 2025 is an off-year under a Republican president after 2023's under a
+    # Democrat, two penalties toward Democrats; Maryland's chamber lends its seats' misses.
+    prior = handlers.on_event({"source": "tfc.cli", "state": "VA", "prior": True, "run_id": "run_c"}, Context())
+    (chamber,) = prior["chambers"]
+    assert chamber["environment"]["prior_mean"] == pytest.approx(0.0836, abs=1e-3)
+    assert chamber["sd_state_total"] > chamber["sd_state"] and "sd_district.history" in chamber["pooled_scales"]
+    assert chamber["dem_seats_mean"] > base["chambers"][0]["dem_seats_mean"]
+    refused = handlers.on_event({"source": "tfc.cli", "swing_sd": 0, "run_id": "run_d"}, Context())
+    assert refused["status"] == "refused" and "swing_sd" in refused["error"]
+    not_a_flag = handlers.on_event({"source": "tfc.cli", "prior": "false", "run_id": "run_e"}, Context())
+    assert not_a_flag["status"] == "refused" and "prior must be true or false" in not_a_flag["error"]
 
 
 def _keys(aws, prefix: str) -> list[str]:

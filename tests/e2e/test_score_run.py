@@ -43,5 +43,13 @@ def test_score_run_against_the_running_system(runtime: LocalRuntime, tmp_path, m
     latest = main_store().scores.latest_score("MD", "upper", top.district)
     assert latest is not None and latest.run_id == body["run_id"] and latest.target_rank == 1
 
+    # With the fundamentals prior, printed: Virginia's file (and any other in the bucket) lends
+    # its seats' misses.
+    printed = CliRunner().invoke(app, ["score", "run", "--state", "MD", "--runs", "2000", "--prior"])
+    text = " ".join(printed.output.split())
+    assert printed.exit_code == 0, printed.output
+    pooled = text.split("pooled scales: ")[1].split(" prior:")[0]
+    assert "sd_district.history" in pooled and "prior: fundamentals prior +0.084" in text
+
     refused = CliRunner().invoke(app, ["score", "run", "--state", "TX", "--runs", "2000"])
     assert refused.exit_code == 1 and "no results for TX" in refused.output

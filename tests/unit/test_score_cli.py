@@ -53,3 +53,36 @@ def test_backtest_json_on_the_shared_data():
     (test,) = json.loads(answer.output)["backtests"]
     assert test["year"] == 2017 and test["training_cycles"] == [2011, 2013, 2015]
     assert test["model"]["log_loss"] < test["baseline"]["log_loss"]
+
+
+def test_backtest_over_several_states_pools_and_shows_the_prior(tmp_path):
+    from tests.unit.scoring_world import history
+
+    header = "state,chamber,year,district,district_map,dem_votes,rep_votes,other_votes,winner_party,contested,"
+    header += "incumbent_party,incumbent_running\n"
+    paths = []
+    for code in ("VA", "KY", "MI", "PA"):  # numbered chambers with at least 80 seats
+        rows = history(code, (2011, 2013, 2015, 2017), 0.04, 0.03, seed=9, seats=80)
+        text = header + "".join(
+            f"{r.state},{r.chamber},{r.year},{r.district},{r.district_map},{r.dem_votes},{r.rep_votes},0,"
+            f"{r.winner_party},true,{r.incumbent_party},{str(r.incumbent_running).lower()}\n"
+            for r in rows
+        )
+        path = tmp_path / f"{code}.csv"
+        path.write_text(text)
+        paths += ["--results", str(path)]
+    answer = runner.invoke(
+        app, ["score", "backtest", *paths, "--state", "KY", "--state", "MI", "--runs", "500", "--json"]
+    )
+    assert answer.exit_code == 0, answer.output
+    tests = json.loads(answer.output)["backtests"]
+    assert [(t["state"], t["year"]) for t in tests] == [("KY", 2015), ("KY", 2017), ("MI", 2015), ("MI", 2017)]
+    for t in tests:
+        assert "sd_state" in t["pooled_scales"] and t["model_with_prior"]["brier"] >= 0
+        assert {"brier", "log_loss", "calibration", "flips_in_top_25"} <= set(t["baseline"])
+    printed = runner.invoke(app, ["score", "backtest", *paths, "--state", "MI", "--year", "2017", "--runs", "500"])
+    text = " ".join(printed.output.split())  # the table wraps to the terminal's width
+    assert printed.exit_code == 0 and "model + fundamentals prior" in text
+    assert "pooled scales: sd_state" in text and "calibration by bucket" in text
+    missing = runner.invoke(app, ["score", "backtest", *paths, "--state", "OH"])
+    assert missing.exit_code == 2 and "no results for OH" in missing.output

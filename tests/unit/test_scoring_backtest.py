@@ -52,3 +52,25 @@ def test_predicting_2019_on_the_remedial_map_from_its_statewide_file(va):
     assert len(scored.districts) == 100 and {p.source for p in scored.districts} == {"statewide"}
     assert sorted(p.target_rank for p in scored.districts) == list(range(1, 101))
     assert all(0 < p.dem_share_mean < 1 and 0 <= p.p_dem_win <= 1 for p in scored.districts)
+
+
+# The README's figures before issue 19 (Brier, log loss; 10,000 runs, seed 0, with the statewide file).
+README_BEFORE = {2013: (0.030, 0.135), 2015: (0.033, 0.133), 2017: (0.120, 0.361)}
+
+
+@needs_data
+def test_virginia_no_worse_than_before_in_any_year_and_better_in_2017_with_the_prior(va):
+    results, statewide = va
+    for year, (brier, log_loss) in README_BEFORE.items():
+        t = backtest(results, statewide, "VA", "lower", year)
+        assert t.model_prior is not None
+        for m in (t.model, t.model_prior):  # rounded as the README prints them
+            assert round(m.brier, 3) <= brier and round(m.log_loss, 3) <= log_loss
+        if year == 2017:
+            assert t.model_prior.brier < t.baseline.brier and t.model_prior.brier < brier - 0.04
+            assert t.model_prior.log_loss < log_loss - 0.1
+            assert t.model_prior.flips_in_top >= t.model.flips_in_top
+            assert t.score_prior is not None and t.score_prior.environment is not None
+            assert t.score_prior.environment.swing == pytest.approx(0.0836, abs=1e-3)  # two penalties
+        else:  # two off-years under one president: the prior cancels and changes nothing
+            assert t.model_prior == t.model

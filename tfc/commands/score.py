@@ -23,6 +23,15 @@ StatewideOpt = Annotated[
 ]
 StateOpt = Annotated[str, typer.Option("--state", help="Two-letter state code, e.g. VA")]
 ChamberOpt = Annotated[str, typer.Option("--chamber", help="lower or upper")]
+SwingOpt = Annotated[
+    float | None, typer.Option(min=-0.5, max=0.5, help="Statewide environment shift in D share (polls), e.g. 0.02")
+]
+PriorOpt = Annotated[
+    bool, typer.Option("--prior/--no-prior", help="Fundamentals prior on the environment (midterm/off-year penalty)")
+]
+SwingSdOpt = Annotated[
+    float, typer.Option("--swing-sd", min=0.001, max=0.5, help="Uncertainty of --swing, weighed against the prior")
+]
 
 
 def _read(results: list[Path], statewide: list[Path] | None) -> tuple[list[Any], list[Any]]:
@@ -61,72 +70,144 @@ def predict(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the predictions CSV")],
     statewide: StatewideOpt = None,
     chamber: ChamberOpt = "lower",
-    swing: Annotated[float, typer.Option(help="Statewide environment shift in D share (polls)")] = 0.0,
+    swing: SwingOpt = None,
+    prior: PriorOpt = False,
+    swing_sd: SwingSdOpt = 0.03,
     runs: Annotated[int, typer.Option(min=100, max=1_000_000, help="Simulations")] = 10_000,
     seed: Annotated[int, typer.Option(help="Simulation seed")] = 0,
 ) -> None:
-    """Predict every district of one chamber for YEAR and write one row per district."""
+    """Predict every district of one chamber for YEAR and write one row per district. Calibration
+    borrows from every other chamber in the files."""
+    from services.scoring.domain.calibration import Pool
     from services.scoring.domain.report import to_csv
     from services.scoring.domain.results import ResultsError
-    from services.scoring.domain.scoring import score_chamber
+    from services.scoring.domain.scoring import by_chamber, score_chamber
 
     try:
         rows, sw = _read(results, statewide)
-        scored = score_chamber(rows, sw, state.upper(), chamber.lower(), year, swing=swing, runs=runs, seed=seed)
+        pool = Pool.build(by_chamber([r for r in rows if r.year < year]), by_chamber(sw))
+        scored = score_chamber(
+            rows,
+            sw,
+            state.upper(),
+            chamber.lower(),
+            year,
+            swing=swing,
+            runs=runs,
+            seed=seed,
+            prior=prior,
+            swing_sd=swing_sd,
+            pool=pool,
+        )
     except ResultsError as exc:
         raise _fail(str(exc)) from exc
     _write_atomically(out_path, to_csv(scored.districts))
     s = scored.summary()
     err.print(
         f"{len(scored.districts)} districts -> {out_path}; P(Democratic majority) {s['p_dem_majority']:.1%}, "
-        f"D seats {s['dem_seats_mean']} (80%: {s['dem_seats_p10']:.0f}-{s['dem_seats_p90']:.0f})"
+        f"D seats {s['dem_seats_mean']} (80% of simulations: {s['dem_seats_p10']:.0f}-{s['dem_seats_p90']:.0f}); "
+        f"pooled scales: {', '.join(scored.errors.pooled) or 'none'}",
+        markup=False,
+        highlight=False,
     )
+    if scored.environment is not None and scored.environment.prior is not None:
+        err.print(f"prior: {scored.environment.explanation}", markup=False, highlight=False)
 
 
 @score.command()
 def backtest(
     results: ResultsOpt,
-    state: StateOpt,
+    state: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="State(s) to test (repeatable); default all in the files"),
+    ] = None,
     year: Annotated[
-        list[int] | None, typer.Option(help="Year(s) to test; default every cycle after the second")
+        list[int] | None, typer.Option(help="Year(s) to test; default every cycle with two earlier ones")
     ] = None,
     statewide: StatewideOpt = None,
-    chamber: ChamberOpt = "lower",
+    chamber: Annotated[
+        list[str] | None, typer.Option("--chamber", help="lower/upper (repeatable); default both")
+    ] = None,
     runs: Annotated[int, typer.Option(min=100, max=1_000_000)] = 10_000,
     seed: int = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """Train on earlier cycles, predict a later one, compare with the previous-share baseline."""
+    """Train on earlier cycles, predict a later one: the model without and with the fundamentals
+    prior beside the previous-share baseline. Calibration borrows from every chamber in the files."""
     from services.scoring.domain import backtest as bt
+    from services.scoring.domain.calibration import Pool
     from services.scoring.domain.results import ResultsError
+    from services.scoring.domain.scoring import by_chamber, chambers_in
 
     try:
         rows, sw = _read(results, statewide)
-        cycles = sorted({r.year for r in rows if r.state == state.upper() and r.chamber == chamber.lower()})
-        years = year or cycles[2:]
-        if not years:
-            raise ResultsError(f"need at least three {state} {chamber} cycles to backtest, or give --year")
-        tests = [bt.backtest(rows, sw, state.upper(), chamber.lower(), y, runs=runs, seed=seed) for y in years]
+        states = {s.strip().upper() for s in state or []}
+        chambers = {c.strip().lower() for c in chamber or []}
+        wanted = [
+            (st, ch)
+            for st, ch in chambers_in(rows)
+            if (not states or st in states) and (not chambers or ch in chambers)
+        ]
+        if not wanted:
+            raise ResultsError(f"no results for {' '.join(sorted(states | chambers)) or 'any chamber'} in the files")
+        rows_of, sw_of = by_chamber(rows), by_chamber(sw)
+        pool = Pool.build(rows_of, sw_of)
+        tests = []
+        for st, ch in wanted:
+            cycles = sorted({r.year for r in rows_of[(st, ch)]})
+            years = [y for y in year if y in cycles] if year else cycles[2:]
+            for y in years:
+                if not any(c < y for c in cycles):
+                    continue  # nothing earlier to train on
+                tests.append(bt.backtest(rows_of[(st, ch)], sw_of.get((st, ch), []), st, ch, y, runs, seed, pool))
+        if not tests:
+            asked = f"--year {' '.join(map(str, year))}" if year else "a cycle with two earlier ones"
+            raise ResultsError(f"nothing to backtest: no chamber has {asked} and an earlier cycle")
     except ResultsError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
         print(json.dumps({"backtests": [t.as_dict() for t in tests]}))
         return
     for t in tests:
-        table = Table(title=f"{state.upper()} {chamber} {t.year}: trained on {list(t.score.cycles)}, {t.seats} seats")
-        for column in ("", "Brier", "log loss", "accuracy", f"flips in top {bt.TOP}"):
-            table.add_column(column, justify="right")
-        for name, m in (("model", t.model), ("baseline (previous share)", t.baseline)):
+        _print_backtest(t, bt.TOP)
+
+
+def _print_backtest(t: Any, top: int) -> None:
+    s, env = t.score, t.score_prior.environment if t.score_prior else None
+    pooled = ", ".join(s.errors.pooled) or "none (this chamber's own cycles and the fixed priors)"
+    table = Table(
+        title=f"{s.state} {s.chamber} {t.year}: trained on {list(s.cycles)}, {t.seats} seats; pooled scales: {pooled}"
+    )
+    for column in ("", "Brier", "log loss", "accuracy", f"flips in top {top}"):
+        table.add_column(column, justify="right")
+    named = [
+        ("model", t.model),
+        ("model + fundamentals prior", t.model_prior),
+        ("baseline (previous share)", t.baseline),
+    ]
+    for name, m in named:
+        if m is not None:
             table.add_row(
                 name, f"{m.brier:.4f}", f"{m.log_loss:.4f}", f"{m.accuracy:.1%}", f"{m.flips_in_top} of {m.flips}"
             )
-        out.print(table)
-        calibration = Table(title="model calibration by bucket")
-        for column in ("P(D win)", "seats", "mean P", "D won"):
-            calibration.add_column(column, justify="right")
-        for b in t.model.calibration:
-            calibration.add_row(str(b["bucket"]), str(b["seats"]), f"{b['mean_p']:.3f}", f"{b['dem_won']:.3f}")
-        out.print(calibration)
+    out.print(table)
+    if env is not None:
+        out.print(f"prior: {env.explanation}", markup=False, highlight=False)
+    calibration = Table(title="calibration by bucket: seats, mean P(D win), share Democrats won")
+    calibration.add_column("P(D win)", justify="right")
+    for name, m in named:
+        if m is not None:
+            calibration.add_column(name, justify="right")
+    buckets = sorted({str(b["bucket"]) for _, m in named if m is not None for b in m.calibration})
+    for bucket in buckets:
+        cells = []
+        for _, m in named:
+            if m is None:
+                continue
+            found = next((b for b in m.calibration if b["bucket"] == bucket), None)
+            cells.append(f"{found['seats']}: {found['mean_p']:.3f} / {found['dem_won']:.3f}" if found else "-")
+        calibration.add_row(bucket, *cells)
+    out.print(calibration)
 
 
 @score.command("import")
@@ -170,7 +251,9 @@ def run(
     state: Annotated[list[str] | None, typer.Option("--state", help="State(s) to score; default all")] = None,
     chamber: Annotated[list[str] | None, typer.Option("--chamber", help="lower/upper; default both")] = None,
     year: Annotated[int | None, typer.Option(help="Election year; default each chamber's next")] = None,
-    swing: float = 0.0,
+    swing: SwingOpt = None,
+    prior: PriorOpt = False,
+    swing_sd: SwingSdOpt = 0.03,
     runs: Annotated[int, typer.Option(min=100, max=200_000)] = 10_000,
     results: Annotated[
         list[Path] | None, typer.Option("--results", help="Upload this CSV under results/ first (repeatable)")
@@ -191,6 +274,8 @@ def run(
         "chamber": [c.lower() for c in chamber or []],
         "year": year,
         "swing": swing,
+        "prior": prior,
+        "swing_sd": swing_sd,
         "runs": runs,
         "run_id": new_id("run"),
     }
@@ -206,8 +291,14 @@ def run(
         for c in answer["chambers"]:
             out.print(
                 f"{c['state']} {c['chamber']} {c['year']}: {c['districts']} districts, P(Democratic majority) "
-                f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}"
+                f"{c['p_dem_majority']:.1%}, D seats {c['dem_seats_mean']}; pooled scales: "
+                f"{', '.join(c.get('pooled_scales') or []) or 'none'}",
+                markup=False,
+                highlight=False,
             )
+            environment = c.get("environment") or {}
+            if environment.get("prior_mean") is not None:
+                out.print(f"  prior: {environment['explanation']}", markup=False, highlight=False)
         out.print(f"run {answer['run_id']}: report s3://{answer['bucket']}/{answer['report_html']}")
     if not as_json:
         for warning in answer.get("warnings", []):

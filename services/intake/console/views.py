@@ -218,8 +218,9 @@ def districts(store: Store, state: str = "", chamber: str = "") -> tuple[dict[st
                 chamber=s.chamber,
                 district=s.district,
                 p_dem_win=s.p_dem_win,
-                p_low=s.p_dem_win_low,
-                p_high=s.p_dem_win_high,
+                # Scores stored before the ranges were conditional could sit outside their figure.
+                p_low=None if s.p_dem_win_low is None else min(s.p_dem_win_low, s.p_dem_win),
+                p_high=None if s.p_dem_win_high is None else max(s.p_dem_win_high, s.p_dem_win),
                 tipping_point_prob=s.tipping_point_prob,
                 target_score=s.target_score,
                 dem_share=s.dem_share,

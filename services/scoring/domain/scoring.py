@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from services.scoring.domain.calibration import ErrorModel, calibrate
+from services.scoring.domain.calibration import ErrorModel, Pool, calibrate
+from services.scoring.domain.fundamentals import DEFAULT_SWING_SD, Environment, environment
 from services.scoring.domain.model import Estimates, estimate
 from services.scoring.domain.results import DistrictResult, ResultsError, StatewideResult
-from services.scoring.domain.simulate import simulate_chamber, win_probability_interval
+from services.scoring.domain.simulate import simulate_chamber
 from services.scoring.domain.targeting import ranks, target_scores
 
 Z80 = 1.2816  # the 10th-90th percentile half-width of a normal, in sds
@@ -25,11 +26,14 @@ class DistrictPrediction:
     year: int
     district: str
     p_dem_win: float
-    p_dem_win_low: float  # if the statewide environment lands at its 10th percentile
-    p_dem_win_high: float  # ... at its 90th
+    # P(D win) in the tenth of simulations with the worst statewide environment for Democrats and
+    # in the tenth with the best: how much of the chance rides on the wave. Never on the wrong
+    # side of p_dem_win (see `consistent_range`).
+    p_dem_win_low: float
+    p_dem_win_high: float
     dem_share_mean: float
-    dem_share_sd: float
-    dem_share_low: float  # 80% interval of the share
+    dem_share_sd: float  # of the share: district and statewide error together
+    dem_share_low: float  # the share's 80% interval (normal approximation, within [0, 1])
     dem_share_high: float
     tipping_point_prob: float
     target_score: float
@@ -57,6 +61,8 @@ class ChamberScore:
     incumbency_effect: float
     swing: float
     cycles: tuple[int, ...]
+    environment: Environment | None = None
+    sd_state_total: float = 0.0  # the simulated statewide scale: calibrated and the prior's, in quadrature
 
     def summary(self) -> dict[str, object]:
         return {
@@ -70,12 +76,23 @@ class ChamberScore:
             "dem_seats_p90": self.seats_p90,
             "runs": self.runs,
             "sd_state": round(self.errors.sd_state, 4),
+            "sd_state_total": round(self.sd_state_total or self.errors.sd_state, 4),
             "state_dof": self.errors.state_dof,
             "sd_district": {k: round(v, 4) for k, v in self.errors.sd_district.items()},
+            "pooled_scales": self.errors.pooled,
+            "error_sources": self.errors.sources,
             "incumbency_effect": round(self.incumbency_effect, 4),
-            "swing": self.swing,
+            "swing": round(self.swing, 4),
+            "environment": self.environment.as_dict() if self.environment else None,
             "training_cycles": list(self.cycles),
         }
+
+
+def consistent_range(p: float, low: float, high: float, digits: int = 4) -> tuple[float, float, float]:
+    """(p, low, high) rounded alike, with low <= p <= high: the conditional win rates can stray
+    past p by simulation noise only (p is their weighted mean over the environment), and rounding
+    is monotone, so a printed figure never sits outside its printed range."""
+    return round(p, digits), round(min(low, p), digits), round(max(high, p), digits)
 
 
 def score_chamber(
@@ -84,22 +101,38 @@ def score_chamber(
     state: str,
     chamber: str,
     year: int,
-    swing: float = 0.0,
+    swing: float | None = None,
     runs: int = 10_000,
     seed: int = 0,
+    prior: bool = False,
+    swing_sd: float = DEFAULT_SWING_SD,
+    pool: Pool | None = None,
 ) -> ChamberScore:
+    """Score one chamber for `year` from earlier rows. `swing`: the staff's statewide shift in D
+    share (polls), None when not given; `prior`: use the fundamentals prior on the environment
+    (fundamentals.py); `pool`: every chamber's calibration misses, to borrow strength across
+    states (calibration.py). Raises ResultsError when there is nothing to score."""
     # Every later step filters by chamber again; doing it once here keeps a national run linear.
     results = [r for r in results if r.state == state and r.chamber == chamber]
     statewide = [s for s in statewide if s.state == state and s.chamber == chamber]
-    estimates: Estimates = estimate(results, statewide, state, chamber, year, swing)
-    errors = calibrate(results, statewide, state, chamber, year)
+    earlier = [r.year for r in results if r.year < year]
+    if not earlier:
+        raise ResultsError(f"no {state} {chamber} results before {year}")
+    env = environment(year, max(earlier), prior, swing, swing_sd)
+    estimates: Estimates = estimate(results, statewide, state, chamber, year, env.swing)
+    errors = calibrate(results, statewide, state, chamber, year, pool=pool, prior=prior)
+    sd_state = float(np.hypot(errors.sd_state, env.extra_sd))
     mean = estimates.means
     sd_d = np.array([errors.district_sd(d.source) for d in estimates.districts])
-    sim = simulate_chamber(mean, sd_d, errors.sd_state, runs=runs, seed=seed, state_dof=errors.state_dof)
-    low, high = win_probability_interval(mean, sd_d, sim.shock_p10, sim.shock_p90)
+    sim = simulate_chamber(mean, sd_d, sd_state, runs=runs, seed=seed, state_dof=errors.state_dof)
+    assert sim.p_dem_win_bad_env is not None and sim.p_dem_win_good_env is not None
     # The t's variance is dof / (dof - 2) times its scale squared.
-    state_var = errors.sd_state**2 * errors.state_dof / (errors.state_dof - 2)
+    state_var = sd_state**2 * errors.state_dof / (errors.state_dof - 2)
     total_sd = np.sqrt(sd_d**2 + state_var)
+    ranges = [
+        consistent_range(float(p), float(lo), float(hi))
+        for p, lo, hi in zip(sim.p_dem_win, sim.p_dem_win_bad_env, sim.p_dem_win_good_env, strict=True)
+    ]
     scores = target_scores(sim.p_dem_win, sim.tipping_point_prob, sim.p_majority)
     rank = ranks(scores, sim.p_dem_win)
     districts = [
@@ -108,13 +141,13 @@ def score_chamber(
             chamber=chamber,
             year=year,
             district=d.district,
-            p_dem_win=round(float(sim.p_dem_win[i]), 4),
-            p_dem_win_low=round(float(low[i]), 4),
-            p_dem_win_high=round(float(high[i]), 4),
+            p_dem_win=ranges[i][0],
+            p_dem_win_low=ranges[i][1],
+            p_dem_win_high=ranges[i][2],
             dem_share_mean=round(float(mean[i]), 4),
             dem_share_sd=round(float(total_sd[i]), 4),
-            dem_share_low=round(float(mean[i] - Z80 * total_sd[i]), 4),
-            dem_share_high=round(float(mean[i] + Z80 * total_sd[i]), 4),
+            dem_share_low=round(float(max(mean[i] - Z80 * total_sd[i], 0.0)), 4),
+            dem_share_high=round(float(min(mean[i] + Z80 * total_sd[i], 1.0)), 4),
             tipping_point_prob=round(float(sim.tipping_point_prob[i]), 4),
             target_score=round(float(scores[i]), 4),
             target_rank=int(rank[i]),
@@ -137,8 +170,10 @@ def score_chamber(
         runs,
         errors,
         estimates.incumbency_effect,
-        swing,
+        env.swing,
         estimates.cycles,
+        env,
+        sd_state,
     )
 
 

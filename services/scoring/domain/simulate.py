@@ -31,6 +31,12 @@ class ChamberSimulation:
     runs: int
     shock_p10: float  # the simulated statewide error's 10th and 90th percentiles
     shock_p90: float
+    # Per district: the share of runs won among the tenth of runs whose statewide environment is
+    # worst for Democrats (shock at or below its 10th percentile) and the tenth best (at or above
+    # its 90th). A seat's chance only rises with the environment, so up to simulation noise
+    # bad_env <= p_dem_win <= good_env (scoring.consistent_range removes the noise).
+    p_dem_win_bad_env: np.ndarray | None = None
+    p_dem_win_good_env: np.ndarray | None = None
 
 
 def majority(n: int) -> int:
@@ -60,6 +66,9 @@ def simulate_chamber(
     tipping = np.zeros(n, dtype=np.int64)
     seats = np.empty(runs, dtype=np.int32)
     shocks = np.empty(runs, dtype=np.float64)
+    # Each chunk's wins, one bit per seat, kept until every run's shock is known and the deciles
+    # can be picked (runs x seats / 8 bytes; the draws stay in the order they always had).
+    packed: list[np.ndarray] = []
     # Centre on 0.5 once, so each run is a single fused add and compare.
     centred = (mean - 0.5).astype(np.float32)
     sd = sd_district.astype(np.float32)
@@ -75,11 +84,19 @@ def simulate_chamber(
         margin += shocks[start : start + m, None].astype(np.float32)
         won = margin > 0
         wins += won.sum(axis=0)
+        packed.append(np.packbits(won, axis=1))
         run_seats = won.sum(axis=1)
         seats[start : start + m] = run_seats
         order = np.argpartition(margin, sorted({dem_kth, rep_kth}), axis=1)
         pivot = np.where(run_seats >= k, order[:, dem_kth], order[:, rep_kth])
         tipping += np.bincount(pivot, minlength=n)
+    shock_p10, shock_p90 = (float(q) for q in np.quantile(shocks, (0.1, 0.9)))
+    wins_bad = np.zeros(n, dtype=np.int64)
+    wins_good = np.zeros(n, dtype=np.int64)
+    for i, bits in enumerate(packed):
+        part = shocks[i * chunk : i * chunk + bits.shape[0]]
+        wins_bad += np.unpackbits(bits[part <= shock_p10], axis=1, count=n).sum(axis=0, dtype=np.int64)
+        wins_good += np.unpackbits(bits[part >= shock_p90], axis=1, count=n).sum(axis=0, dtype=np.int64)
     return ChamberSimulation(
         p_dem_win=wins / runs,
         tipping_point_prob=tipping / runs,
@@ -88,8 +105,10 @@ def simulate_chamber(
         seats_p10=float(np.quantile(seats, 0.1)),
         seats_p90=float(np.quantile(seats, 0.9)),
         runs=runs,
-        shock_p10=float(np.quantile(shocks, 0.1)),
-        shock_p90=float(np.quantile(shocks, 0.9)),
+        shock_p10=shock_p10,
+        shock_p90=shock_p90,
+        p_dem_win_bad_env=wins_bad / max(int(np.count_nonzero(shocks <= shock_p10)), 1),
+        p_dem_win_good_env=wins_good / max(int(np.count_nonzero(shocks >= shock_p90)), 1),
     )
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.scoring.domain.calibration import Pool
+from services.scoring.domain.fundamentals import DEFAULT_SWING_SD
 from services.scoring.domain.report import to_csv, to_html
 from services.scoring.domain.results import DistrictResult, ResultsError, StatewideResult, read_any
 from services.scoring.domain.scoring import ChamberScore, by_chamber, chambers_in, next_election, score_chamber
@@ -32,7 +34,9 @@ class ScoringRequest:
     states: tuple[str, ...] = ()  # empty: every state in the files
     chambers: tuple[str, ...] = ()  # empty: both
     year: int | None = None  # None: each chamber's next election
-    swing: float = 0.0
+    swing: float | None = None  # staff's statewide shift in D share (polls); None: not given
+    prior: bool = False  # the fundamentals prior on the environment (domain/fundamentals.py)
+    swing_sd: float = DEFAULT_SWING_SD
     runs: int = 10_000
     seed: int = 0
     files: tuple[str, ...] = field(default=())  # the objects that triggered it (S3)
@@ -106,6 +110,8 @@ def score_files(request: ScoringRequest, files: dict[str, bytes | str] | ReadFil
         refused = f" (refused: {', '.join(sorted(read.refused))})" if read.refused else ""
         raise ResultsError(f"no results for {asked} in {', '.join(read.read) or 'the data bucket'}{refused}")
     results_of, statewide_of = by_chamber(results), by_chamber(statewide)
+    # Every chamber in the files lends its calibration misses, also those not scored this run.
+    pool = Pool.build(results_of, statewide_of)
     chambers = [
         score_chamber(
             results_of[(state, chamber)],
@@ -116,6 +122,9 @@ def score_files(request: ScoringRequest, files: dict[str, bytes | str] | ReadFil
             swing=request.swing,
             runs=request.runs,
             seed=request.seed,
+            prior=request.prior,
+            swing_sd=request.swing_sd,
+            pool=pool,
         )
         for state, chamber in wanted
     ]
