@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from services.scoring.domain.simulate import majority, normal_cdf, simulate_chamber, win_probability_interval
+from services.scoring.domain.simulate import majority, normal_cdf, simulate_chamber
 from services.scoring.domain.targeting import ranks, target_scores
 
 
@@ -78,10 +78,9 @@ def test_same_seed_same_answer():
     assert np.array_equal(a.p_dem_win, b.p_dem_win) and np.array_equal(a.tipping_point_prob, b.tipping_point_prob)
 
 
-def test_win_probability_interval_moves_the_whole_environment():
-    low, high = win_probability_interval(np.array([0.5]), np.array([0.05]), -0.05, 0.05)
-    assert low[0] == pytest.approx(phi(-1)) and high[0] == pytest.approx(phi(1))
+def test_normal_cdf():
     assert normal_cdf(0.0) == pytest.approx(0.5)
+    assert normal_cdf(np.array([-1.0, 1.0])).tolist() == pytest.approx([phi(-1), phi(1)])
 
 
 def test_target_score_by_hand():

@@ -116,13 +116,3 @@ def normal_cdf(x: np.ndarray | float) -> np.ndarray:
     """Phi(x) without scipy (Lambda ships numpy only)."""
     erf = np.vectorize(math.erf, otypes=[float])
     return 0.5 * (1.0 + erf(np.asarray(x, dtype=float) / math.sqrt(2.0)))
-
-
-def win_probability_interval(
-    mean: np.ndarray, sd_district: np.ndarray, shock_low: float, shock_high: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each seat's win probability if the statewide environment lands at `shock_low` / `shock_high`
-    (the simulation's 10th / 90th percentiles): how much of a seat's chance rides on the wave."""
-    low = normal_cdf((mean - 0.5 + shock_low) / sd_district)
-    high = normal_cdf((mean - 0.5 + shock_high) / sd_district)
-    return low, high
