@@ -28,6 +28,11 @@ class Settings(BaseModel):
     invites_per_slot: int = Field(default=2, ge=1, le=5)
     max_pending_invitations: int = Field(default=3, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Issue 15: an unconfirmed sign-up (or change) is deleted after this long; CTIA and the usual
+    # double opt-in practice give a day or two. Personal page links last 30 days, then a new one
+    # is a click away on the public page.
+    signup_ttl_seconds: int = Field(default=48 * 3600, ge=10)
+    personal_link_seconds: int = Field(default=30 * 86400, ge=60)
 
     def table(self, name: str) -> str:
         return physical_name(self.stage, name)
@@ -58,6 +63,8 @@ _ENV = {
     "invites_per_slot": "TFC_INVITES_PER_SLOT",
     "max_pending_invitations": "TFC_MAX_PENDING_INVITATIONS",
     "max_body_bytes": "TFC_MAX_BODY_BYTES",
+    "signup_ttl_seconds": "TFC_SIGNUP_TTL_SECONDS",
+    "personal_link_seconds": "TFC_PERSONAL_LINK_SECONDS",
 }
 
 

@@ -29,6 +29,10 @@ def email_owner(email_key: str) -> dict[str, str]:
     return {"pk": f"EMAIL#{email_key}", "sk": "EMAIL"}
 
 
+def pending_change(email_key: str) -> dict[str, str]:
+    return {"pk": f"PENDING#{email_key}", "sk": "PENDING"}
+
+
 def phone_owner(phone_key: str) -> dict[str, str]:
     return {"pk": f"PHONE#{phone_key}", "sk": "PHONE"}
 

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import uuid4
 
-from shared.models import VOLUNTEER_PROFILE_FIELDS, Volunteer, email_hash
+from shared.models import VOLUNTEER_PROFILE_FIELDS, PendingChange, Volunteer, email_hash
 from shared.storage import keys
 from shared.storage.codec import item, to_dynamo
 from shared.storage.errors import Conflict, TransactionConflict
+from shared.storage.pending import consume_action
 from shared.storage.table import Table, projection
 
 LEADS_POOL = "_lead"  # pseudo-skill: the pool of lead-trained volunteers
@@ -31,7 +32,9 @@ POOL_FIELDS = (
     "created_at",
 )
 ACTIVITY_FIELDS = ("volunteer_id", "active_projects", "pending_invitations", "invited_total")
-PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, "updated_at")
+# What the owner's own page and confirmations may change besides the profile (issue 15).
+SELF_SERVICE_FIELDS = ("paused_until", "sms_confirmed_at")
+PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, *SELF_SERVICE_FIELDS, "updated_at")
 
 
 class Volunteers(Protocol):
@@ -46,9 +49,15 @@ class Volunteers(Protocol):
     def volunteer_id_for_phone(self, phone: str) -> str | None: ...
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None: ...
     def get_volunteers(self, volunteer_ids: Iterable[str]) -> dict[str, Volunteer]: ...
-    def create_volunteer(self, volunteer: Volunteer) -> None: ...
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None: ...
     def import_new_volunteers(self, volunteers: list[Volunteer]) -> None: ...
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None: ...
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None: ...
     def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None: ...
     def pool(self, skill: str) -> list[dict[str, Any]]: ...
     def pool_token(self, skill: str) -> str | None: ...
@@ -122,8 +131,9 @@ class DynamoVolunteers:
         found = self.table.get(keys.pool_mark(skill))
         return found["token"] if found else None
 
-    def create_volunteer(self, volunteer: Volunteer) -> None:
-        """A new volunteer; Conflict when the email is already taken (a concurrent sign-up)."""
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None:
+        """A new volunteer; Conflict when the email is already taken (a concurrent sign-up) or
+        `consume`, the confirmed sign-up it comes from, is gone (used, replaced): same transaction."""
         actions: list[dict[str, Any]] = [
             {"Put": {"Item": email_owner_item(volunteer), "ConditionExpression": "attribute_not_exists(pk)"}},
             {
@@ -136,6 +146,8 @@ class DynamoVolunteers:
         actions += [{"Put": {"Item": p}} for p in pool_items(volunteer)]
         if volunteer.phone:
             actions.append({"Put": {"Item": phone_item(volunteer)}})
+        if consume is not None:
+            actions.append(consume_action(consume))
         try:
             self.table.transact(actions)
         except TransactionConflict as exc:
@@ -153,8 +165,15 @@ class DynamoVolunteers:
         self.table.batch_write(puts=puts)
         self.mark_pools_changed({p for v in volunteers for p in pools_of(v)})
 
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
-        """Rewrite profile fields (counters are never overwritten), guarded by version.
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None:
+        """Rewrite profile fields (counters are never overwritten), guarded by version; with
+        `consume`, the owner's confirmed change is deleted in the same transaction (once only).
 
         `fields`: only these profile fields (plus updated_at) are written, every other stored
         attribute is left as it is (a roster import that changes two fields writes two); None
@@ -193,6 +212,8 @@ class DynamoVolunteers:
             actions.append({"Delete": {"Key": keys.phone_owner(email_hash(old.phone))}})
         if new.phone and new.phone != old.phone:
             actions.append({"Put": {"Item": phone_item(new)}})
+        if consume is not None:
+            actions.append(consume_action(consume))
         try:
             self.table.transact(actions)
         except TransactionConflict as exc:

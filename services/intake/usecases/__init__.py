@@ -92,13 +92,15 @@ def approve_project(store: Store, publish: Publish, project_id: str, *, now: dat
 
 
 def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Volunteer, bool]:
-    """Create the volunteer, or update the one with this email. Returns (volunteer, updated)."""
+    """A volunteer staff vouch for (address and number confirmed): create them, or update the one
+    with this email. Returns (volunteer, updated). Never the public form's path: that one waits
+    for its owner (usecases/selfservice.py request_signup)."""
     for _ in range(3):
         volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(signup.email))
         current = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
         try:
             if current is None:
-                volunteer = new_volunteer(signup, now)
+                volunteer = new_volunteer(signup, now, sms_confirmed=True)
                 store.volunteers.create_volunteer(volunteer)
                 return volunteer, False
             volunteer = updated_volunteer(current, signup, now)

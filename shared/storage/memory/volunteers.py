@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from shared.models import Volunteer, email_hash
+from shared.models import PendingChange, Volunteer, email_hash
 from shared.storage.errors import Conflict, TransactionConflict
 from shared.storage.memory.state import MemoryState, updated
 from shared.storage.volunteers import ACTIVITY_FIELDS, LEADS_POOL, POOL_FIELDS, PROFILE_FIELDS, pools_of
@@ -38,11 +38,15 @@ class MemoryVolunteers:
         if volunteer.phone:
             self.s.phones[email_hash(volunteer.phone)] = volunteer.volunteer_id
 
-    def create_volunteer(self, volunteer: Volunteer) -> None:
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None:
         with self.s.lock:
             if volunteer.email_key in self.s.emails or volunteer.volunteer_id in self.s.volunteers:
                 raise Conflict("volunteer already exists")
+            if consume is not None and not self._consumable(consume):
+                raise Conflict("volunteer already exists")
             self._put(volunteer)
+            if consume is not None:
+                self.s.pending.pop(consume.email_key)
         self.mark_pools_changed(pools_of(volunteer))
 
     def import_new_volunteers(self, volunteers: list[Volunteer]) -> None:
@@ -51,12 +55,26 @@ class MemoryVolunteers:
                 self._put(v)
         self.mark_pools_changed({p for v in volunteers for p in pools_of(v)})
 
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
+    def _consumable(self, pending: PendingChange) -> bool:
+        stored = self.s.pending.get(pending.email_key)
+        return stored is not None and stored.nonce == pending.nonce
+
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None:
         chosen = PROFILE_FIELDS if fields is None else tuple(set(fields) & set(PROFILE_FIELDS))
         with self.s.lock:
             current = self.s.volunteers.get(old.volunteer_id)
             if current is None or current.version != old.version:
                 raise Conflict("volunteer changed while updating; retry")
+            if consume is not None:
+                if not self._consumable(consume):
+                    raise Conflict("volunteer changed while updating; retry")
+                self.s.pending.pop(consume.email_key)
             changes = {f: getattr(new, f) for f in (*chosen, "updated_at")}
             fresh = updated(current, **changes, version=current.version + 1)
             if current.phone and current.phone != fresh.phone:

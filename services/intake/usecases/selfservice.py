@@ -1,0 +1,427 @@
+"""People own their data (issue 15): confirmed sign-ups, changes only by the owner's link, the
+volunteer's own page and the campaign's status page. Plain Python over the store's protocols.
+
+Rules kept here:
+- The public form never writes a profile. A new address gets a pending sign-up; a known one a
+  pending change emailed to the address on file (`request_signup`), and both answer the same.
+- Only the link's POST (`confirm`) creates or changes the volunteer, consuming the pending item
+  in the same transaction: a link works once, an altered or expired one changes nothing.
+- Every page action names its volunteer only through the signed link; an invitation or team is
+  touched only if it is theirs. Each change is one guarded write (version-checked), then an email.
+Refusals: SelfServiceRefused (field errors, 422), Gone (the link's object is no more, 410).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.intake.domain.requests import VolunteerSignup, field_errors
+from services.intake.domain.signup import changes, new_volunteer, updated_volunteer
+from shared.catalog import catalog
+from shared.events import (
+    ConfirmationRequestedV1,
+    Event,
+    InvitationAnsweredV1,
+    ProjectCommandV1,
+    VolunteerNotice,
+    VolunteerNoticeV1,
+)
+from shared.ids import new_id
+from shared.models import PendingChange, Place, Volunteer, email_hash
+from shared.storage import Conflict, Store
+
+Publish = Callable[[str, Sequence[Event]], None]
+MAX_PAUSE_DAYS = 366  # a pause longer than a year is a goodbye: the page offers deletion for that
+
+
+class SelfServiceRefused(ValueError):
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+        self.errors = errors
+
+
+class Gone(LookupError):
+    """What the link names is no longer there (used, replaced, expired, deleted)."""
+
+
+# --- sign-up and confirmation ---------------------------------------------------------------
+
+
+def request_signup(
+    store: Store, publish: Publish, signup: VolunteerSignup, *, now: datetime, ttl: timedelta, correlation_id: str
+) -> PendingChange:
+    """Keep the submission pending and email its confirmation link: to the new address, or to the
+    address on file when the email is known (then nothing changes until its owner confirms).
+    The caller answers the same either way. Returns the pending item (tests; never shown)."""
+    email_key = email_hash(signup.email)
+    owner = store.volunteers.volunteer_id_for_email(email_key)
+    pending = PendingChange(
+        email_key=email_key,
+        kind="review" if owner else "signup",
+        nonce=new_id("n"),
+        volunteer_id=owner,
+        profile=signup.model_dump(mode="json"),
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    store.pending.put_pending(pending)
+    publish(
+        "notify", [ConfirmationRequestedV1(correlation_id=correlation_id, email_key=email_key, nonce=pending.nonce)]
+    )
+    return pending
+
+
+@dataclass(frozen=True)
+class PendingView:
+    kind: str  # signup | review
+    name: str
+    changes: list[dict[str, str]]  # review: [{"field", "now", "new"}]
+
+
+def pending_for(store: Store, payload: dict[str, str], now: datetime) -> PendingChange:
+    """The pending change a confirm link names; Gone when used, replaced or expired."""
+    pending = store.pending.get_pending(payload.get("e", ""), now)
+    if pending is None or pending.nonce != payload.get("n"):
+        raise Gone("this link has been used, replaced by a newer one, or has expired")
+    return pending
+
+
+def _proposed(store: Store, pending: PendingChange, now: datetime) -> tuple[Volunteer | None, Volunteer]:
+    signup = VolunteerSignup.model_validate(pending.profile)
+    if pending.kind == "signup":
+        return None, new_volunteer(signup, now)
+    current = store.volunteers.get_volunteer(pending.volunteer_id or "")
+    if current is None:
+        raise Gone("this profile no longer exists")
+    return current, updated_volunteer(current, signup, now)
+
+
+def describe_pending(store: Store, payload: dict[str, str], now: datetime) -> PendingView:
+    """What the confirm page shows before its one button (a GET changes nothing)."""
+    pending = pending_for(store, payload, now)
+    current, proposed = _proposed(store, pending, now)
+    return PendingView(pending.kind, proposed.name, changes(current, proposed) if current else [])
+
+
+def confirm(
+    store: Store, publish: Publish, payload: dict[str, str], *, now: datetime, correlation_id: str
+) -> Volunteer:
+    """Apply the pending change the link names: create the volunteer (a sign-up) or write the
+    reviewed changes, consuming the pending item in the same transaction. Raises Gone when the
+    link was used, replaced or expired, or the profile changed meanwhile (nothing is written)."""
+    pending = pending_for(store, payload, now)
+    current, proposed = _proposed(store, pending, now)
+    try:
+        if current is None:
+            store.volunteers.create_volunteer(proposed, consume=pending)
+        else:
+            store.volunteers.update_volunteer_profile(current, proposed, consume=pending)
+    except Conflict as exc:
+        raise Gone("this link has already been used, or the profile changed meanwhile") from exc
+    if current is None:
+        volunteer_became_available(publish, proposed, correlation_id)
+    else:
+        _notify(publish, proposed.volunteer_id, "changed", "your profile, as you reviewed it", correlation_id)
+        if proposed.sms_consent and proposed.sms_confirmed_at is None:
+            _notify(publish, proposed.volunteer_id, "sms_confirm", "", correlation_id)
+    return proposed
+
+
+def volunteer_became_available(publish: Publish, volunteer: Volunteer, correlation_id: str) -> None:
+    """The one place a person becomes matchable (their sign-up is confirmed, or staff vouched for
+    them): the welcome email with their page's link, and the YES request for texts. Issue 16's
+    `volunteers.available` announcement belongs here too, so matching notices new people."""
+    events: list[Event] = [
+        VolunteerNoticeV1(correlation_id=correlation_id, volunteer_id=volunteer.volunteer_id, notice="welcome")
+    ]
+    if volunteer.sms_consent and volunteer.phone and volunteer.sms_confirmed_at is None:
+        events.append(
+            VolunteerNoticeV1(correlation_id=correlation_id, volunteer_id=volunteer.volunteer_id, notice="sms_confirm")
+        )
+    publish("notify", events)
+
+
+def _notify(publish: Publish, volunteer_id: str, notice: VolunteerNotice, detail: str, cid: str) -> None:
+    publish("notify", [VolunteerNoticeV1(correlation_id=cid, volunteer_id=volunteer_id, notice=notice, detail=detail)])
+
+
+def request_new_link(store: Store, publish: Publish, email: str, *, correlation_id: str) -> None:
+    """Email a fresh personal link if the address is a volunteer's; nothing otherwise. The caller
+    answers the same either way (the answer never says who is registered)."""
+    volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(email))
+    if volunteer_id is not None:
+        _notify(publish, volunteer_id, "link", "", correlation_id)
+
+
+# --- the volunteer's page -------------------------------------------------------------------
+
+PLAIN_STATUS = {
+    "pending_review": "Waiting for our staff to review it",
+    "matching": "Finding volunteers",
+    "staffed": "Team found and introduced",
+    "active": "Under way",
+    "done": "Finished",
+    "cancelled": "Cancelled",
+    "declined": "Not taken on",
+    "needs_attention": "Our staff are looking into it",
+}
+
+
+def volunteer_for(store: Store, volunteer_id: str) -> Volunteer:
+    found = store.volunteers.get_volunteer(volunteer_id)
+    if found is None:
+        raise Gone("there is no longer a volunteer profile for this link")
+    return found
+
+
+def my_volunteering(store: Store, volunteer_id: str, now: datetime) -> dict[str, Any]:
+    """Everything the page shows: {"volunteer", "open": [{"invitation_id", "title", "candidate",
+    "role", "expires_at"}], "teams": [{"project_id", "title", "candidate", "role", "status"}],
+    "past": [{"title", "candidate", "role", "hours"}], "skills": [(id, label)]}. Hours served:
+    hours a week x weeks actually served (the SERVED record written when a seat is released),
+    or the project's plan while it runs."""
+    volunteer = volunteer_for(store, volunteer_id)
+    invitations = store.invitations.invitations_of_volunteer(volunteer_id)
+    open_, teams, past = [], [], []
+    for invitation in sorted(invitations, key=lambda i: i.created_at, reverse=True):
+        if invitation.status not in ("pending", "accepted"):
+            continue
+        found = store.campaigns.get_project(invitation.project_id)
+        if found is None:
+            continue
+        project = found.project
+        row = {
+            "invitation_id": invitation.invitation_id,
+            "project_id": project.project_id,
+            "title": project.title,
+            "candidate": project.candidate_name,
+            "role": "team lead" if invitation.role == "lead" else "team member",
+            "status": PLAIN_STATUS.get(project.status, project.status),
+        }
+        if invitation.status == "pending":
+            if invitation.expires_at > now and project.status in ("matching", "needs_attention"):
+                open_.append(row | {"expires_at": invitation.expires_at})
+            continue
+        seated = any(s.volunteer_id == volunteer_id for s in found.slots)
+        if seated and project.status not in ("done", "cancelled"):
+            teams.append(row)
+            continue
+        served = [
+            s for s in store.lifecycle.project_items(project.project_id).served if s["volunteer_id"] == volunteer_id
+        ]
+        if served:
+            hours = round(sum(float(s["hours_per_week"]) * float(s["weeks"]) for s in served))
+            past.append(row | {"hours": hours})
+    return {
+        "volunteer": volunteer,
+        "open": open_,
+        "teams": teams,
+        "past": past,
+        "skills": [(s.id, s.label) for s in catalog().skills],
+    }
+
+
+def _guarded(store: Store, volunteer: Volunteer, update: dict[str, Any], now: datetime) -> Volunteer:
+    """One version-guarded write of the owner's own fields; Conflict if it changed meanwhile."""
+    fresh = volunteer.model_copy(update=update | {"updated_at": now})
+    store.volunteers.update_volunteer_profile(volunteer, fresh, fields=[*update])
+    return fresh
+
+
+def pause(store: Store, publish: Publish, volunteer_id: str, until: str, *, now: datetime, cid: str) -> Volunteer:
+    """Pause matching until a day (ISO date, tomorrow to a year ahead) or, with "", resume now.
+    Raises SelfServiceRefused naming `until`."""
+    volunteer = volunteer_for(store, volunteer_id)
+    day: date | None = None
+    if until:
+        try:
+            day = date.fromisoformat(until)
+        except ValueError:
+            raise SelfServiceRefused([{"field": "until", "message": "must be a date like 2027-03-01"}]) from None
+        if not now.date() < day <= now.date() + timedelta(days=MAX_PAUSE_DAYS):
+            raise SelfServiceRefused(
+                [{"field": "until", "message": f"must be after today and within {MAX_PAUSE_DAYS} days"}]
+            )
+    fresh = _guarded(store, volunteer, {"paused_until": day}, now)
+    if day is None:
+        _notify(publish, volunteer_id, "resumed", "", cid)
+    else:
+        _notify(publish, volunteer_id, "paused", day.isoformat(), cid)
+    return fresh
+
+
+def _int(data: dict[str, Any], name: str, low: int, high: int, errors: list[dict[str, str]]) -> int | None:
+    text = str(data.get(name, "")).strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        errors.append({"field": name, "message": f"must be a whole number from {low} to {high}"})
+        return None
+    return int(text)
+
+
+def change_preferences(
+    store: Store, publish: Publish, volunteer_id: str, data: dict[str, Any], *, now: datetime, cid: str
+) -> Volunteer:
+    """Hours a week, weeks, skills, hometown and current city, and SMS consent, from the page's
+    form: checked like the sign-up form (same rules, same messages), written in one guarded
+    write. Consent given anew waits for a YES from the number. Raises SelfServiceRefused."""
+    volunteer = volunteer_for(store, volunteer_id)
+    errors: list[dict[str, str]] = []
+    hours = _int(data, "hours_per_week", 1, 40, errors)
+    weeks = _int(data, "weeks_available", 1, 52, errors)
+    raw_skills = data.get("skills", [])
+    skills = [raw_skills] if isinstance(raw_skills, str) else list(raw_skills or [])
+    consent = str(data.get("sms_consent", "")) in ("yes", "on", "true")
+    try:
+        checked = VolunteerSignup.model_validate(
+            {
+                "name": volunteer.name,
+                "email": volunteer.email,
+                "phone": volunteer.phone,
+                "sms_consent": consent,
+                "skills": skills,
+                "hometown": {"city": data.get("hometown_city", ""), "state": data.get("hometown_state", "")},
+                "current_location": {"city": data.get("current_city", ""), "state": data.get("current_state", "")},
+                "hours_per_week": hours or 1,
+                "weeks_available": weeks or 1,
+            }
+        )
+    except ValidationError as exc:
+        errors += [e for e in field_errors(exc) if e["field"] not in ("hours_per_week", "weeks_available")]
+        checked = None
+    if errors or checked is None:
+        raise SelfServiceRefused(errors)
+    update: dict[str, Any] = {
+        "hours_per_week": checked.hours_per_week,
+        "weeks_available": checked.weeks_available,
+        "skills": list(checked.skills),
+        "hometown": Place(**checked.hometown.model_dump()),
+        "current_location": Place(**checked.current_location.model_dump()),
+        "sms_consent": consent,
+    }
+    if consent != volunteer.sms_consent:
+        update |= {"sms_consent_at": now if consent else None, "sms_confirmed_at": None}
+    fresh = _guarded(store, volunteer, update, now)
+    _notify(publish, volunteer_id, "changed", "your hours, weeks, skills, places or texts", cid)
+    if consent and not volunteer.sms_consent:
+        _notify(publish, volunteer_id, "sms_confirm", "", cid)
+    return fresh
+
+
+def answer_invitation(
+    store: Store, publish: Publish, volunteer_id: str, invitation_id: str, answer: str, *, cid: str
+) -> None:
+    """Yes or no to one of their own open invitations, down the same path as a reply by email
+    (matching applies it). Raises SelfServiceRefused for another's or a closed invitation."""
+    invitation = store.invitations.get_invitation(invitation_id)
+    if invitation is None or invitation.volunteer_id != volunteer_id or invitation.status != "pending":
+        raise SelfServiceRefused([{"field": "invitation_id", "message": "is not an open invitation of yours"}])
+    if answer not in ("yes", "no"):
+        raise SelfServiceRefused([{"field": "answer", "message": "must be yes or no"}])
+    publish(
+        "matching",
+        [InvitationAnsweredV1(correlation_id=cid, invitation_id=invitation_id, answer=answer, channel="email")],
+    )
+
+
+def leave_team(store: Store, publish: Publish, volunteer_id: str, project_id: str, *, cid: str) -> None:
+    """Leave a team they sit on: the same command as replying LEAVE (matching releases the seat
+    and tells the lead). Raises SelfServiceRefused when they are not on that team."""
+    found = store.campaigns.get_project(project_id)
+    if found is None or not any(s.volunteer_id == volunteer_id for s in found.slots):
+        raise SelfServiceRefused([{"field": "project_id", "message": "is not a team you are on"}])
+    publish(
+        "matching",
+        [
+            ProjectCommandV1(
+                correlation_id=cid, project_id=project_id, action="leave", volunteer_id=volunteer_id, channel="email"
+            )
+        ],
+    )
+
+
+# --- the campaign's page --------------------------------------------------------------------
+
+INTRODUCED = ("staffed", "active", "done")  # the team has been introduced to the campaign
+
+
+def next_checkin(kickoff_at: datetime | None, ends_at: datetime | None, now: datetime) -> datetime | None:
+    """The next weekly check-in of a running phase (weekly from kickoff), or None."""
+    if kickoff_at is None or now < kickoff_at:
+        return None
+    weeks = (now - kickoff_at) // timedelta(days=7) + 1
+    moment = kickoff_at + timedelta(days=7 * weeks)
+    return moment if ends_at is None or moment < ends_at else None
+
+
+def campaign_status(store: Store, campaign_id: str, now: datetime) -> dict[str, Any]:
+    """{"campaign", "projects": [{"title", "status", "team": [{"name", "role"}], "kickoff_at",
+    "ends_at", "next_checkin"}], "menu": [(id, title)]}. Names and roles once the team is
+    introduced; never a volunteer's contact details."""
+    campaign = store.campaigns.get_campaign(campaign_id)
+    if campaign is None:
+        raise Gone("there is no longer a campaign for this link")
+    projects = []
+    for project_id in campaign.project_ids:
+        found = store.campaigns.get_project(project_id)
+        if found is None:
+            continue
+        p = found.project
+        team: list[dict[str, str]] = []
+        if p.status in INTRODUCED:
+            people = store.volunteers.get_volunteers(s.volunteer_id for s in found.slots if s.volunteer_id)
+            team = [
+                {"name": people[s.volunteer_id].name, "role": "Team lead" if s.role == "lead" else "Team member"}
+                for s in found.slots
+                if s.volunteer_id in people
+            ]
+        projects.append(
+            {
+                "title": p.title,
+                "status": PLAIN_STATUS.get(p.status, p.status),
+                "team": team,
+                "kickoff_at": p.kickoff_at,
+                "ends_at": p.ends_at,
+                "next_checkin": next_checkin(p.kickoff_at, p.ends_at, now) if p.status == "active" else None,
+            }
+        )
+    return {"campaign": campaign, "projects": projects, "menu": [(m.id, m.title) for m in catalog().menu]}
+
+
+def ask_for_project(
+    store: Store, publish: Publish, campaign_id: str, menu_item: str, note: str, *, now: datetime, cid: str
+) -> str:
+    """The campaign asks for another project from the menu: a new request with the campaign's own
+    details, into staff review like any request (never auto-approved). One per campaign, item
+    and day (a double click stores one). Returns the new request's campaign id; raises
+    SelfServiceRefused naming `menu_item` (or the field the request fails on)."""
+    from services.intake.domain.requests import CampaignRequest
+    from services.intake.usecases import submit_campaign
+
+    campaign = store.campaigns.get_campaign(campaign_id)
+    if campaign is None:
+        raise Gone("there is no longer a campaign for this link")
+    if not catalog().has_item(menu_item):
+        raise SelfServiceRefused([{"field": "menu_item", "message": "choose a project from the menu"}])
+    body = campaign.model_dump(
+        mode="json", include={"candidate_name", "office", "chamber", "state", "district", "election_date", "contact"}
+    )
+    body["notes"] = (f"Asked from the campaign's status page ({campaign_id}). " + note.strip())[:2000]
+    try:
+        request = CampaignRequest.model_validate(body | {"needs": [menu_item]})
+    except ValidationError as exc:
+        raise SelfServiceRefused(field_errors(exc)) from exc
+    created, _, _ = submit_campaign(
+        store,
+        publish,
+        request,
+        now=now,
+        correlation_id=cid,
+        auto_approve=False,
+        idempotency_key=f"status-page:{campaign_id}:{menu_item}:{now.date().isoformat()}",
+    )
+    return created.campaign_id
