@@ -236,3 +236,28 @@ def test_next_checkin_is_weekly_from_kickoff_within_the_phase():
     assert ss.next_checkin(kickoff, kickoff + timedelta(days=60), utcnow()) == kickoff + timedelta(days=14)
     assert ss.next_checkin(kickoff, kickoff + timedelta(days=12), utcnow()) is None
     assert ss.next_checkin(None, None, utcnow()) is None
+
+
+def test_roster_rows_are_vouched_for_or_sent_the_confirmation(store, outbox):
+    from services.intake.domain.roster import ProfilePatch
+    from services.intake.usecases import import_roster_row
+
+    def row(n: int) -> ProfilePatch:
+        return ProfilePatch.model_validate(
+            {"email": f"r{n}@example.com", "name": f"Row {n}", "phone": "804-555-0111", "sms_consent": True}
+            | {"skills": ["copywriting"], "hometown_city": "Norfolk", "hometown_state": "VA"}
+            | {"hours_per_week": 5, "weeks_available": 8}
+        )
+
+    vouched = import_roster_row(store, row(1), now=utcnow(), dry_run=False, publish=outbox)
+    assert vouched["status"] == "added"
+    vid = store.volunteers.volunteer_id_for_email(email_hash("r1@example.com"))
+    assert vid is not None  # matchable at once: staff vouch for the address
+    assert [e["notice"] for e in outbox.drain("notify")] == ["welcome", "sms_confirm"]  # the number still says YES
+    sent = import_roster_row(store, row(2), now=utcnow(), dry_run=False, publish=outbox, send_confirmation=True)
+    assert sent["status"] == "confirmation_sent"
+    assert store.volunteers.volunteer_id_for_email(email_hash("r2@example.com")) is None
+    [event] = outbox.drain("notify")
+    assert event["type"] == "signup.confirmation_requested"
+    ss.confirm(store, outbox, confirm_payload(store, "r2@example.com"), now=utcnow(), correlation_id="t")
+    assert store.volunteers.volunteer_id_for_email(email_hash("r2@example.com")) is not None
