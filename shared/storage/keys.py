@@ -33,6 +33,11 @@ def pending_change(email_key: str) -> dict[str, str]:
     return {"pk": f"PENDING#{email_key}", "sk": "PENDING"}
 
 
+def pause_end(day: str, volunteer_id: str) -> dict[str, str]:
+    """A volunteer's pause that ends on `day` (ISO date): the resume-day email finds it by day."""
+    return {"pk": f"PAUSE_ENDS#{day}", "sk": f"VOLUNTEER#{volunteer_id}"}
+
+
 def phone_owner(phone_key: str) -> dict[str, str]:
     return {"pk": f"PHONE#{phone_key}", "sk": "PHONE"}
 

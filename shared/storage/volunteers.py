@@ -9,7 +9,7 @@ token). A profile write is guarded by the profile's `version`; counters are neve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import uuid4
 
@@ -59,6 +59,9 @@ class Volunteers(Protocol):
         consume: PendingChange | None = None,
     ) -> None: ...
     def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None: ...
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer: ...
+    def pauses_ending(self, day: date) -> list[str]: ...
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None: ...
     def pool(self, skill: str) -> list[dict[str, Any]]: ...
     def pool_token(self, skill: str) -> str | None: ...
     def mark_pools_changed(self, skills: Iterable[str]) -> None: ...
@@ -237,6 +240,51 @@ class DynamoVolunteers:
             actions.append({"Delete": {"Key": keys.skill_member(LEADS_POOL, volunteer.volunteer_id)}})
         self.table.transact(actions)
         self.mark_pools_changed({*pools_of(volunteer), LEADS_POOL})
+
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer:
+        """Pause matching for the volunteer until a day (None: resume), with the day's marker for
+        the resume-day email, in one transaction guarded by the profile's version (Conflict if it
+        changed since read). Returns the profile as written."""
+        fresh = volunteer.model_copy(
+            update={"paused_until": until, "updated_at": now, "version": volunteer.version + 1}
+        )
+        values: dict[str, Any] = {":now": now.isoformat(), ":one": 1, ":v": volunteer.version}
+        if until is None:
+            expression = "SET updated_at = :now, version = version + :one REMOVE paused_until"
+        else:
+            expression = "SET updated_at = :now, version = version + :one, paused_until = :until"
+            values[":until"] = until.isoformat()
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "Key": keys.volunteer(volunteer.volunteer_id),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        ]
+        if volunteer.paused_until is not None and volunteer.paused_until != until:
+            actions.append(
+                {"Delete": {"Key": keys.pause_end(volunteer.paused_until.isoformat(), volunteer.volunteer_id)}}
+            )
+        if until is not None:
+            marker = keys.pause_end(until.isoformat(), volunteer.volunteer_id)
+            actions.append({"Put": {"Item": marker | {"volunteer_id": volunteer.volunteer_id, "type": "PauseEnd"}}})
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            raise Conflict("volunteer changed while pausing; retry") from exc
+        return fresh
+
+    def pauses_ending(self, day: date) -> list[str]:
+        """Volunteers whose pause ends on `day` (one Query of the day's partition)."""
+        pk = keys.pause_end(day.isoformat(), "")["pk"]
+        found = self.table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": pk})
+        return [f["volunteer_id"] for f in found]
+
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None:
+        self.table.delete(keys.pause_end(day.isoformat(), volunteer_id))
 
     def pool(self, skill: str) -> list[dict[str, Any]]:
         """Candidate profiles with a skill (or LEADS_POOL): one Query, paginated."""

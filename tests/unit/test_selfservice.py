@@ -261,3 +261,20 @@ def test_roster_rows_are_vouched_for_or_sent_the_confirmation(store, outbox):
     assert event["type"] == "signup.confirmation_requested"
     ss.confirm(store, outbox, confirm_payload(store, "r2@example.com"), now=utcnow(), correlation_id="t")
     assert store.volunteers.volunteer_id_for_email(email_hash("r2@example.com")) is not None
+
+
+def test_the_volunteer_is_told_on_the_day_their_pause_ends_once(store, outbox):
+    from services.matching.usecases.pauses import announce_resumptions
+
+    a, b = signup(1, ["copywriting"], store=store), signup(2, ["copywriting"], store=store)
+    now = utcnow()
+    day = now + timedelta(days=5)
+    for v in (a, b):
+        ss.pause(store, outbox, v.volunteer_id, day.date().isoformat(), now=now, cid="t")
+    ss.pause(store, outbox, b.volunteer_id, "", now=now, cid="t")  # b resumes early: no resume-day email
+    outbox.drain("notify")
+    assert announce_resumptions(store, outbox, day - timedelta(days=1), "t") == 0
+    assert announce_resumptions(store, outbox, day, "t") == 1
+    [told] = outbox.drain("notify")
+    assert (told["volunteer_id"], told["notice"], told["detail"]) == (a.volunteer_id, "resumed", day.date().isoformat())
+    assert announce_resumptions(store, outbox, day + timedelta(hours=1), "t") == 0  # once

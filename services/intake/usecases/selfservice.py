@@ -247,7 +247,7 @@ def pause(store: Store, publish: Publish, volunteer_id: str, until: str, *, now:
             raise SelfServiceRefused(
                 [{"field": "until", "message": f"must be after today and within {MAX_PAUSE_DAYS} days"}]
             )
-    fresh = _guarded(store, volunteer, {"paused_until": day}, now)
+    fresh = store.volunteers.set_pause(volunteer, day, now)  # one guarded write, with the day's marker
     if day is None:
         _notify(publish, volunteer_id, "resumed", "", cid)
     else:

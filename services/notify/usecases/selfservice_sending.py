@@ -97,7 +97,10 @@ class SelfServiceSender:
         paragraphs = [line.format(**words) for line in lines]
         page = self._link("me", {"v": volunteer.volunteer_id})
         out.email(
-            f"volunteer:{volunteer.volunteer_id}:{event.notice}:{event.event_id}",
+            # The resume-day email is once per (volunteer, day), however often the tick publishes it.
+            f"volunteer:{volunteer.volunteer_id}:resumed:{event.detail}"
+            if event.notice == "resumed" and event.detail
+            else f"volunteer:{volunteer.volunteer_id}:{event.notice}:{event.event_id}",
             lambda addr: messages.self_service(
                 subject.format(**words),
                 volunteer.name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -89,6 +89,26 @@ class MemoryVolunteers:
                 raise TransactionConflict(["ConditionalCheckFailed"])
             self.s.volunteers[volunteer.volunteer_id] = updated(current, lead_trained=trained, updated_at=now)
         self.mark_pools_changed({*pools_of(volunteer), LEADS_POOL})
+
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer:
+        with self.s.lock:
+            current = self.s.volunteers.get(volunteer.volunteer_id)
+            if current is None or current.version != volunteer.version:
+                raise Conflict("volunteer changed while pausing; retry")
+            fresh = updated(current, paused_until=until, updated_at=now, version=current.version + 1)
+            self.s.volunteers[volunteer.volunteer_id] = fresh
+            if current.paused_until is not None:
+                self.s.pause_ends.discard((current.paused_until, volunteer.volunteer_id))
+            if until is not None:
+                self.s.pause_ends.add((until, volunteer.volunteer_id))
+        return fresh
+
+    def pauses_ending(self, day: date) -> list[str]:
+        return sorted(vid for d, vid in self.s.pause_ends if d == day)
+
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None:
+        with self.s.lock:
+            self.s.pause_ends.discard((day, volunteer_id))
 
     def pool(self, skill: str) -> list[dict[str, Any]]:
         members = [v for v in self.s.volunteers.values() if skill in pools_of(v)]
