@@ -110,6 +110,16 @@ class DynamoVolunteers:
         found = self.table.get(keys.phone_owner(email_hash(phone)))
         return found["volunteer_id"] if found else None
 
+    def _phone_free(self, phone: str, claimant: str | None, owner: str | None = None) -> bool:
+        """Whether `claimant` may own the number (nobody does, or they already do); with `owner`,
+        whether someone other than `owner` holds it. A number is never taken from the person who
+        holds it (issue 21): someone else's sign-up with it keeps it on their profile but gets no
+        texts, and a text from it keeps reaching its holder."""
+        holder = self.volunteer_id_for_phone(phone)
+        if owner is not None:
+            return holder != owner
+        return holder is None or holder == claimant
+
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None:
         found = self.table.get(keys.volunteer(volunteer_id))
         return Volunteer.model_validate(found) if found else None
@@ -147,7 +157,7 @@ class DynamoVolunteers:
             },
         ]
         actions += [{"Put": {"Item": p}} for p in pool_items(volunteer)]
-        if volunteer.phone:
+        if volunteer.phone and self._phone_free(volunteer.phone, volunteer.volunteer_id):
             actions.append({"Put": {"Item": phone_item(volunteer)}})
         if consume is not None:
             actions.append(consume_action(consume))
@@ -211,9 +221,9 @@ class DynamoVolunteers:
             for s in [*old.skills, LEADS_POOL]
             if keys.skill_pool(s) not in kept
         ]
-        if old.phone and old.phone != new.phone:
+        if old.phone and old.phone != new.phone and not self._phone_free(old.phone, None, old.volunteer_id):
             actions.append({"Delete": {"Key": keys.phone_owner(email_hash(old.phone))}})
-        if new.phone and new.phone != old.phone:
+        if new.phone and new.phone != old.phone and self._phone_free(new.phone, new.volunteer_id):
             actions.append({"Put": {"Item": phone_item(new)}})
         if consume is not None:
             actions.append(consume_action(consume))
@@ -306,8 +316,8 @@ class DynamoVolunteers:
         returns how many items were deleted. The pools' tokens move, so caches drop the person."""
         doomed = [keys.skill_member(s, volunteer.volunteer_id) for s in [*volunteer.skills, LEADS_POOL]]
         doomed += [keys.email_owner(volunteer.email_key), keys.volunteer(volunteer.volunteer_id)]
-        if volunteer.phone:
-            doomed.append(keys.phone_owner(email_hash(volunteer.phone)))
+        if volunteer.phone and self.volunteer_id_for_phone(volunteer.phone) == volunteer.volunteer_id:
+            doomed.append(keys.phone_owner(email_hash(volunteer.phone)))  # only a number they hold
         self.table.batch_write(deletes=doomed)
         self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
         return len(doomed)

@@ -72,3 +72,15 @@ def test_a_pause_is_one_guarded_write_with_its_day_marker(store):
     assert store.volunteers.pauses_ending(second) == []
     states = store.waves.volunteer_states([person.volunteer_id])
     assert states[person.volunteer_id].get("paused_until") is None
+
+
+def test_a_number_is_never_taken_from_the_person_who_holds_it(store):
+    holder = signup(1, ["copywriting"], store=store, phone="+18045550123", sms_consent=True)
+    other = signup(2, ["copywriting"], store=store, phone="+18045550123", sms_consent=True)
+    assert store.volunteers.volunteer_id_for_phone("+18045550123") == holder.volunteer_id
+    store.volunteers.erase(other)
+    assert store.volunteers.volunteer_id_for_phone("+18045550123") == holder.volunteer_id
+    moved = holder.model_copy(update={"phone": "+18045550124"})
+    store.volunteers.update_volunteer_profile(holder, moved)
+    assert store.volunteers.volunteer_id_for_phone("+18045550123") is None
+    assert store.volunteers.volunteer_id_for_phone("+18045550124") == holder.volunteer_id

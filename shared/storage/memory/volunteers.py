@@ -35,8 +35,8 @@ class MemoryVolunteers:
     def _put(self, volunteer: Volunteer) -> None:
         self.s.volunteers[volunteer.volunteer_id] = volunteer
         self.s.emails[volunteer.email_key] = volunteer.volunteer_id
-        if volunteer.phone:
-            self.s.phones[email_hash(volunteer.phone)] = volunteer.volunteer_id
+        if volunteer.phone:  # never taken from its holder (the adapter's _phone_free)
+            self.s.phones.setdefault(email_hash(volunteer.phone), volunteer.volunteer_id)
 
     def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None:
         with self.s.lock:
@@ -77,8 +77,9 @@ class MemoryVolunteers:
                 self.s.pending.pop(consume.email_key)
             changes = {f: getattr(new, f) for f in (*chosen, "updated_at")}
             fresh = updated(current, **changes, version=current.version + 1)
-            if current.phone and current.phone != fresh.phone:
-                self.s.phones.pop(email_hash(current.phone), None)
+            held = current.phone and self.s.phones.get(email_hash(current.phone)) == current.volunteer_id
+            if current.phone and current.phone != fresh.phone and held:
+                del self.s.phones[email_hash(current.phone)]
             self._put(fresh)
         self.mark_pools_changed({*pools_of(old), *pools_of(new)})
 
@@ -137,7 +138,7 @@ class MemoryVolunteers:
             self.s.volunteers.pop(volunteer.volunteer_id, None)
             self.s.wave_state.pop(volunteer.volunteer_id, None)
             self.s.emails.pop(volunteer.email_key, None)
-            if volunteer.phone:
-                self.s.phones.pop(email_hash(volunteer.phone), None)
+            if volunteer.phone and self.s.phones.get(email_hash(volunteer.phone)) == volunteer.volunteer_id:
+                del self.s.phones[email_hash(volunteer.phone)]
         self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
         return len(volunteer.skills) + 3 + bool(volunteer.phone)  # pools, lead pool, email, profile, phone
