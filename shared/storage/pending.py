@@ -1,8 +1,9 @@
 """Sign-ups and profile changes waiting for their owner's confirmation (issue 15).
 
 Item `PENDING#<email hash>/PENDING`: one per address, replaced by a newer submission. It carries
-`ttl` (the table's TTL attribute) so DynamoDB deletes it once it expires; until the deleter gets
-to it (up to a couple of days in AWS), reads treat an expired item as absent. Confirming consumes
+`ttl` (the table's TTL attribute) so DynamoDB deletes it once it expires, and gsi3 keys by its
+expiry so the lifecycle tick deletes it within the hour (locally too, where nothing runs TTL);
+until then reads treat an expired item as absent. Confirming consumes
 it inside the volunteer's own transaction (volunteers.py, `consume=`), guarded by its `nonce`, so a
 link works once and a replaced link never.
 """
@@ -26,6 +27,7 @@ class PendingChanges(Protocol):
     def put_pending(self, pending: PendingChange) -> None: ...
     def get_pending(self, email_key: str, now: datetime) -> PendingChange | None: ...
     def drop_pending(self, pending: PendingChange) -> None: ...
+    def expired_pending(self, now: datetime, limit: int) -> list[PendingChange]: ...
 
 
 def consume_action(pending: PendingChange) -> dict[str, Any]:
@@ -46,7 +48,9 @@ class DynamoPending:
     def put_pending(self, pending: PendingChange) -> None:
         """Store (or replace) the address's pending change; DynamoDB's TTL deletes it at expiry."""
         self.table.put(
-            item(pending, keys.pending_change(pending.email_key)) | {"ttl": int(pending.expires_at.timestamp())}
+            item(pending, keys.pending_change(pending.email_key))
+            | keys.pending_expiry_index(pending.expires_at, pending.email_key)
+            | {"ttl": int(pending.expires_at.timestamp())}
         )
 
     def get_pending(self, email_key: str, now: datetime) -> PendingChange | None:
@@ -57,7 +61,17 @@ class DynamoPending:
         pending = PendingChange.model_validate(found)
         return pending if pending.expires_at > now else None
 
+    def expired_pending(self, now: datetime, limit: int) -> list[PendingChange]:
+        """Up to `limit` pending changes expired before `now`, oldest first (one gsi3 Query page)."""
+        found = self.table.query(
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :p AND gsi3sk < :t",
+            ExpressionAttributeValues={":p": keys.PENDING_CHANGES, ":t": now.isoformat()},
+            Limit=limit,
+        )
+        return [PendingChange.model_validate(f) for _, f in zip(range(limit), found, strict=False)]
+
     def drop_pending(self, pending: PendingChange) -> None:
-        """Delete it if it is still this one (an expired link's item goes at once)."""
+        """Delete it if it is still this one (used, expired: not a newer submission)."""
         with suppress(TransactionConflict):  # already consumed or replaced by a newer submission
             self.table.transact([consume_action(pending)])

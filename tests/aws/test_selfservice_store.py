@@ -84,3 +84,16 @@ def test_a_number_is_never_taken_from_the_person_who_holds_it(store):
     store.volunteers.update_volunteer_profile(holder, moved)
     assert store.volunteers.volunteer_id_for_phone("+18045550123") is None
     assert store.volunteers.volunteer_id_for_phone("+18045550124") == holder.volunteer_id
+
+
+def test_expired_pending_changes_are_found_by_time_and_deleted(store):
+    from services.matching.usecases.selfservice_tick import purge_expired_pending
+
+    fresh, stale = pending_for("fresh@example.com"), pending_for("stale@example.com")
+    stale = stale.model_copy(update={"expires_at": utcnow() - timedelta(minutes=1)})
+    for p in (fresh, stale):
+        store.pending.put_pending(p)
+    assert [p.email_key for p in store.pending.expired_pending(utcnow(), 10)] == [stale.email_key]
+    assert purge_expired_pending(store, utcnow()) == 1
+    assert store.pending.expired_pending(utcnow(), 10) == []
+    assert store.pending.get_pending(fresh.email_key, utcnow()) == fresh

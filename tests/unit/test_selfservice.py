@@ -264,7 +264,7 @@ def test_roster_rows_are_vouched_for_or_sent_the_confirmation(store, outbox):
 
 
 def test_the_volunteer_is_told_on_the_day_their_pause_ends_once(store, outbox):
-    from services.matching.usecases.pauses import announce_resumptions
+    from services.matching.usecases.selfservice_tick import announce_resumptions
 
     a, b = signup(1, ["copywriting"], store=store), signup(2, ["copywriting"], store=store)
     now = utcnow()

@@ -20,6 +20,10 @@ class MemoryPending:
         found = self.s.pending.get(email_key)
         return found if found is not None and found.expires_at > now else None
 
+    def expired_pending(self, now: datetime, limit: int) -> list[PendingChange]:
+        expired = sorted((p for p in self.s.pending.values() if p.expires_at < now), key=lambda p: p.expires_at)
+        return expired[:limit]
+
     def drop_pending(self, pending: PendingChange) -> None:
         with self.s.lock:
             stored = self.s.pending.get(pending.email_key)

@@ -1,7 +1,10 @@
-"""Pauses that end (issue 15): on the day a volunteer's own pause ends, tell them invitations
-resume. Matching already skips a paused volunteer by date (domain/eligibility.py `paused`); this
-only sends the email, from the lifecycle tick, reading the day's markers (one Query per day, no
-Scan). Yesterday is read too, so a tick missed around midnight still finds its day.
+"""Issue 15's housekeeping, run by the lifecycle tick (hourly in AWS):
+
+- Pauses that end: on the day a volunteer's own pause ends, tell them invitations resume.
+  Matching already skips a paused volunteer by date (domain/eligibility.py `paused`); this only
+  sends the email, reading the day's markers (one Query per day, no Scan). Yesterday is read too,
+  so a tick missed around midnight still finds its day.
+- Unconfirmed sign-ups and changes that expired are deleted (one gsi3 Query, a page at a time).
 """
 
 from __future__ import annotations
@@ -31,3 +34,14 @@ def announce_resumptions(store: Store, publish: Publish, now: datetime, correlat
                 told += 1
             store.volunteers.clear_pause_end(day, volunteer_id)
     return told
+
+
+PURGE_PAGE = 100  # expired pending changes deleted per tick: an hour's worth at any season's pace
+
+
+def purge_expired_pending(store: Store, now: datetime) -> int:
+    """Delete unconfirmed sign-ups and changes whose time ran out; returns how many."""
+    expired = store.pending.expired_pending(now, PURGE_PAGE)
+    for pending in expired:
+        store.pending.drop_pending(pending)
+    return len(expired)
