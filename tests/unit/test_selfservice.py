@@ -278,3 +278,11 @@ def test_the_volunteer_is_told_on_the_day_their_pause_ends_once(store, outbox):
     [told] = outbox.drain("notify")
     assert (told["volunteer_id"], told["notice"], told["detail"]) == (a.volunteer_id, "resumed", day.date().isoformat())
     assert announce_resumptions(store, outbox, day + timedelta(hours=1), "t") == 0  # once
+
+
+def test_an_american_abroad_keeps_their_country_when_saving_preferences(store, outbox):
+    abroad = signup(1, ["copywriting"], store=store, current_location={"city": "Berlin", "country": "DE"})
+    form = {"hours_per_week": "3", "weeks_available": "4", "skills": "copywriting"}
+    form |= {"hometown_city": "Richmond", "hometown_state": "VA", "current_city": "Munich", "current_state": ""}
+    fresh = ss.change_preferences(store, outbox, abroad.volunteer_id, form, now=utcnow(), cid="t")
+    assert (fresh.current_location.city, fresh.current_location.country, fresh.hours_per_week) == ("Munich", "DE", 3)

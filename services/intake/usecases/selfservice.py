@@ -263,6 +263,14 @@ def _int(data: dict[str, Any], name: str, low: int, high: int, errors: list[dict
     return int(text)
 
 
+def _current(volunteer: Volunteer, data: dict[str, Any]) -> dict[str, Any]:
+    """The form's current place; an American abroad (no state) keeps their country."""
+    city, state = data.get("current_city", ""), data.get("current_state", "")
+    if not str(state).strip() and volunteer.current_location.country != "US":
+        return {"city": city, "country": volunteer.current_location.country}
+    return {"city": city, "state": state}
+
+
 def change_preferences(
     store: Store, publish: Publish, volunteer_id: str, data: dict[str, Any], *, now: datetime, cid: str
 ) -> Volunteer:
@@ -285,7 +293,7 @@ def change_preferences(
                 "sms_consent": consent,
                 "skills": skills,
                 "hometown": {"city": data.get("hometown_city", ""), "state": data.get("hometown_state", "")},
-                "current_location": {"city": data.get("current_city", ""), "state": data.get("current_state", "")},
+                "current_location": _current(volunteer, data),
                 "hours_per_week": hours or 1,
                 "weeks_available": weeks or 1,
             }

@@ -85,9 +85,12 @@ class SelfServiceSender:
         if volunteer is None:
             return  # deleted since
         if event.notice == "sms_confirm":
-            if volunteer.sms_consent and volunteer.phone and volunteer.sms_confirmed_at is None:
+            # Only the number's holder is asked: a YES from it reaches the holder's profile, so
+            # asking for another profile's sake would turn the holder's YES into an answer.
+            holds = volunteer.phone and out.store.volunteers.volunteer_id_for_phone(volunteer.phone)
+            if volunteer.sms_consent and holds == volunteer.volunteer_id and volunteer.sms_confirmed_at is None:
                 consent = volunteer.sms_consent_at.isoformat() if volunteer.sms_consent_at else ""
-                key = f"sms:{email_hash(volunteer.phone)}:confirm:{volunteer.volunteer_id}:{consent}"
+                key = f"sms:{email_hash(volunteer.phone or '')}:confirm:{volunteer.volunteer_id}:{consent}"
                 out.text(event, key, volunteer, SMS_CONFIRM, confirming=True)
             return
         if volunteer.email_opt_out and event.notice != "link":
