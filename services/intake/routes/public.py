@@ -16,7 +16,7 @@ from services.intake.formdata import CAMPAIGN_FIELDS, VOLUNTEER_FIELDS
 from services.intake.parsing import CONTENT_TYPES, correlation_id, parse_submission, wants_html
 from services.intake.responses import RequestRefused, json_response, page
 from services.intake.usecases import submit_campaign
-from services.intake.usecases.selfservice import request_signup
+from services.intake.usecases.signups import request_signup
 from shared.catalog import CATEGORY_LABELS, catalog
 from shared.models import utcnow
 from shared.observability import correlation, get_logger

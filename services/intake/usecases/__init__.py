@@ -152,7 +152,7 @@ def import_roster_row(
             return result
         try:
             if status == "confirmation_sent":
-                from services.intake.usecases.selfservice import request_signup
+                from services.intake.usecases.signups import request_signup
 
                 body = merged.volunteer.model_dump(
                     mode="json", include={"email", *VOLUNTEER_PROFILE_FIELDS} - {"sms_consent_at"}
@@ -163,7 +163,7 @@ def import_roster_row(
             elif current is None:
                 store.volunteers.create_volunteer(merged.volunteer)
                 if publish is not None:
-                    from services.intake.usecases.selfservice import volunteer_became_available
+                    from services.intake.usecases.signups import volunteer_became_available
 
                     volunteer_became_available(publish, merged.volunteer, "roster")
             else:
