@@ -223,6 +223,35 @@ class ProjectDeclinedV1(Event):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+class ConfirmationRequestedV1(Event):
+    """A sign-up or a change of a known profile waits for its owner (issue 15): email the link to
+    confirm it, to the submitted address for a sign-up, to the address on file for a change. The
+    pending item (shared/storage/pending.py) holds the details; a newer nonce means this one is void."""
+
+    type: Literal["signup.confirmation_requested"] = "signup.confirmation_requested"
+    version: Literal[1] = 1
+    email_key: str
+    nonce: str
+
+
+VolunteerNotice = Literal[
+    "welcome", "changed", "paused", "resumed", "link", "sms_confirm", "invitation_answered", "left_team"
+]
+
+
+class VolunteerNoticeV1(Event):
+    """Tell a volunteer what they (or their pause's date) changed, with their personal page's
+    link: welcome (sign-up confirmed), changed (profile), paused, resumed, link (they asked for a
+    new one). `sms_confirm` texts the number asking for a YES (CTIA: consent confirmed from the
+    number). `detail` is plain words for the email (what changed), never personal data."""
+
+    type: Literal["volunteer.notice"] = "volunteer.notice"
+    version: Literal[1] = 1
+    volunteer_id: str
+    notice: VolunteerNotice
+    detail: str = Field(default="", max_length=500)
+
+
 # Which schemas each queue carries, each one (type, version): a V2 is listed beside its V1 while
 # consumers upgrade. The publisher refuses to put anything else on a queue; consumers refuse it too.
 QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
@@ -249,6 +278,8 @@ QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
         VolunteerLeftV1,
         TeamThankedV1,
         ProjectDeclinedV1,
+        ConfirmationRequestedV1,
+        VolunteerNoticeV1,
     ),
 }
 

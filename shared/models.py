@@ -92,6 +92,10 @@ class Volunteer(Record):
     pending_invitations: int = 0
     email_opt_out: bool = False
     sms_opt_out: bool = False
+    # When a text from this number answered YES to our consent request (CTIA: consent confirmed
+    # from the number itself). Until then nothing but that request is texted, no SMS answer applied.
+    sms_confirmed_at: datetime | None = None
+    paused_until: date | None = None  # matching skips them before this day (their own choice)
     created_at: datetime
     updated_at: datetime
     version: int = 1
@@ -99,6 +103,21 @@ class Volunteer(Record):
     @property
     def email_key(self) -> str:
         return email_hash(self.email)
+
+
+class PendingChange(Record):
+    """A sign-up or a change of a known profile, waiting for its owner to confirm by the emailed
+    link (issue 15). One per address: a newer submission replaces an older one (its link stops
+    working). `profile` is the submitted sign-up (VolunteerSignup's JSON); `nonce` ties the item
+    to the one link that may consume it."""
+
+    email_key: str
+    kind: Literal["signup", "review"]
+    nonce: str
+    volunteer_id: str | None = None  # review: whose profile it would change
+    profile: dict[str, object]
+    created_at: datetime
+    expires_at: datetime
 
 
 class Campaign(Record):

@@ -32,6 +32,11 @@ class Settings(BaseModel):
     # happens (OWASP's session guidance: minutes idle, hours absolute, for a high-value app).
     console_idle_seconds: int = Field(default=30 * 60, ge=60)
     console_session_seconds: int = Field(default=8 * 3600, ge=300)
+    # Issue 15: an unconfirmed sign-up (or change) is deleted after this long; CTIA and the usual
+    # double opt-in practice give a day or two. Personal page links last 30 days, then a new one
+    # is a click away on the public page.
+    signup_ttl_seconds: int = Field(default=48 * 3600, ge=10)
+    personal_link_seconds: int = Field(default=30 * 86400, ge=60)
 
     def table(self, name: str) -> str:
         return physical_name(self.stage, name)
@@ -64,6 +69,8 @@ _ENV = {
     "max_body_bytes": "TFC_MAX_BODY_BYTES",
     "console_idle_seconds": "TFC_CONSOLE_IDLE_SECONDS",
     "console_session_seconds": "TFC_CONSOLE_SESSION_SECONDS",
+    "signup_ttl_seconds": "TFC_SIGNUP_TTL_SECONDS",
+    "personal_link_seconds": "TFC_PERSONAL_LINK_SECONDS",
 }
 
 

@@ -20,11 +20,11 @@ from services.intake.console import routes as console_routes
 from services.intake.formdata import FormError, form_values, parse_form
 from services.intake.parsing import content_type, raw_body
 from services.intake.responses import FORM, error, page, refusal
-from services.intake.routes import ops, personal_data, public, unsubscribe
+from services.intake.routes import ops, personal_data, public, selfservice, unsubscribe
 from shared.observability import RedactPersonalData
 
 app = Chalice(app_name="tfc-intake")
-for blueprint in (public.bp, unsubscribe.bp, ops.bp, personal_data.bp):
+for blueprint in (public.bp, unsubscribe.bp, ops.bp, personal_data.bp, selfservice.bp):
     app.register_blueprint(blueprint)
 for blueprint in (console_routes.bp, console_people.bp, console_data.bp):
     app.register_blueprint(blueprint)  # the staff console's pages under /console

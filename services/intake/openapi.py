@@ -98,7 +98,15 @@ def openapi() -> dict[str, Any]:
             "/forms/campaign": _html_get("The campaign request form"),
             "/forms/volunteer": _html_get("The volunteer sign-up form"),
             "/campaigns": _create("CampaignRequest", "Request help for a campaign"),
-            "/volunteers": _create("VolunteerSignup", "Sign up (or update a profile) as a volunteer"),
+            "/volunteers": {
+                "post": _create("VolunteerSignup", "Sign up as a volunteer")["post"]
+                | {
+                    "description": "Nothing is stored or changed until the owner of the address presses the "
+                    "button of the emailed link (a known address gets a link to review the changes). The "
+                    "answer is the same whether or not the address is known.",
+                    "responses": {"202": {"description": "Check your inbox"}} | _REFUSALS,
+                }
+            },
             "/unsubscribe/{token}": {
                 "get": {
                     "summary": "Confirm page (never unsubscribes)",

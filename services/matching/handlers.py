@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.matching.usecases.lifecycle import Lifecycle
+from services.matching.usecases.selfservice_tick import announce_resumptions, purge_expired_pending
 from services.matching.usecases.staffing import Staffing
 from shared.batch import Routes, consume
 from shared.events import (
@@ -87,5 +88,7 @@ def on_lifecycle_tick(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Weekly check-ins, attention from their answers, and the phase end of active projects."""
     with correlation(logger, new_correlation_id()) as cid:
         figures = Lifecycle(main_store(), publish, logger).tick(utcnow(), cid)
+        figures["pauses_ended"] = announce_resumptions(main_store(), publish, utcnow(), cid)
+        figures["unconfirmed_deleted"] = purge_expired_pending(main_store(), utcnow())
         logger.info("lifecycle tick", extra=figures)
         return figures

@@ -11,12 +11,14 @@ from services.notify.usecases.inbound import Inbox
 from services.notify.usecases.invitation_sending import InvitationSender
 from services.notify.usecases.lifecycle_sending import LifecycleSender
 from services.notify.usecases.outbound import Outbound
+from services.notify.usecases.selfservice_sending import SelfServiceSender
 from shared.aws import client
 from shared.batch import Routes, consume, consume_raw
 from shared.events import (
     AnswerOutcomeV1,
     CampaignReceivedV1,
     CheckinRequestedV1,
+    ConfirmationRequestedV1,
     Event,
     InvitationIssuedV1,
     InvitationReminderV1,
@@ -28,6 +30,7 @@ from shared.events import (
     ReplyAcknowledgedV1,
     TeamThankedV1,
     VolunteerLeftV1,
+    VolunteerNoticeV1,
     dump,
 )
 from shared.models import utcnow
@@ -49,7 +52,7 @@ def defer(event: Event, delay_seconds: int) -> None:
 
 def send_routes(out: Outbound) -> Routes:
     """Notify's dispatch table: each event the notify queue carries -> the sender that writes it."""
-    invitations, lifecycle = InvitationSender(out), LifecycleSender(out)
+    invitations, lifecycle, selfservice = InvitationSender(out), LifecycleSender(out), SelfServiceSender(out)
     return {
         CampaignReceivedV1: invitations.campaign_received,
         InvitationIssuedV1: invitations.invitation,
@@ -64,6 +67,8 @@ def send_routes(out: Outbound) -> Routes:
         ProjectClosedV1: lifecycle.closed,
         VolunteerLeftV1: lifecycle.volunteer_left,
         TeamThankedV1: lifecycle.thank_you,
+        ConfirmationRequestedV1: selfservice.confirmation,
+        VolunteerNoticeV1: selfservice.notice,
     }
 
 

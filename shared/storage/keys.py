@@ -29,6 +29,23 @@ def email_owner(email_key: str) -> dict[str, str]:
     return {"pk": f"EMAIL#{email_key}", "sk": "EMAIL"}
 
 
+def pending_change(email_key: str) -> dict[str, str]:
+    return {"pk": f"PENDING#{email_key}", "sk": "PENDING"}
+
+
+PENDING_CHANGES = "PENDING#expiring"
+
+
+def pending_expiry_index(expires_at: datetime, email_key: str) -> dict[str, str]:
+    """gsi3 of a pending change: the housekeeping finds the expired ones by time (no Scan)."""
+    return {"gsi3pk": PENDING_CHANGES, "gsi3sk": f"{expires_at.isoformat()}#{email_key}"}
+
+
+def pause_end(day: str, volunteer_id: str) -> dict[str, str]:
+    """A volunteer's pause that ends on `day` (ISO date): the resume-day email finds it by day."""
+    return {"pk": f"PAUSE_ENDS#{day}", "sk": f"VOLUNTEER#{volunteer_id}"}
+
+
 def phone_owner(phone_key: str) -> dict[str, str]:
     return {"pk": f"PHONE#{phone_key}", "sk": "PHONE"}
 

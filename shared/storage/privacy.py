@@ -62,4 +62,8 @@ def forget_volunteer(store: Store, volunteer_id: str, now: datetime) -> dict[str
         erased["replies"] += store.invitations.erase_personal_data(invitation)
         erased["invitations"] += 1
     erased["items"] = store.volunteers.erase(volunteer)
+    pending = store.pending.get_pending(volunteer.email_key, now)
+    if pending is not None:  # a change still waiting for its owner goes too (issue 15)
+        store.pending.drop_pending(pending)
+        erased["items"] += 1
     return erased

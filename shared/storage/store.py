@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from shared.storage.campaigns import Campaigns, DynamoCampaigns
 from shared.storage.invitations import DynamoInvitations, Invitations
 from shared.storage.lifecycle import Lifecycle, LifecycleStore
+from shared.storage.pending import DynamoPending, PendingChanges
 from shared.storage.scores import Scores, ScoreStore
 from shared.storage.table import Table
 from shared.storage.threads import Threads, ThreadStore
@@ -36,6 +37,7 @@ class Store:
     lifecycle: Lifecycle  # kickoff, close, leave, check-ins, results (lifecycle.py)
     threads: Threads  # lifecycle reply threads (threads.py)
     scores: Scores  # district scores and scoring runs (scores.py)
+    pending: PendingChanges  # sign-ups and changes awaiting their owner's confirmation (pending.py)
 
 
 def dynamo_store(base: Table) -> Store:
@@ -49,4 +51,5 @@ def dynamo_store(base: Table) -> Store:
         lifecycle=LifecycleStore(base, campaigns, waves),
         threads=ThreadStore(base),
         scores=ScoreStore(base),
+        pending=DynamoPending(base),
     )

@@ -9,14 +9,15 @@ token). A profile write is guarded by the profile's `version`; counters are neve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import uuid4
 
-from shared.models import VOLUNTEER_PROFILE_FIELDS, Volunteer, email_hash
+from shared.models import VOLUNTEER_PROFILE_FIELDS, PendingChange, Volunteer, email_hash
 from shared.storage import keys
 from shared.storage.codec import item, to_dynamo
 from shared.storage.errors import Conflict, TransactionConflict
+from shared.storage.pending import consume_action
 from shared.storage.table import Table, projection
 
 LEADS_POOL = "_lead"  # pseudo-skill: the pool of lead-trained volunteers
@@ -31,7 +32,9 @@ POOL_FIELDS = (
     "created_at",
 )
 ACTIVITY_FIELDS = ("volunteer_id", "active_projects", "pending_invitations", "invited_total")
-PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, "updated_at")
+# What the owner's own page and confirmations may change besides the profile (issue 15).
+SELF_SERVICE_FIELDS = ("paused_until", "sms_confirmed_at")
+PROFILE_FIELDS = (*VOLUNTEER_PROFILE_FIELDS, *SELF_SERVICE_FIELDS, "updated_at")
 
 
 class Volunteers(Protocol):
@@ -46,10 +49,19 @@ class Volunteers(Protocol):
     def volunteer_id_for_phone(self, phone: str) -> str | None: ...
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None: ...
     def get_volunteers(self, volunteer_ids: Iterable[str]) -> dict[str, Volunteer]: ...
-    def create_volunteer(self, volunteer: Volunteer) -> None: ...
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None: ...
     def import_new_volunteers(self, volunteers: list[Volunteer]) -> None: ...
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None: ...
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None: ...
     def set_lead_trained(self, volunteer: Volunteer, trained: bool, now: datetime) -> None: ...
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer: ...
+    def pauses_ending(self, day: date) -> list[str]: ...
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None: ...
     def pool(self, skill: str) -> list[dict[str, Any]]: ...
     def pool_token(self, skill: str) -> str | None: ...
     def mark_pools_changed(self, skills: Iterable[str]) -> None: ...
@@ -98,6 +110,16 @@ class DynamoVolunteers:
         found = self.table.get(keys.phone_owner(email_hash(phone)))
         return found["volunteer_id"] if found else None
 
+    def _phone_free(self, phone: str, claimant: str | None, owner: str | None = None) -> bool:
+        """Whether `claimant` may own the number (nobody does, or they already do); with `owner`,
+        whether someone other than `owner` holds it. A number is never taken from the person who
+        holds it (issue 21): someone else's sign-up with it keeps it on their profile but gets no
+        texts, and a text from it keeps reaching its holder."""
+        holder = self.volunteer_id_for_phone(phone)
+        if owner is not None:
+            return holder != owner
+        return holder is None or holder == claimant
+
     def get_volunteer(self, volunteer_id: str) -> Volunteer | None:
         found = self.table.get(keys.volunteer(volunteer_id))
         return Volunteer.model_validate(found) if found else None
@@ -122,8 +144,9 @@ class DynamoVolunteers:
         found = self.table.get(keys.pool_mark(skill))
         return found["token"] if found else None
 
-    def create_volunteer(self, volunteer: Volunteer) -> None:
-        """A new volunteer; Conflict when the email is already taken (a concurrent sign-up)."""
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None:
+        """A new volunteer; Conflict when the email is already taken (a concurrent sign-up) or
+        `consume`, the confirmed sign-up it comes from, is gone (used, replaced): same transaction."""
         actions: list[dict[str, Any]] = [
             {"Put": {"Item": email_owner_item(volunteer), "ConditionExpression": "attribute_not_exists(pk)"}},
             {
@@ -134,8 +157,10 @@ class DynamoVolunteers:
             },
         ]
         actions += [{"Put": {"Item": p}} for p in pool_items(volunteer)]
-        if volunteer.phone:
+        if volunteer.phone and self._phone_free(volunteer.phone, volunteer.volunteer_id):
             actions.append({"Put": {"Item": phone_item(volunteer)}})
+        if consume is not None:
+            actions.append(consume_action(consume))
         try:
             self.table.transact(actions)
         except TransactionConflict as exc:
@@ -153,8 +178,15 @@ class DynamoVolunteers:
         self.table.batch_write(puts=puts)
         self.mark_pools_changed({p for v in volunteers for p in pools_of(v)})
 
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
-        """Rewrite profile fields (counters are never overwritten), guarded by version.
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None:
+        """Rewrite profile fields (counters are never overwritten), guarded by version; with
+        `consume`, the owner's confirmed change is deleted in the same transaction (once only).
 
         `fields`: only these profile fields (plus updated_at) are written, every other stored
         attribute is left as it is (a roster import that changes two fields writes two); None
@@ -189,10 +221,12 @@ class DynamoVolunteers:
             for s in [*old.skills, LEADS_POOL]
             if keys.skill_pool(s) not in kept
         ]
-        if old.phone and old.phone != new.phone:
+        if old.phone and old.phone != new.phone and not self._phone_free(old.phone, None, old.volunteer_id):
             actions.append({"Delete": {"Key": keys.phone_owner(email_hash(old.phone))}})
-        if new.phone and new.phone != old.phone:
+        if new.phone and new.phone != old.phone and self._phone_free(new.phone, new.volunteer_id):
             actions.append({"Put": {"Item": phone_item(new)}})
+        if consume is not None:
+            actions.append(consume_action(consume))
         try:
             self.table.transact(actions)
         except TransactionConflict as exc:
@@ -217,6 +251,51 @@ class DynamoVolunteers:
         self.table.transact(actions)
         self.mark_pools_changed({*pools_of(volunteer), LEADS_POOL})
 
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer:
+        """Pause matching for the volunteer until a day (None: resume), with the day's marker for
+        the resume-day email, in one transaction guarded by the profile's version (Conflict if it
+        changed since read). Returns the profile as written."""
+        fresh = volunteer.model_copy(
+            update={"paused_until": until, "updated_at": now, "version": volunteer.version + 1}
+        )
+        values: dict[str, Any] = {":now": now.isoformat(), ":one": 1, ":v": volunteer.version}
+        if until is None:
+            expression = "SET updated_at = :now, version = version + :one REMOVE paused_until"
+        else:
+            expression = "SET updated_at = :now, version = version + :one, paused_until = :until"
+            values[":until"] = until.isoformat()
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "Key": keys.volunteer(volunteer.volunteer_id),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        ]
+        if volunteer.paused_until is not None and volunteer.paused_until != until:
+            actions.append(
+                {"Delete": {"Key": keys.pause_end(volunteer.paused_until.isoformat(), volunteer.volunteer_id)}}
+            )
+        if until is not None:
+            marker = keys.pause_end(until.isoformat(), volunteer.volunteer_id)
+            actions.append({"Put": {"Item": marker | {"volunteer_id": volunteer.volunteer_id, "type": "PauseEnd"}}})
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            raise Conflict("volunteer changed while pausing; retry") from exc
+        return fresh
+
+    def pauses_ending(self, day: date) -> list[str]:
+        """Volunteers whose pause ends on `day` (one Query of the day's partition)."""
+        pk = keys.pause_end(day.isoformat(), "")["pk"]
+        found = self.table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": pk})
+        return [f["volunteer_id"] for f in found]
+
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None:
+        self.table.delete(keys.pause_end(day.isoformat(), volunteer_id))
+
     def pool(self, skill: str) -> list[dict[str, Any]]:
         """Candidate profiles with a skill (or LEADS_POOL): one Query, paginated."""
         return list(
@@ -237,8 +316,8 @@ class DynamoVolunteers:
         returns how many items were deleted. The pools' tokens move, so caches drop the person."""
         doomed = [keys.skill_member(s, volunteer.volunteer_id) for s in [*volunteer.skills, LEADS_POOL]]
         doomed += [keys.email_owner(volunteer.email_key), keys.volunteer(volunteer.volunteer_id)]
-        if volunteer.phone:
-            doomed.append(keys.phone_owner(email_hash(volunteer.phone)))
+        if volunteer.phone and self.volunteer_id_for_phone(volunteer.phone) == volunteer.volunteer_id:
+            doomed.append(keys.phone_owner(email_hash(volunteer.phone)))  # only a number they hold
         self.table.batch_write(deletes=doomed)
         self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
         return len(doomed)

@@ -23,6 +23,7 @@ from shared.storage.table import Table
 
 STATE_FIELDS = (
     "volunteer_id",
+    "paused_until",
     "active_projects",
     "max_active_projects",
     "pending_invitations",

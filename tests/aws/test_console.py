@@ -17,6 +17,7 @@ from shared.models import DistrictScore, Invitation
 from shared.storage import main_store
 from tests.aws.conftest import drain
 from tests.aws.test_intake_api import CAMPAIGN, OPS, VOLUNTEER, post
+from tests.selfservice_links import signed_up
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -189,10 +190,9 @@ def test_everything_typed_by_the_public_is_escaped(client):
 
 
 def test_volunteer_search_lead_marking_and_never_matched(client):
-    a = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]
-    post(
+    a = signed_up(client, VOLUNTEER)
+    signed_up(
         client,
-        "/volunteers",
         VOLUNTEER
         | {
             "email": "b@example.com",
@@ -276,7 +276,7 @@ def test_districts_join_campaigns_spelled_any_way(client):
 
 def test_unclear_reply_resolved_yes_becomes_a_staff_answer(client, aws):
     project_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["project_ids"][0]
-    volunteer_id = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]
+    volunteer_id = signed_up(client, VOLUNTEER)
     now = datetime.now(UTC)
     invitation = Invitation(
         invitation_id="inv1",
@@ -302,7 +302,7 @@ def test_unclear_reply_resolved_yes_becomes_a_staff_answer(client, aws):
 
 def test_exports_by_api_key_or_session(client):
     post(client, "/campaigns", CAMPAIGN)
-    post(client, "/volunteers", VOLUNTEER | {"name": "=HYPERLINK(1)"})
+    signed_up(client, VOLUNTEER | {"name": "=HYPERLINK(1)"})
     assert client.http.get("/console/export/projects.csv").status_code == 303
     for kind, expected in (("campaigns", 1), ("projects", 2), ("volunteers", 1), ("invitations", 0)):
         response = client.http.get(f"/console/export/{kind}.csv", headers=OPS)
@@ -318,7 +318,7 @@ def test_exports_by_api_key_or_session(client):
 
 
 def test_known_volunteers_lookup_needs_the_key(client):
-    post(client, "/volunteers", VOLUNTEER)
+    signed_up(client, VOLUNTEER)
     body = json.dumps({"emails": ["ANA@example.com", "new@example.com"]})
     headers = {"Content-Type": "application/json"}
     # the API's ops-key guard (services/intake/auth.py): 401 without a key, 403 with a wrong one
@@ -336,7 +336,7 @@ def test_staff_invite_a_chosen_volunteer_and_ask_for_another_wave(client, aws):
     project_id = json.loads(post(client, "/campaigns", CAMPAIGN).body)["project_ids"][0]
     record = main_store().campaigns.get_project(project_id)
     skill = record.slots[1].skill
-    post(client, "/volunteers", VOLUNTEER | {"email": "chosen@example.com", "name": "Cho Sen", "skills": [skill]})
+    signed_up(client, VOLUNTEER | {"email": "chosen@example.com", "name": "Cho Sen", "skills": [skill]})
     session = login(client)
     token = csrf_of(page(client, "/console/review", session))
     early = submit(
@@ -385,9 +385,9 @@ def test_opt_outs_show_on_the_volunteer_page_search_export_and_data_export(clien
     from shared.models import email_hash
     from shared.storage.contact import contact_state
 
-    volunteer_id = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]
+    volunteer_id = signed_up(client, VOLUNTEER)
     bo = VOLUNTEER | {"email": "bo@example.com", "phone": "804-555-0143"}
-    other = json.loads(post(client, "/volunteers", bo).body)
+    other = {"volunteer_id": signed_up(client, bo)}
     stopped_at = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
     contacts = contact_state()
     contacts.sms_opt_out("+18045550142", stopped_at)

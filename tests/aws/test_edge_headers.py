@@ -13,6 +13,7 @@ from chalice.test import Client
 
 from services.intake.app import app
 from tests.aws.test_intake_api import CAMPAIGN, OPS, VOLUNTEER, post
+from tests.selfservice_links import campaign_token, confirm_token, me_token, signed_up
 
 GETS = sorted(path for path, methods in app.routes.items() if "GET" in methods)
 
@@ -31,18 +32,26 @@ def _session(client: Client) -> dict[str, str]:
 
 def test_every_get_route_answers_with_the_headers_of_its_kind(client):
     campaign = json.loads(post(client, "/campaigns", CAMPAIGN).body)
-    volunteer = json.loads(post(client, "/volunteers", VOLUNTEER).body)
+    volunteer_id = signed_up(client, VOLUNTEER)
+    post(client, "/volunteers", VOLUNTEER | {"email": "waiting@example.com"})
     params = {
         "campaign_id": campaign["campaign_id"],
         "project_id": campaign["project_ids"][0],
-        "volunteer_id": volunteer["volunteer_id"],
-        "token": "a" * 42,
+        "volunteer_id": volunteer_id,
         "name": "projects.csv",
+    }
+    tokens = {
+        "/unsubscribe/": "a" * 42,
+        "/me/": me_token(volunteer_id),
+        "/confirm/": confirm_token("waiting@example.com"),
+        "/campaign-status/": campaign_token(campaign["campaign_id"]),
     }
     headers = _session(client) | OPS
     kinds = set()
     for path in GETS:
-        response = client.http.get(re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path), headers=headers)
+        token = next((t for prefix, t in tokens.items() if path.startswith(prefix)), "")
+        filled = re.sub(r"\{(\w+)\}", lambda m, t=token: t if m.group(1) == "token" else params[m.group(1)], path)
+        response = client.http.get(filled, headers=headers)
         assert response.status_code == 200, (path, response.body)
         got = response.headers
         assert got["Cache-Control"] == "no-store", path

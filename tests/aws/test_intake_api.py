@@ -11,6 +11,7 @@ from chalice.test import Client
 
 from services.intake.app import app
 from tests.aws.conftest import drain
+from tests.selfservice_links import signed_up
 
 OPS = {"x-api-key": "ops-key-for-tests-0123456789"}
 NEXT_YEAR = (date.today() + timedelta(days=300)).isoformat()
@@ -58,13 +59,13 @@ def test_menu_skills_and_forms(client):
     assert all(item["title"] in page.body.decode() for item in menu)
 
 
-def test_volunteer_signup_then_update_same_id(client):
+def test_volunteer_signup_answers_the_same_for_a_new_and_a_known_address(client):
+    """Issue 21 item 3: the answer never says whether the address is registered."""
     first = post(client, "/volunteers", VOLUNTEER)
-    assert first.status_code == 201
-    assert json.loads(first.body)["updated"] is False
-    again = post(client, "/volunteers", VOLUNTEER | {"name": "Ana R.", "email": "ANA@example.com"})
-    assert again.status_code == 201
-    assert json.loads(again.body) == {"volunteer_id": json.loads(first.body)["volunteer_id"], "updated": True}
+    assert first.status_code == 202
+    signed_up(client, VOLUNTEER | {"email": "known@example.com"})
+    again = post(client, "/volunteers", VOLUNTEER | {"name": "Ana R.", "email": "KNOWN@example.com"})
+    assert (again.status_code, again.body) == (first.status_code, first.body)
 
 
 def test_campaign_request_creates_pending_projects_and_tells_the_campaign(client, aws):
@@ -182,7 +183,8 @@ def test_form_post_refused_shows_messages_and_keeps_values(client):
         body=urlencode(form),
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
     )
-    assert ok.status_code == 201 and "text/html" in ok.headers["Content-Type"]
+    assert ok.status_code == 202 and "text/html" in ok.headers["Content-Type"]
+    assert "Check your inbox" in ok.body.decode()
 
 
 def test_campaign_form_post(client):
@@ -208,7 +210,7 @@ def test_campaign_form_post(client):
 
 
 def test_mark_lead_by_email(client):
-    volunteer_id = json.loads(post(client, "/volunteers", VOLUNTEER).body)["volunteer_id"]
+    volunteer_id = signed_up(client, VOLUNTEER)
     response = post(client, "/volunteers/lead-trained", {"email": "ana@example.com"}, OPS)
     assert response.status_code == 200 and json.loads(response.body)["volunteer_id"] == volunteer_id
     missing = post(client, "/volunteers/lead-trained", {"email": "nobody@example.com"}, OPS)
@@ -231,8 +233,7 @@ def test_americans_abroad_and_in_the_territories_sign_up_and_land_in_the_skill_p
         "current_location": {"city": "Hag\u00e5t\u00f1a", "state": "GU"},
     }
     for person in (abroad, islander):
-        response = post(client, "/volunteers", person)
-        assert response.status_code == 201, response.body
+        signed_up(client, person)
     pool = {r["volunteer_id"]: r for r in main_store().volunteers.pool("copywriting")}
     places = sorted((r["current_location"]["state"], r["current_location"]["country"]) for r in pool.values())
     assert places == [("", "DE"), ("GU", "US")]

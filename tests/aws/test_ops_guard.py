@@ -31,6 +31,16 @@ PUBLIC = {
     ("POST", "/volunteers"),
     ("GET", "/unsubscribe/{token}"),
     ("POST", "/unsubscribe/{token}"),
+    # Issue 15's pages: the signed link is the key (shared/links.py), not the ops key.
+    ("GET", "/confirm/{token}"),
+    ("POST", "/confirm/{token}"),
+    ("GET", "/me"),
+    ("POST", "/me"),
+    ("GET", "/me/{token}"),
+    ("POST", "/me/{token}"),
+    ("GET", "/me/{token}/data.json"),
+    ("GET", "/campaign-status/{token}"),
+    ("POST", "/campaign-status/{token}"),
     ("GET", "/console/login"),
     ("POST", "/console/login"),
 }

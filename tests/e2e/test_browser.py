@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -177,7 +178,7 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
             "hours_per_week": 8,
             "weeks_available": 12,
         }
-        people[body["email"]] = api.post("/volunteers", json=body).json()["volunteer_id"]
+        people[body["email"]] = signed_up(api, body)
     ops = {"x-api-key": runtime.ops_key}
     assert api.post(f"/volunteers/{people['browser.2@example.com']}/lead-trained", headers=ops).status_code == 200
     request = {

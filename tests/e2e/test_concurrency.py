@@ -12,6 +12,7 @@ import pytest
 from bench.chaos import check_invariants
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +42,7 @@ def test_concurrent_approvals_ticks_and_yes_answers_keep_every_invariant(api, ru
         data = payloads.volunteer(
             f"racer.{n}@example.com", skills, name=f"Racer {n}", current=("Madison", "WI"), hours=8
         )
-        volunteers[data["email"]] = api.post("/volunteers", json=data).json()["volunteer_id"]
+        volunteers[data["email"]] = signed_up(api, data)
         if n < 2:
             assert api.post(f"/volunteers/{volunteers[data['email']]}/lead-trained", headers=ops).status_code == 200
     campaigns: dict[str, list[str]] = {}

@@ -11,6 +11,7 @@ import pytest
 
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +33,7 @@ def test_replies_texts_and_unsubscribe_through_the_local_runtime(api, runtime):
     ids = {}
     member = person(2, ["web_analytics"])
     for data in (lead, member, person(3, ["data_analysis"])):
-        response = api.post("/volunteers", json=data)
-        assert response.status_code == 201, response.text
-        ids[data["email"]] = response.json()["volunteer_id"]
+        ids[data["email"]] = signed_up(api, data)
     assert api.post(f"/volunteers/{ids[lead['email']]}/lead-trained", headers=ops).status_code == 200
     contact = ("Kim Moss", "kim@raemoss.example.org")
     request = payloads.campaign(

@@ -9,6 +9,7 @@ import pytest
 
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +33,7 @@ def test_request_to_staffed_team_over_http(api, runtime):
             ["project_management"],
         ]
     ):
-        response = api.post("/volunteers", json=volunteer(n, skills))
-        assert response.status_code == 201, response.text
-        people[f"e2e.{n}@example.com"] = response.json()["volunteer_id"]
+        people[f"e2e.{n}@example.com"] = signed_up(api, volunteer(n, skills))
     for n in (4, 5):
         assert api.post(f"/volunteers/{people[f'e2e.{n}@example.com']}/lead-trained", headers=ops).status_code == 200
 

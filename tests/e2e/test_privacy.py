@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests import payloads
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +29,7 @@ def test_export_then_forget_erases_everywhere_and_keeps_opt_outs(api, runtime):
     from tfc.local import inbound
 
     ops = {"x-api-key": runtime.ops_key}
-    volunteer_id = api.post("/volunteers", json=PERSON).json()["volunteer_id"]
+    volunteer_id = signed_up(api, PERSON)
     inbound.inject_email(PERSON["email"], "reply+notatoken@reply.local", "Re: hi", "a message from me")
     assert api.post("/volunteers/export", json={"email": PERSON["email"]}).status_code == 401
     exported = api.post("/volunteers/export", json={"email": PERSON["email"]}, headers=ops)

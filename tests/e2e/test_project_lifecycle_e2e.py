@@ -13,6 +13,7 @@ import pytest
 from shared.models import CLOCK_OFFSET_VAR
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +31,7 @@ def test_request_to_done_with_a_simulated_clock(api, runtime):
     ops = {"x-api-key": runtime.ops_key}
     ids = {}
     for n, skills in enumerate([["project_management"], ["web_development"], ["copywriting"]]):
-        response = api.post("/volunteers", json=person(n, skills))
-        assert response.status_code == 201, response.text
-        ids[f"lc.{n}@example.com"] = response.json()["volunteer_id"]
+        ids[f"lc.{n}@example.com"] = signed_up(api, person(n, skills))
     assert api.post(f"/volunteers/{ids['lc.0@example.com']}/lead-trained", headers=ops).status_code == 200
     request = payloads.campaign(CANDIDATE, "VA", "HD-88", ["website_refresh"], contact=("Rosa's manager", CONTACT))
     created = api.post("/campaigns", json=request).json()

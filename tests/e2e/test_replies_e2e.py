@@ -11,6 +11,7 @@ import pytest
 
 from tests import payloads
 from tests.e2e.conftest import drained, wait_for
+from tests.e2e.signups import signed_up
 from tests.e2e.test_notify_e2e import ELECTION, person
 
 pytestmark = pytest.mark.e2e
@@ -25,9 +26,7 @@ def test_out_of_office_other_address_and_opt_out(api, runtime):
     away, other = person(102, ["web_analytics"], **MN), person(103, ["data_analysis"], **MN)
     ids = {}
     for data in (lead, away, other):
-        response = api.post("/volunteers", json=data)
-        assert response.status_code == 201, response.text
-        ids[data["email"]] = response.json()["volunteer_id"]
+        ids[data["email"]] = signed_up(api, data)
     assert api.post(f"/volunteers/{ids[lead['email']]}/lead-trained", headers=ops).status_code == 200
     contact = ("Per Lind", "per@tovalind.example.org")
     request = payloads.campaign(

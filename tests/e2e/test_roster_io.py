@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.e2e.signups import signed_up
 from tfc.cli import app
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,7 @@ def test_import_dry_run_then_import_merges_by_email_and_refuses_bad_rows(runtime
         "hours_per_week": 3,
         "weeks_available": 4,
     }
-    assert api.post("/volunteers", json=existing).status_code == 201
+    signed_up(api, existing)
     roster = tmp_path / "roster.csv"
     roster.write_text(
         HEADER
@@ -99,7 +100,7 @@ OWEN = {
 def test_a_roster_that_updates_two_fields_keeps_everything_else(runtime, api, tmp_path):
     """Email plus the two columns that changed (an organiser's Mobilize-style sheet): skills and
     hours change; phone, SMS consent and its time, current city, lead training stay as stored."""
-    assert api.post("/volunteers", json=OWEN).status_code == 201
+    signed_up(api, OWEN)
     ops = {"x-api-key": runtime.ops_key}
     assert api.post("/volunteers/lead-trained", json={"email": OWEN["email"]}, headers=ops).status_code == 200
     before = {r["email"]: r for r in export_rows(runtime, tmp_path, "volunteers")}[OWEN["email"]]
@@ -181,7 +182,7 @@ FIELD_CASES = Path(__file__).resolve().parents[2] / ".." / "shared" / "field-cas
 def test_field_case_partial_update_through_the_runtime(runtime, api, tmp_path):
     case = FIELD_CASES / "roster" / "partial-update"
     person = json.loads((case / "signup_before.json").read_text("utf-8"))
-    assert api.post("/volunteers", json=person).status_code == 201
+    signed_up(api, person)
     before = {r["email"]: r for r in export_rows(runtime, tmp_path, "volunteers")}[person["email"]]
     dry = run(runtime, "volunteers", "import", str(case / "roster_skills_update.csv"), "--dry-run", "--json")
     [row] = json.loads(dry.stdout.strip().splitlines()[-1])["rows"]

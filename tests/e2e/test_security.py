@@ -14,6 +14,7 @@ import pytest
 
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def snapshot(project_id: str, only: set[str] | None = None) -> tuple:
 def test_ops_routes_refuse_without_or_with_a_wrong_key_and_change_nothing(api, runtime):
     created = api.post("/campaigns", json=campaign("Ops Refusal", "12")).json()
     project_id = created["project_ids"][0]
-    signed = api.post("/volunteers", json=person("ops", 1, ["data_analysis"])).json()["volunteer_id"]
+    signed = signed_up(api, person("ops", 1, ["data_analysis"]))
     before = snapshot(project_id)
     calls = [
         ("GET", f"/campaigns/{created['campaign_id']}", None),
@@ -89,7 +90,7 @@ def test_bad_reply_tokens_are_refused_and_change_nothing_then_the_genuine_reply_
     lead = person("tok", 1, ["project_management"])
     ids = {}
     for data in (lead, person("tok", 2, ["web_analytics"]), person("tok", 3, ["data_analysis"])):
-        ids[data["email"]] = api.post("/volunteers", json=data).json()["volunteer_id"]
+        ids[data["email"]] = signed_up(api, data)
     assert api.post(f"/volunteers/{ids[lead['email']]}/lead-trained", headers=ops).status_code == 200
     created = api.post("/campaigns", json=campaign("Token Check", "44")).json()
     project_id = created["project_ids"][0]

@@ -54,6 +54,14 @@ def import_roster(
             "(default: a blank cell, like a missing column, keeps it)",
         ),
     ] = False,
+    send_confirmation: Annotated[
+        bool,
+        typer.Option(
+            "--send-confirmation",
+            help="Email new people the sign-up's confirmation link: they join only when they press it "
+            "(default: staff vouch for every row, and new people are added confirmed)",
+        ),
+    ] = False,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -93,6 +101,7 @@ def import_roster(
     def send(batch: list[Any]) -> list[dict[str, Any]]:
         body = {
             "dry_run": dry_run,
+            "send_confirmation": send_confirmation,
             "rows": [{"row": r.row, "patch": r.patch.model_dump(mode="json", exclude_unset=True)} for r in batch],
         }
         try:
@@ -126,7 +135,7 @@ def import_roster(
                 bar.advance(task, len(results))
     refused = sorted(parsed.refused, key=lambda r: int(r["row"]))
     done.sort(key=lambda r: int(r["row"]))
-    counts = {s: sum(r["status"] == s for r in done) for s in ("added", "updated", "unchanged")}
+    counts = {s: sum(r["status"] == s for r in done) for s in ("added", "confirmation_sent", "updated", "unchanged")}
     report = {
         "file": parsed.file,
         "dry_run": dry_run,

@@ -84,17 +84,23 @@ def mark_lead_by_email() -> Response:
 @bp.route("/volunteers/import", methods=["POST"], content_types=[JSON])
 @ops
 def import_roster_batch() -> Response:
-    """`tfc volunteers import`: {"dry_run": bool, "rows": [{"row": n, "patch": {...}}]} (at most
-    ROSTER_BATCH rows) -> {"results": [{"row", "status", "changes", "errors"}]}."""
+    """`tfc volunteers import`: {"dry_run": bool, "send_confirmation": bool, "rows": [{"row": n,
+    "patch": {...}}]} (at most ROSTER_BATCH rows) -> {"results": [{"row", "status", "changes",
+    "errors"}]}. New people are vouched for by staff unless `send_confirmation` (issue 15)."""
     try:
         data = request_object(bp.current_request)
     except RequestRefused as refused:
         return refused.response
     rows, dry_run = data.get("rows"), data.get("dry_run", False)
+    send_confirmation = data.get("send_confirmation", False)
     if not isinstance(rows, list) or not 0 < len(rows) <= ROSTER_BATCH or not isinstance(dry_run, bool):
         return refuse(422, "rows", f"must be a list of 1 to {ROSTER_BATCH} rows")
+    if not isinstance(send_confirmation, bool):
+        return refuse(422, "send_confirmation", "must be true or false")
     with correlation(logger, correlation_id(bp.current_request)):
-        results = import_roster(main_store(), rows, now=utcnow(), dry_run=dry_run)
+        results = import_roster(
+            main_store(), rows, now=utcnow(), dry_run=dry_run, publish=publish, send_confirmation=send_confirmation
+        )
         logger.info(
             "roster batch checked" if dry_run else "roster batch imported",
             extra={"rows": len(rows), "refused": sum(r["status"] == "refused" for r in results)},

@@ -6,6 +6,8 @@ clients get JSON. Both go through the same validation (formdata.py maps one onto
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from chalice import Blueprint, Response
 
 from services.intake import forms
@@ -13,7 +15,8 @@ from services.intake.domain.requests import CampaignRequest, VolunteerSignup
 from services.intake.formdata import CAMPAIGN_FIELDS, VOLUNTEER_FIELDS
 from services.intake.parsing import CONTENT_TYPES, correlation_id, parse_submission, wants_html
 from services.intake.responses import RequestRefused, json_response, page
-from services.intake.usecases import sign_up, submit_campaign
+from services.intake.usecases import submit_campaign
+from services.intake.usecases.signups import request_signup
 from shared.catalog import CATEGORY_LABELS, catalog
 from shared.models import utcnow
 from shared.observability import correlation, get_logger
@@ -115,23 +118,30 @@ def create_campaign() -> Response:
 
 @bp.route("/volunteers", methods=["POST"], content_types=CONTENT_TYPES)
 def create_volunteer() -> Response:
+    """A sign-up waits for its owner's confirmation by email (issue 15); a known address's
+    owner gets a link to review the changes instead. The answer is the same in both cases (202,
+    "check your inbox"), so it says nothing about who is registered (issue 21)."""
     request = bp.current_request
     try:
         signup, _ = parse_submission(request, VolunteerSignup, VOLUNTEER_FIELDS)
     except RequestRefused as refused:
         return refused.response
-    with correlation(logger, correlation_id(request)):
-        volunteer, updated = sign_up(main_store(), signup, now=utcnow())
-        logger.info(
-            "volunteer profile updated" if updated else "volunteer signed up",
-            extra={"volunteer_id": volunteer.volunteer_id},
+    with correlation(logger, correlation_id(request)) as cid:
+        pending = request_signup(
+            main_store(),
+            publish,
+            signup,
+            now=utcnow(),
+            ttl=timedelta(seconds=get_settings().signup_ttl_seconds),
+            correlation_id=cid,
         )
-    status = 201  # the contract: sign-up answers 201; "updated" says whether it already existed
+        logger.info("sign-up awaits confirmation", extra={"kind": pending.kind})
     if wants_html(request):
-        return page(
-            status,
-            forms.render_confirmation(
-                "volunteer", {"volunteer_id": volunteer.volunteer_id, "name": volunteer.name, "updated": updated}
-            ),
-        )
-    return json_response(status, {"volunteer_id": volunteer.volunteer_id, "updated": updated})
+        return page(202, forms.render_confirmation("volunteer", {"name": signup.name}))
+    return json_response(202, {"status": "check_your_inbox", "message": CHECK_INBOX})
+
+
+CHECK_INBOX = (
+    "Check your inbox: we have emailed a link to confirm. Nothing is saved or changed until the "
+    "link's button is pressed."
+)

@@ -20,11 +20,16 @@ from services.intake.domain.roster_merge import merge_profile
 from services.intake.domain.scoping import request_fingerprint, scope_campaign
 from services.intake.domain.signup import new_volunteer, updated_volunteer
 from shared.events import CampaignReceivedV1, Event, ProjectApprovedV1, ProjectCommandV1
-from shared.models import Campaign, Project, Volunteer, email_hash
+from shared.models import VOLUNTEER_PROFILE_FIELDS, Campaign, Project, Volunteer, email_hash
 from shared.storage import Conflict, DuplicateRequest, Store
 
 Publish = Callable[[str, Sequence[Event]], None]
 RESUBMIT_WINDOW = timedelta(days=30)
+SIGNUP_TTL = timedelta(hours=48)  # a roster row's confirmation link: as long as the form's default
+
+
+def _nowhere(queue: str, events: Sequence[Event]) -> None:
+    """A publisher for callers that publish nothing (tests of the merge alone)."""
 
 
 class NotFound(LookupError):
@@ -92,13 +97,15 @@ def approve_project(store: Store, publish: Publish, project_id: str, *, now: dat
 
 
 def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Volunteer, bool]:
-    """Create the volunteer, or update the one with this email. Returns (volunteer, updated)."""
+    """A volunteer staff vouch for (address and number confirmed): create them, or update the one
+    with this email. Returns (volunteer, updated). Never the public form's path: that one waits
+    for its owner (usecases/selfservice.py request_signup)."""
     for _ in range(3):
         volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(signup.email))
         current = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
         try:
             if current is None:
-                volunteer = new_volunteer(signup, now)
+                volunteer = new_volunteer(signup, now, sms_confirmed=True)
                 store.volunteers.create_volunteer(volunteer)
                 return volunteer, False
             volunteer = updated_volunteer(current, signup, now)
@@ -109,12 +116,25 @@ def sign_up(store: Store, signup: VolunteerSignup, *, now: datetime) -> tuple[Vo
     raise Conflict("the profile kept changing; try again")
 
 
-def import_roster_row(store: Store, patch: ProfilePatch, *, now: datetime, dry_run: bool) -> dict[str, Any]:
+def import_roster_row(
+    store: Store,
+    patch: ProfilePatch,
+    *,
+    now: datetime,
+    dry_run: bool,
+    publish: Publish | None = None,
+    send_confirmation: bool = False,
+) -> dict[str, Any]:
     """One roster row applied to the volunteer with its email (or a new volunteer), in one
     transaction: only the fields that change are written, everything else stored is kept.
 
-    Returns {"status": added|updated|unchanged|refused, "changes": [{"field", "from", "to"}]
-    (personal values masked), "errors": [{"field", "message"}]}; a refused row writes nothing."""
+    A new person is vouched for by staff (created confirmed, told by the welcome email, their
+    number asked for a YES) unless `send_confirmation`: then they get the sign-up's
+    confirmation link and exist only once they press it (issue 15).
+
+    Returns {"status": added|confirmation_sent|updated|unchanged|refused, "changes": [{"field",
+    "from", "to"}] (personal values masked), "errors": [{"field", "message"}]}; a refused row
+    writes nothing."""
     for _ in range(3):
         volunteer_id = store.volunteers.volunteer_id_for_email(email_hash(patch.email))
         current = store.volunteers.get_volunteer(volunteer_id) if volunteer_id else None
@@ -125,12 +145,27 @@ def import_roster_row(store: Store, patch: ProfilePatch, *, now: datetime, dry_r
         except ValueError as exc:
             return {"status": "refused", "changes": [], "errors": [{"field": "row", "message": str(exc)}]}
         status = "added" if current is None else "updated" if merged.changed else "unchanged"
+        if status == "added" and send_confirmation:
+            status = "confirmation_sent"
         result = {"status": status, "changes": merged.changes, "errors": []}
         if dry_run or status == "unchanged":
             return result
         try:
-            if current is None:
+            if status == "confirmation_sent":
+                from services.intake.usecases.signups import request_signup
+
+                body = merged.volunteer.model_dump(
+                    mode="json", include={"email", *VOLUNTEER_PROFILE_FIELDS} - {"sms_consent_at"}
+                )
+                body["hometown"].pop("country", None)  # a hometown is always in the US: the form has no country
+                signup = VolunteerSignup.model_validate(body)
+                request_signup(store, publish or _nowhere, signup, now=now, ttl=SIGNUP_TTL, correlation_id="roster")
+            elif current is None:
                 store.volunteers.create_volunteer(merged.volunteer)
+                if publish is not None:
+                    from services.intake.usecases.signups import volunteer_became_available
+
+                    volunteer_became_available(publish, merged.volunteer, "roster")
             else:
                 store.volunteers.update_volunteer_profile(current, merged.volunteer, fields=merged.changed)
             return result
@@ -179,7 +214,15 @@ def campaign_view(store: Store, campaign_id: str) -> dict[str, Any]:
     return campaign.model_dump(mode="json") | {"projects": projects}
 
 
-def import_roster(store: Store, rows: list[Any], *, now: datetime, dry_run: bool) -> list[dict[str, Any]]:
+def import_roster(
+    store: Store,
+    rows: list[Any],
+    *,
+    now: datetime,
+    dry_run: bool,
+    publish: Publish | None = None,
+    send_confirmation: bool = False,
+) -> list[dict[str, Any]]:
     """`tfc volunteers import`'s batch: rows [{"row": n, "patch": {...}}] -> one result per row,
     {"row", "status", "changes", "errors"} (see import_roster_row). Each row is checked again
     here and applied alone: one refused row never blocks the others."""
@@ -191,7 +234,12 @@ def import_roster(store: Store, rows: list[Any], *, now: datetime, dry_run: bool
         except ValidationError as exc:
             results.append({"row": number, "status": "refused", "changes": [], "errors": field_errors(exc)})
             continue
-        results.append({"row": number} | import_roster_row(store, patch, now=now, dry_run=dry_run))
+        results.append(
+            {"row": number}
+            | import_roster_row(
+                store, patch, now=now, dry_run=dry_run, publish=publish, send_confirmation=send_confirmation
+            )
+        )
     return results
 
 

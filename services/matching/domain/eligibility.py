@@ -10,6 +10,7 @@ invitation per volunteer per wave" is the allocation's constraint (allocation.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -25,6 +26,14 @@ class Edges:
 
     def __len__(self) -> int:
         return len(self.volunteer)
+
+
+def paused(paused_until: object, now: datetime) -> bool:
+    """Whether a volunteer's own pause holds at `now`: `paused_until` is the first day (UTC) they
+    may be invited again, as stored (ISO string, or a date in memory), or None."""
+    if not paused_until:
+        return False
+    return str(paused_until)[:10] > now.date().isoformat()
 
 
 def available(vols: Volunteers, rules: Rules) -> np.ndarray:

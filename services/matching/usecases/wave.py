@@ -24,6 +24,7 @@ from services.matching.config import MatchingConfig
 from services.matching.domain.allocation import WavePlan, plan_wave, shortlist
 from services.matching.domain.attention import attention_reason, left_to_ask
 from services.matching.domain.candidates import Candidate
+from services.matching.domain.eligibility import paused
 from services.matching.domain.pool import (
     LEAD,
     LEAD_KIND,
@@ -150,7 +151,8 @@ class Wave:
                     active_projects=int(s.get("active_projects", 0)),
                     max_active_projects=int(s.get("max_active_projects", 1)),
                     pending_invitations=int(s.get("pending_invitations", 0)),
-                    opted_out=bool(s.get("email_opt_out", False)),
+                    # A pause is the volunteer's own "not now": skipped like an opt-out until the day.
+                    opted_out=bool(s.get("email_opt_out", False)) or paused(s.get("paused_until"), now),
                     recent_invites=len(recent_invites(s, now)),
                     invited_total=int(s.get("invited_total", 0)),
                     responded_total=int(s.get("responded_total", 0)),

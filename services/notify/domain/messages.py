@@ -43,6 +43,21 @@ def render(kind: str, **context: object) -> Content:
     return Content(subject=subject, text=body.lstrip("\n"), html=html)
 
 
+def self_service(
+    subject: str, name: str, paragraphs: list[str], action_label: str, action_url: str, footer: dict[str, str]
+) -> Content:
+    """A short self-service email (issue 15): a greeting, paragraphs, one button-like link."""
+    return render(
+        "self_service",
+        subject_line=subject,
+        name=name,
+        paragraphs=paragraphs,
+        action_label=action_label,
+        action_url=action_url,
+        **footer,
+    )
+
+
 def district_label(project_or_campaign: Project | Campaign) -> str:
     chamber = "House district" if project_or_campaign.chamber == "lower" else "Senate district"
     state = RESIDENCE_STATES.get(project_or_campaign.state, project_or_campaign.state)

@@ -246,3 +246,11 @@ def unclear() -> str:
         f"{SENDER}: thanks, we couldn't tell if that was a yes or a no. "
         f"A person will get back to you, or reply YES or NO."
     )
+
+
+def consent_confirmed() -> str:
+    """The answer to the YES that confirms texts (CTIA: confirm the opt-in, with STOP and HELP)."""
+    return (
+        "Tech for Campaigns: thanks, texts are on. We text you about volunteer projects you could join. "
+        "Msg frequency varies. Msg & data rates may apply. Reply STOP to opt out, HELP for help."
+    )

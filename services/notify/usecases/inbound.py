@@ -24,10 +24,10 @@ from services.notify.domain.reading import Reading, read_message
 from services.notify.domain.tokens import BadToken, ExpiredToken, token_from_address, verify
 from shared.aws import client
 from shared.events import AnswerOutcomeV1, Event, InvitationAnsweredV1, ReplyAcknowledgedV1
-from shared.models import Invitation, email_hash
+from shared.models import Invitation, Volunteer, email_hash
 from shared.secrets import get_secret
 from shared.settings import Settings
-from shared.storage import Store
+from shared.storage import Conflict, Store
 from shared.storage.contact import ContactState
 
 Publish = Callable[[str, Sequence[Event]], None]
@@ -221,6 +221,18 @@ class Inbox:
         if volunteer_id is None:
             self.log.info("sms from an unknown number; dropped")
             return
+        owner = self.store.volunteers.get_volunteer(volunteer_id)
+        if owner is None or email_hash(owner.phone or "") != email_hash(phone) or not owner.sms_consent:
+            self.log.info("sms from a number without consent on file; dropped")
+            return
+        if owner.sms_confirmed_at is None:
+            # Issue 21: an answer counts only from a number whose consent that number confirmed.
+            if reply.keyword == "yes":
+                self._confirm_number(owner, now)
+                respond(sms.consent_confirmed())
+            else:
+                self.log.info("sms from an unconfirmed number; not applied")
+            return
         mine = sorted(
             self.store.invitations.invitations_of_volunteer(volunteer_id), key=lambda i: i.created_at, reverse=True
         )
@@ -248,6 +260,16 @@ class Inbox:
         self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
         if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
             respond(sms.closed())  # it had closed: a short polite text (and the email's note for a yes)
+
+    def _confirm_number(self, volunteer: Volunteer, now: datetime) -> None:
+        """The YES that confirms texts from this number: one guarded write (a retry finds it done)."""
+        fresh = volunteer.model_copy(update={"sms_confirmed_at": now, "updated_at": now})
+        try:
+            self.store.volunteers.update_volunteer_profile(volunteer, fresh, fields=["sms_confirmed_at"])
+        except Conflict:
+            self.log.info("profile changed while confirming the number; the next YES confirms it")
+            return
+        self.log.info("sms consent confirmed by the number", extra={"volunteer_id": volunteer.volunteer_id})
 
     def _opt(self, phone: str, out: bool, now: datetime) -> None:
         """STOP / START: flip the state, then confirm exactly once per flip. The confirmation's key

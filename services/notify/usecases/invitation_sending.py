@@ -47,7 +47,9 @@ class InvitationSender:
             team = out.team(record.slots)
             out.email(
                 f"invitation:{invitation.invitation_id}:invite:email",
-                lambda addr: messages.invitation(volunteer, project, invitation, team, out.footer(addr)),
+                lambda addr: messages.invitation(
+                    volunteer, project, invitation, team, out.footer(addr, volunteer_id=volunteer.volunteer_id)
+                ),
                 [(volunteer.name, volunteer.email)],
                 self._reply_to(invitation),
             )
@@ -67,7 +69,9 @@ class InvitationSender:
         if not volunteer.email_opt_out:
             out.email(
                 f"invitation:{invitation.invitation_id}:reminder:email",
-                lambda addr: messages.reminder(volunteer, project, invitation, out.footer(addr)),
+                lambda addr: messages.reminder(
+                    volunteer, project, invitation, out.footer(addr, volunteer_id=volunteer.volunteer_id)
+                ),
                 [(volunteer.name, volunteer.email)],
                 self._reply_to(invitation),
             )
@@ -82,7 +86,7 @@ class InvitationSender:
         projects = out.store.campaigns.get_projects(campaign.project_ids)
         out.email(
             f"campaign:{campaign_id}:received",
-            lambda addr: messages.campaign_received(campaign, projects, out.footer(addr)),
+            lambda addr: messages.campaign_received(campaign, projects, out.footer(addr, campaign_id=campaign_id)),
             [(campaign.contact.name, campaign.contact.email)],
         )
 
@@ -92,7 +96,9 @@ class InvitationSender:
         campaign = out.campaign(project)
         out.email(
             f"project:{project_id}:declined",
-            lambda addr: messages.project_declined(campaign, project, event.reason, out.footer(addr)),
+            lambda addr: messages.project_declined(
+                campaign, project, event.reason, out.footer(addr, campaign_id=campaign.campaign_id)
+            ),
             [(campaign.contact.name, campaign.contact.email)],
         )
 
@@ -116,7 +122,9 @@ class InvitationSender:
         key = f"invitation:{invitation_id}:{outcome}" + (f":{suffix}" if suffix else "")
         out.email(
             key,
-            lambda addr: messages.outcome(outcome, volunteer, record.project, out.footer(addr)),
+            lambda addr: messages.outcome(
+                outcome, volunteer, record.project, out.footer(addr, volunteer_id=volunteer.volunteer_id)
+            ),
             [(volunteer.name, volunteer.email)],
         )
 
@@ -133,6 +141,8 @@ class InvitationSender:
         )
         out.email(
             f"project:{project_id}:staffed",
-            lambda addr: messages.project_staffed(project, campaign, team, out.footer(addr)),
+            lambda addr: messages.project_staffed(
+                project, campaign, team, out.footer(addr, campaign_id=campaign.campaign_id)
+            ),
             [(campaign.contact.name, campaign.contact.email)],
         )

@@ -94,7 +94,7 @@ class LifecycleSender:
             return
         self.out.email(
             f"project:{pid}:checkin:{event.week}",
-            lambda addr: lm.checkin(project, lead, event.week, footer(addr)),
+            lambda addr: lm.checkin(project, lead, event.week, footer(addr, volunteer_id=lead.volunteer_id)),
             [(lead.name, lead.email)],
             self._reply_to(thread_id(pid, lead.volunteer_id, "checkin", event.week)),
         )
@@ -115,13 +115,13 @@ class LifecycleSender:
         if lead is not None and not lead.email_opt_out:
             self.out.email(
                 f"project:{pid}:metrics_request",
-                lambda addr: lm.metrics_request(project, lead, footer(addr)),
+                lambda addr: lm.metrics_request(project, lead, footer(addr, volunteer_id=lead.volunteer_id)),
                 [(lead.name, lead.email)],
                 self._reply_to(thread_id(pid, lead.volunteer_id, "metrics")),
             )
         self.out.email(
             f"project:{pid}:rating_request",
-            lambda addr: lm.rating_request(project, a.campaign, footer(addr)),
+            lambda addr: lm.rating_request(project, a.campaign, footer(addr, campaign_id=a.campaign.campaign_id)),
             [a.contact],
             self._reply_to(thread_id(pid, CAMPAIGN, "rating")),
         )
@@ -145,6 +145,6 @@ class LifecycleSender:
             return
         self.out.email(
             f"project:{pid}:left:{volunteer.volunteer_id}",
-            lambda addr: lm.leave_confirmation(project, volunteer, footer(addr)),
+            lambda addr: lm.leave_confirmation(project, volunteer, footer(addr, volunteer_id=volunteer.volunteer_id)),
             [(volunteer.name, volunteer.email)],
         )

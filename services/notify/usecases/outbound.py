@@ -23,7 +23,7 @@ from aws_lambda_powertools import Logger
 
 from services.notify import delivery
 from services.notify.domain import messages, mime, sms
-from shared import unsubscribe
+from shared import links, unsubscribe
 from shared.events import Event
 from shared.models import Campaign, Invitation, Project, Slot, Volunteer, email_hash, utcnow
 from shared.secrets import get_secret
@@ -101,13 +101,30 @@ class Outbound:
 
     # --- email ------------------------------------------------------------------------------
 
-    def footer(self, address: str | None) -> dict[str, str]:
-        """The postal address, and a one-click unsubscribe link when the email has one reader."""
-        link = ""
+    def footer(
+        self, address: str | None, *, volunteer_id: str | None = None, campaign_id: str | None = None
+    ) -> dict[str, str]:
+        """The postal address, and a one-click unsubscribe link when the email has one reader;
+        with one reader who is a volunteer (`volunteer_id`) or a campaign's contact
+        (`campaign_id`), the signed link to their own page (issue 15)."""
+        link, personal, label = "", "", ""
         if address:
-            token = unsubscribe.sign(email_hash(address), get_secret("reply-token-key").encode())
-            link = unsubscribe.url(self.settings.public_url, token)
-        return {"postal_address": self.settings.postal_address, "unsubscribe_url": link}
+            key = get_secret("reply-token-key").encode()
+            link = unsubscribe.url(self.settings.public_url, unsubscribe.sign(email_hash(address), key))
+            if volunteer_id:
+                personal = links.url(self.settings.public_url, "me", links.sign("me", {"v": volunteer_id}, key))
+                label = "My volunteering: your invitations, teams and hours; pause or change your details"
+            elif campaign_id:
+                personal = links.url(
+                    self.settings.public_url, "campaign", links.sign("campaign", {"c": campaign_id}, key)
+                )
+                label = "Your projects: status, teams and dates; ask for another project"
+        return {
+            "postal_address": self.settings.postal_address,
+            "unsubscribe_url": link,
+            "personal_url": personal,
+            "personal_label": label,
+        }
 
     def _mailable(self, people: list[Person]) -> list[Person]:
         suppressed = self.contacts.suppressed([email_hash(address) for _, address in people])
@@ -145,14 +162,17 @@ class Outbound:
 
     # --- SMS --------------------------------------------------------------------------------
 
-    def _may_text(self, volunteer: Volunteer) -> bool:
+    def _may_text(self, volunteer: Volunteer, confirming: bool) -> bool:
         if not (volunteer.sms_consent and volunteer.phone) or volunteer.sms_opt_out:
             return False
+        if volunteer.sms_confirmed_at is None and not confirming:
+            return False  # CTIA: nothing but the YES request until the number itself confirms
         return not self.contacts.sms_state(volunteer.phone).get("opted_out", False)
 
-    def text(self, event: Event, key: str, volunteer: Volunteer, text: str) -> None:
-        """Text a consenting volunteer once per key; in quiet hours hand the event back to wait."""
-        if not self._may_text(volunteer):
+    def text(self, event: Event, key: str, volunteer: Volunteer, text: str, *, confirming: bool = False) -> None:
+        """Text a consenting volunteer whose number confirmed (by a YES from it) once per key; in
+        quiet hours hand the event back to wait. `confirming`: this is the YES request itself."""
+        if not self._may_text(volunteer, confirming):
             return
         assert volunteer.phone is not None
         now = self.now()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from shared.storage.memory.campaigns import MemoryCampaigns
 from shared.storage.memory.invitations import MemoryInvitations, MemoryWaves
 from shared.storage.memory.lifecycle import MemoryLifecycle, MemoryThreads
+from shared.storage.memory.pending import MemoryPending
 from shared.storage.memory.scores import MemoryScores
 from shared.storage.memory.state import MemoryState
 from shared.storage.memory.volunteers import MemoryVolunteers
@@ -32,4 +33,5 @@ def memory_store(state: MemoryState | None = None) -> Store:
         lifecycle=MemoryLifecycle(state, campaigns, waves),
         threads=MemoryThreads(state),
         scores=MemoryScores(state),
+        pending=MemoryPending(state),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from shared.models import Campaign, DistrictScore, Invitation, Project, Slot, Volunteer
+from shared.models import Campaign, DistrictScore, Invitation, PendingChange, Project, Slot, Volunteer
 from shared.storage.threads import Thread
 
 
@@ -30,6 +31,8 @@ class MemoryState:
     emails: dict[str, str] = field(default_factory=dict)  # email hash -> volunteer id
     phones: dict[str, str] = field(default_factory=dict)  # phone hash -> volunteer id
     pool_tokens: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, PendingChange] = field(default_factory=dict)  # email hash -> awaiting its owner
+    pause_ends: set[tuple[date, str]] = field(default_factory=set)  # (day a pause ends, volunteer id)
     replies: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (invitation, received)
     threads: dict[str, Thread] = field(default_factory=dict)
     lifecycle: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (pid, sk) -> item

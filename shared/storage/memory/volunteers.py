@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from shared.models import Volunteer, email_hash
+from shared.models import PendingChange, Volunteer, email_hash
 from shared.storage.errors import Conflict, TransactionConflict
 from shared.storage.memory.state import MemoryState, updated
 from shared.storage.volunteers import ACTIVITY_FIELDS, LEADS_POOL, POOL_FIELDS, PROFILE_FIELDS, pools_of
@@ -35,14 +35,18 @@ class MemoryVolunteers:
     def _put(self, volunteer: Volunteer) -> None:
         self.s.volunteers[volunteer.volunteer_id] = volunteer
         self.s.emails[volunteer.email_key] = volunteer.volunteer_id
-        if volunteer.phone:
-            self.s.phones[email_hash(volunteer.phone)] = volunteer.volunteer_id
+        if volunteer.phone:  # never taken from its holder (the adapter's _phone_free)
+            self.s.phones.setdefault(email_hash(volunteer.phone), volunteer.volunteer_id)
 
-    def create_volunteer(self, volunteer: Volunteer) -> None:
+    def create_volunteer(self, volunteer: Volunteer, consume: PendingChange | None = None) -> None:
         with self.s.lock:
             if volunteer.email_key in self.s.emails or volunteer.volunteer_id in self.s.volunteers:
                 raise Conflict("volunteer already exists")
+            if consume is not None and not self._consumable(consume):
+                raise Conflict("volunteer already exists")
             self._put(volunteer)
+            if consume is not None:
+                self.s.pending.pop(consume.email_key)
         self.mark_pools_changed(pools_of(volunteer))
 
     def import_new_volunteers(self, volunteers: list[Volunteer]) -> None:
@@ -51,16 +55,31 @@ class MemoryVolunteers:
                 self._put(v)
         self.mark_pools_changed({p for v in volunteers for p in pools_of(v)})
 
-    def update_volunteer_profile(self, old: Volunteer, new: Volunteer, fields: Iterable[str] | None = None) -> None:
+    def _consumable(self, pending: PendingChange) -> bool:
+        stored = self.s.pending.get(pending.email_key)
+        return stored is not None and stored.nonce == pending.nonce
+
+    def update_volunteer_profile(
+        self,
+        old: Volunteer,
+        new: Volunteer,
+        fields: Iterable[str] | None = None,
+        consume: PendingChange | None = None,
+    ) -> None:
         chosen = PROFILE_FIELDS if fields is None else tuple(set(fields) & set(PROFILE_FIELDS))
         with self.s.lock:
             current = self.s.volunteers.get(old.volunteer_id)
             if current is None or current.version != old.version:
                 raise Conflict("volunteer changed while updating; retry")
+            if consume is not None:
+                if not self._consumable(consume):
+                    raise Conflict("volunteer changed while updating; retry")
+                self.s.pending.pop(consume.email_key)
             changes = {f: getattr(new, f) for f in (*chosen, "updated_at")}
             fresh = updated(current, **changes, version=current.version + 1)
-            if current.phone and current.phone != fresh.phone:
-                self.s.phones.pop(email_hash(current.phone), None)
+            held = current.phone and self.s.phones.get(email_hash(current.phone)) == current.volunteer_id
+            if current.phone and current.phone != fresh.phone and held:
+                del self.s.phones[email_hash(current.phone)]
             self._put(fresh)
         self.mark_pools_changed({*pools_of(old), *pools_of(new)})
 
@@ -71,6 +90,26 @@ class MemoryVolunteers:
                 raise TransactionConflict(["ConditionalCheckFailed"])
             self.s.volunteers[volunteer.volunteer_id] = updated(current, lead_trained=trained, updated_at=now)
         self.mark_pools_changed({*pools_of(volunteer), LEADS_POOL})
+
+    def set_pause(self, volunteer: Volunteer, until: date | None, now: datetime) -> Volunteer:
+        with self.s.lock:
+            current = self.s.volunteers.get(volunteer.volunteer_id)
+            if current is None or current.version != volunteer.version:
+                raise Conflict("volunteer changed while pausing; retry")
+            fresh = updated(current, paused_until=until, updated_at=now, version=current.version + 1)
+            self.s.volunteers[volunteer.volunteer_id] = fresh
+            if current.paused_until is not None:
+                self.s.pause_ends.discard((current.paused_until, volunteer.volunteer_id))
+            if until is not None:
+                self.s.pause_ends.add((until, volunteer.volunteer_id))
+        return fresh
+
+    def pauses_ending(self, day: date) -> list[str]:
+        return sorted(vid for d, vid in self.s.pause_ends if d == day)
+
+    def clear_pause_end(self, day: date, volunteer_id: str) -> None:
+        with self.s.lock:
+            self.s.pause_ends.discard((day, volunteer_id))
 
     def pool(self, skill: str) -> list[dict[str, Any]]:
         members = [v for v in self.s.volunteers.values() if skill in pools_of(v)]
@@ -99,7 +138,7 @@ class MemoryVolunteers:
             self.s.volunteers.pop(volunteer.volunteer_id, None)
             self.s.wave_state.pop(volunteer.volunteer_id, None)
             self.s.emails.pop(volunteer.email_key, None)
-            if volunteer.phone:
-                self.s.phones.pop(email_hash(volunteer.phone), None)
+            if volunteer.phone and self.s.phones.get(email_hash(volunteer.phone)) == volunteer.volunteer_id:
+                del self.s.phones[email_hash(volunteer.phone)]
         self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
         return len(volunteer.skills) + 3 + bool(volunteer.phone)  # pools, lead pool, email, profile, phone
