@@ -17,9 +17,9 @@ from chalice import Blueprint, Response
 from services.intake.auth import is_ops_key, ops_key
 from services.intake.console import pages, queues, session, views
 from services.intake.console.web import (
-    NOT_CONFIGURED,
     form,
     logger,
+    not_configured,
     not_found,
     notice,
     one,
@@ -59,8 +59,8 @@ def login() -> Response:
     given = one(form(request), "ops_key")
     try:
         valid = is_ops_key(given)
-    except MissingSecret:
-        return refused_page(503, NOT_CONFIGURED)
+    except MissingSecret as missing:
+        return refused_page(503, not_configured(missing))
     if not valid:
         logger.warning("console login refused")
         return refused_page(403, [{"field": "ops_key", "message": "is not valid"}])

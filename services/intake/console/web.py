@@ -25,7 +25,12 @@ from shared.secrets import MissingSecret
 from shared.settings import get_settings
 
 LOGIN = "/console/login"
-NOT_CONFIGURED = [{"field": "ops key", "message": "staff access is not configured"}]
+
+
+def not_configured(missing: MissingSecret) -> FieldErrors:
+    """The console's refusal when the ops key is missing or unusable, naming what (and where)."""
+    return [{"field": "ops key", "message": f"staff access is not configured: {missing.what}"}]
+
 logger = get_logger("intake.console")
 
 
@@ -46,7 +51,7 @@ def staff_session(request: Request) -> tuple[bytes, str]:
     try:
         key = session.derive_key(ops_key())
     except MissingSecret as exc:
-        raise Denied(refused_page(503, NOT_CONFIGURED)) from exc
+        raise Denied(refused_page(503, not_configured(exc))) from exc
     sid = session.verify(key, session.read_cookie(request.headers.get("cookie")), time.time())
     if sid is None:
         raise Denied(redirect(LOGIN))
