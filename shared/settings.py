@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from shared import caches
 from shared.resources import parameter_path, physical_name
@@ -28,6 +29,17 @@ class Settings(BaseModel):
     invites_per_slot: int = Field(default=2, ge=1, le=5)
     max_pending_invitations: int = Field(default=3, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The zone staff read times in (the console shows dates to the minute in it).
+    program_time_zone: str = "America/New_York"
+
+    @field_validator("program_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a tz database zone (e.g. America/Chicago)") from exc
+        return value
 
     def table(self, name: str) -> str:
         return physical_name(self.stage, name)
@@ -58,6 +70,7 @@ _ENV = {
     "invites_per_slot": "TFC_INVITES_PER_SLOT",
     "max_pending_invitations": "TFC_MAX_PENDING_INVITATIONS",
     "max_body_bytes": "TFC_MAX_BODY_BYTES",
+    "program_time_zone": "TFC_PROGRAM_TIME_ZONE",
 }
 
 

@@ -31,8 +31,9 @@ from services.intake.console.web import (
 )
 from services.intake.domain.review import Refused
 from services.intake.responses import FORM, FieldErrors, redirect, staff_page
-from services.intake.usecases import InvalidTransition, NotFound, approve_project
+from services.intake.usecases import InvalidTransition, NotFound, console_lifecycle
 from services.intake.usecases import console as actions
+from shared import lifecycle
 from shared.catalog import catalog
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
@@ -96,7 +97,8 @@ def pipeline_page() -> Response:
     )
 
 
-def _review(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None = None) -> Response:
+def review_view(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None = None) -> Response:
+    """The review queue page (with `errors` when an action on it was refused)."""
     cat = catalog()
     return render(
         status,
@@ -115,7 +117,7 @@ def _review(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None 
 @staff_route
 def review_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    return _review(key, sid)
+    return review_view(key, sid)
 
 
 @bp.route("/console/projects/{project_id}/adjust", methods=["POST"], content_types=[FORM])
@@ -133,9 +135,9 @@ def adjust_project(project_id: str) -> Response:
             version=one(fields, "version"),
         )
     except Refused as refused:
-        return _review(key, sid, 422, refused.errors)
+        return review_view(key, sid, 422, refused.errors)
     except (NotFound, InvalidTransition, Conflict) as exc:
-        return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+        return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
     logger.info("project adjusted", extra={"project_id": project_id})
     return redirect("/console/review?notice=" + quote(f"Saved {project.title}: {project.team_size} seats."))
 
@@ -146,11 +148,11 @@ def approve(project_id: str) -> Response:
     key, sid, _ = staff_post(bp.current_request)
     with correlation(logger, new_correlation_id()) as cid:
         try:
-            project = approve_project(main_store(), publish, project_id, now=utcnow(), correlation_id=cid)
+            outcome = console_lifecycle.approve_one(main_store(), publish, project_id, now=utcnow(), cid=cid)
         except (NotFound, InvalidTransition) as exc:
-            return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+            return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
         logger.info("project approved", extra={"project_id": project_id})
-    return redirect("/console/review?notice=" + quote(f"Approved {project.title} for {project.candidate_name}."))
+    return redirect("/console/review?notice=" + quote(outcome.say()))
 
 
 @bp.route("/console/projects/{project_id}/decline", methods=["POST"], content_types=[FORM])
@@ -161,11 +163,14 @@ def decline(project_id: str) -> Response:
         try:
             project = actions.decline(main_store(), publish, project_id, one(fields, "reason"), now=utcnow(), cid=cid)
         except Refused as refused:
-            return _review(key, sid, 422, refused.errors)
+            return review_view(key, sid, 422, refused.errors)
         except (NotFound, InvalidTransition) as exc:
-            return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+            return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
         logger.info("project declined", extra={"project_id": project_id})
-    return redirect("/console/review?notice=" + quote(f"Declined {project.title}; the campaign is told why."))
+    return redirect(
+        "/console/review?notice="
+        + quote(f"Declined {project.title}. Next: the campaign is emailed the reason; nothing else happens to it.")
+    )
 
 
 # --- a project ---------------------------------------------------------------------------------------
@@ -175,20 +180,30 @@ def decline(project_id: str) -> Response:
 @staff_route
 def project_page(project_id: str) -> Response:
     key, sid = staff_session(bp.current_request)
+    return project_view(key, sid, project_id, notice=notice(bp.current_request))
+
+
+def project_view(
+    key: bytes, sid: str, project_id: str, status: int = 200, errors: FieldErrors | None = None, notice: str = ""
+) -> Response:
+    """A project's page (with `errors` when an action on it was refused); 404 when there is none."""
     found = views.project_page(main_store(), project_id)
     if found is None:
         return not_found(key, sid, "project")
+    project = found.record.project
     return render(
-        200,
+        status,
         "project",
         key,
         sid,
-        notice=notice(bp.current_request),
-        pr=found.record.project,
+        notice=notice,
+        errors=errors,
+        pr=project,
         record=found.record,
         campaign=found.campaign,
         people=found.people,
         invitations=found.invitations,
+        actions=lifecycle.available(project.status, project.kickoff_at is not None),
     )
 
 
@@ -206,7 +221,9 @@ def another_wave(project_id: str) -> Response:
         except (NotFound, InvalidTransition) as exc:
             return _back_to_project(project_id, str(exc))
         logger.info("wave requested", extra={"project_id": project_id})
-    return _back_to_project(project_id, "Another wave was asked for.")
+    return _back_to_project(
+        project_id, "Another wave was asked for. Next: matching sends invitations for the open seats within seconds."
+    )
 
 
 @bp.route("/console/projects/{project_id}/invite", methods=["POST"], content_types=[FORM])
@@ -223,5 +240,6 @@ def invite_chosen(project_id: str) -> Response:
         logger.info("staff invitation requested", extra={"project_id": project_id})
     return _back_to_project(
         project_id,
-        f"Asked matching to invite {name}; the invitation appears below once sent (or not, if their limits say no).",
+        f"Asked matching to invite {name}. Next: the invitation appears below once sent, unless their limits"
+        " (open invitations, projects, invitations in 14 days) say no.",
     )

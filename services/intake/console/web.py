@@ -88,7 +88,7 @@ def staff_post(request: Request) -> tuple[bytes, str, dict[str, list[str]]]:
 
 def notice(request: Request) -> str:
     """The one-line message a redirect carried (?notice=), capped."""
-    return query(request, "notice")[:200]
+    return query(request, "notice")[:400]
 
 
 def render(status: int, template: str, key: bytes, sid: str, **ctx: Any) -> Response:
