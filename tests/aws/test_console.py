@@ -317,7 +317,9 @@ def test_exports_by_api_key_or_session(client):
         rows = list(csv.DictReader(io.StringIO(response.body.decode("utf-8-sig"))))
         assert len(rows) == expected, kind
     volunteers = list(
-        csv.DictReader(io.StringIO(client.http.get("/console/export/volunteers.csv", headers=OPS).body.decode("utf-8-sig")))
+        csv.DictReader(
+            io.StringIO(client.http.get("/console/export/volunteers.csv", headers=OPS).body.decode("utf-8-sig"))
+        )
     )
     assert volunteers[0]["name"] == "'=HYPERLINK(1)" and volunteers[0]["phone"].startswith("+1")
     assert volunteers[0]["skills"] == "copywriting" and volunteers[0]["sms_consent"] == "true"

@@ -70,12 +70,14 @@ def fill(
     keep: Callable[[Any], bool],
     position: dict[str, str],
     *,
-    size: int = PAGE_SIZE,
-    batch: int = BATCH,
-    budget: int = BUDGET,
+    size: int | None = None,
+    batch: int | None = None,
+    budget: int | None = None,
 ) -> Page[Any]:
     """One page from `sources` read one after another (each named, e.g. a status), starting at
-    `position` ({"source": name, "after": sort key} or {}), keeping rows `keep` accepts."""
+    `position` ({"source": name, "after": sort key} or {}), keeping rows `keep` accepts. `size`,
+    `batch` and `budget` default to the module's PAGE_SIZE, BATCH and BUDGET."""
+    size, batch, budget = size or PAGE_SIZE, batch or BATCH, budget or BUDGET
     names = [name for name, _ in sources]
     start = names.index(position["source"]) if position.get("source") in names else 0
     after: str | None = position.get("after") if position.get("source") in names else None

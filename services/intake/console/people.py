@@ -13,6 +13,7 @@ from services.intake.domain.review import Refused
 from services.intake.responses import FORM, redirect
 from services.intake.usecases import NotFound, set_lead_trained
 from services.intake.usecases import console as actions
+from services.intake.usecases.availability import announce_available
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
 from shared.publisher import publish
@@ -62,7 +63,13 @@ def mark_lead(volunteer_id: str) -> Response:
     except NotFound:
         return redirect("/console/volunteers?notice=" + quote("No such volunteer."))
     logger.info("volunteer marked lead-trained", extra={"volunteer_id": volunteer_id})
-    return redirect(f"/console/volunteers/{volunteer_id}?notice=" + quote(f"{volunteer.name} is now lead-trained."))
+    with correlation(logger, new_correlation_id()) as cid:
+        announce_available(publish, [volunteer_id], "lead_trained", correlation_id=cid)
+    said = (
+        f"{volunteer.name} is now lead-trained. Next: matching may invite them to lead a project, and any"
+        " project waiting for staff only for want of a lead goes back to finding volunteers."
+    )
+    return redirect(f"/console/volunteers/{volunteer_id}?notice=" + quote(said))
 
 
 @bp.route("/console/replies", methods=["GET"])

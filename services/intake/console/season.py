@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from services.intake.console import lists, routes, views
+from services.intake.console import lists, routes, views, words
 from services.intake.console.paging import BadCursor, decode
 from services.intake.console.web import logger, notice, render, staff_post, staff_route, staff_session
 from services.intake.domain.review import Refused
@@ -112,6 +112,7 @@ def lifecycle_action(project_id: str) -> Response:
                 volunteer_id=one.get("volunteer_id", ""),
                 reason=one.get("reason", "")[:500],
                 kickoff_at=one.get("kickoff_at", ""),
+                zone=words.zone(),
             )
         except NotFound:
             return routes.project_view(key, sid, project_id, 404)

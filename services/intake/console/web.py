@@ -31,6 +31,7 @@ def not_configured(missing: MissingSecret) -> FieldErrors:
     """The console's refusal when the ops key is missing or unusable, naming what (and where)."""
     return [{"field": "ops key", "message": f"staff access is not configured: {missing.what}"}]
 
+
 logger = get_logger("intake.console")
 
 

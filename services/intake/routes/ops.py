@@ -18,6 +18,7 @@ from services.intake.usecases import (
     request_lifecycle_change,
     set_lead_trained,
 )
+from services.intake.usecases.availability import announce_available, roster_available
 from shared.models import utcnow
 from shared.observability import correlation, get_logger
 from shared.publisher import publish
@@ -58,6 +59,8 @@ def _lead_trained(volunteer_id: str | None, email: str | None) -> Response:
     except NotFound:
         return refuse(404, "volunteer_id" if volunteer_id else "email", "no such volunteer")
     logger.info("volunteer marked lead-trained", extra={"volunteer_id": volunteer.volunteer_id})
+    with correlation(logger, correlation_id(bp.current_request)) as cid:
+        announce_available(publish, [volunteer.volunteer_id], "lead_trained", correlation_id=cid)
     return json_response(200, {"volunteer_id": volunteer.volunteer_id, "lead_trained": True})
 
 
@@ -93,8 +96,11 @@ def import_roster_batch() -> Response:
     rows, dry_run = data.get("rows"), data.get("dry_run", False)
     if not isinstance(rows, list) or not 0 < len(rows) <= ROSTER_BATCH or not isinstance(dry_run, bool):
         return refuse(422, "rows", f"must be a list of 1 to {ROSTER_BATCH} rows")
-    with correlation(logger, correlation_id(bp.current_request)):
-        results = import_roster(main_store(), rows, now=utcnow(), dry_run=dry_run)
+    with correlation(logger, correlation_id(bp.current_request)) as cid:
+        store = main_store()
+        results = import_roster(store, rows, now=utcnow(), dry_run=dry_run)
+        if not dry_run:
+            announce_available(publish, roster_available(store, rows, results), "roster_import", correlation_id=cid)
         logger.info(
             "roster batch checked" if dry_run else "roster batch imported",
             extra={"rows": len(rows), "refused": sum(r["status"] == "refused" for r in results)},

@@ -14,6 +14,7 @@ from services.intake.formdata import CAMPAIGN_FIELDS, VOLUNTEER_FIELDS
 from services.intake.parsing import CONTENT_TYPES, correlation_id, parse_submission, wants_html
 from services.intake.responses import RequestRefused, json_response, page
 from services.intake.usecases import sign_up, submit_campaign
+from services.intake.usecases.availability import announce_available
 from shared.catalog import CATEGORY_LABELS, catalog
 from shared.models import utcnow
 from shared.observability import correlation, get_logger
@@ -120,12 +121,14 @@ def create_volunteer() -> Response:
         signup, _ = parse_submission(request, VolunteerSignup, VOLUNTEER_FIELDS)
     except RequestRefused as refused:
         return refused.response
-    with correlation(logger, correlation_id(request)):
+    with correlation(logger, correlation_id(request)) as cid:
         volunteer, updated = sign_up(main_store(), signup, now=utcnow())
         logger.info(
             "volunteer profile updated" if updated else "volunteer signed up",
             extra={"volunteer_id": volunteer.volunteer_id},
         )
+        if not updated:  # a new person may be who a project waiting for staff was short of
+            announce_available(publish, [volunteer.volunteer_id], "signed_up", correlation_id=cid)
     status = 201  # the contract: sign-up answers 201; "updated" says whether it already existed
     if wants_html(request):
         return page(

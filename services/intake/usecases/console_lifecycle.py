@@ -7,14 +7,13 @@ exactly as the ops API queues them. Each returns what happened and what happens 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.review import Refused
 from services.intake.usecases import InvalidTransition, NotFound, Publish, approve_project, request_lifecycle_change
 from shared import lifecycle
 from shared.models import Project
-from shared.settings import get_settings
 from shared.storage import Store
 
 MAX_PHASE_WEEKS = 8  # a phase never runs longer (services/matching/domain/lifecycle.py MAX_WEEKS)
@@ -91,9 +90,11 @@ def request(
     volunteer_id: str = "",
     reason: str = "",
     kickoff_at: str = "",
+    zone: ZoneInfo | None = None,
 ) -> Outcome:
-    """Queue one lifecycle action after checking it applies now. Raises NotFound, Refused (a bad
-    field: action, volunteer_id, kickoff_at) or InvalidTransition (the status does not allow it)."""
+    """Queue one lifecycle action after checking it applies now. `kickoff_at` without a zone is
+    read in `zone` (the program's; UTC when None). Raises NotFound, Refused (a bad field: action,
+    volunteer_id, kickoff_at) or InvalidTransition (the status does not allow it)."""
     if action not in lifecycle.SOURCES:
         raise Refused([{"field": "action", "message": f"must be one of {', '.join(lifecycle.SOURCES)}"}])
     record = store.campaigns.get_project(project_id)
@@ -118,7 +119,7 @@ def request(
                 [{"field": "kickoff_at", "message": "must be a date and time like 2026-03-02T15:00"}]
             ) from exc
         if start.tzinfo is None:  # staff type times in the program's zone
-            start = start.replace(tzinfo=ZoneInfo(get_settings().program_time_zone))
+            start = start.replace(tzinfo=zone or UTC)
     data: dict[str, object] = {"action": action, "reason": reason.strip()}
     if volunteer_id:
         data["volunteer_id"] = volunteer_id
