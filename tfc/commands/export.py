@@ -20,9 +20,7 @@ def _command(kind: str) -> None:
         out: Annotated[Path, typer.Option("--out", help="Where to write the CSV")],
         api: Annotated[str | None, typer.Option("--api", help="API URL of a deployed stage")] = None,
         ops_key: Annotated[str | None, typer.Option("--ops-key", help="Ops API key")] = None,
-        bom: Annotated[
-            bool, typer.Option(help="Begin with a UTF-8 BOM (for Excel on Windows)")
-        ] = True,
+        bom: Annotated[bool, typer.Option(help="Begin with a UTF-8 BOM (for Excel on Windows)")] = True,
     ) -> None:
         from tfc.remote import NotRunning, api_client
 
