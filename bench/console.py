@@ -153,7 +153,9 @@ def run(campaigns: int, volunteers: int, seed: int, repeats: int) -> dict[str, A
             pages = _pages(client, _sample(main_store()))
             results: dict[str, Any] = {}
             for name, url in pages.items():
-                times, calls, operations = [], [], Counter()
+                times: list[float] = []
+                calls: list[int] = []
+                operations: Counter[str] = Counter()
                 for _ in range(repeats):
                     before = Counter(counters.calls["intake-api"])
                     t0 = time.perf_counter()
