@@ -9,11 +9,14 @@ transaction as the profile (volunteers.py), so they never disagree with it.
 | Facet | pk | sk | Serves |
 |---|---|---|---|
 | everyone | `VDIR#all` | `<created_at>#<vid>` | no filter, newest first |
-| who | `VDIR#who` | `<folded name>#<vid>`, `<later words>#<vid>`, `<email, lower case>#<vid>` | name, email prefix |
-| city | `VDIR#city` | `<folded city>#<state or country>#<vid>` (home and current) | a city in any state |
+| who | `VDIR#who#<first letter>` | `<folded name>#<vid>`, `<later words>#<vid>`, `<email>#<vid>` | name, email prefix |
+| city | `VDIR#city#<first letter>` | `<folded city>#<state or country>#<vid>` (home, current) | a city in any state |
 | state | `VDIR#state#<ST>` | `<folded city>#<vid>` (home and current) | a state; a city in it |
 | hours | `VDIR#hours` | `<hours, 2 digits>#<vid>` | at least N hours a week |
 | paused | `VDIR#paused` | `<until>#<vid>` (only while paused) | paused volunteers |
+
+The two largest facets are split by the text's first letter: a prefix search reads only its
+letter's partition, and sign-ups' writes spread over many partitions instead of one.
 
 Skills and lead training use the matching pools (`SKILL#<skill>`, `SKILL#_lead`), which already
 hold the same projection.
@@ -30,8 +33,6 @@ from shared.storage.codec import to_dynamo
 
 PREFIX = "VDIR#"
 EVERYONE = f"{PREFIX}all"
-WHO = f"{PREFIX}who"
-CITY = f"{PREFIX}city"
 HOURS = f"{PREFIX}hours"
 PAUSED = f"{PREFIX}paused"
 DIRECTORY_FIELDS = (
@@ -51,6 +52,16 @@ DIRECTORY_FIELDS = (
 
 def state_partition(state: str) -> str:
     return f"{PREFIX}state#{state.upper()}"
+
+
+def who_partition(text: str) -> str:
+    """The partition of names and emails beginning with `text`'s first letter (folded text)."""
+    return f"{PREFIX}who#{text[:1] or '_'}"
+
+
+def city_partition(city: str) -> str:
+    """The partition of cities beginning with `city`'s first letter (folded text)."""
+    return f"{PREFIX}city#{city[:1] or '_'}"
 
 
 def fold(text: str) -> str:
@@ -97,9 +108,9 @@ def entry_keys(volunteer: Volunteer) -> list[dict[str, str]]:
     """Every directory key of this volunteer (pk, sk), each once."""
     vid = volunteer.volunteer_id
     keys = [(EVERYONE, f"{volunteer.created_at.isoformat()}#{vid}")]
-    keys += [(WHO, f"{text}#{vid}") for text in who_texts(volunteer)]
+    keys += [(who_partition(text), f"{text}#{vid}") for text in who_texts(volunteer)]
     for city, where, state in _places(volunteer):
-        keys.append((CITY, f"{city}#{where}#{vid}"))
+        keys.append((city_partition(city), f"{city}#{where}#{vid}"))
         if state:
             keys.append((state_partition(state), f"{city}#{vid}"))
     keys.append((HOURS, f"{volunteer.hours_per_week:02d}#{vid}"))

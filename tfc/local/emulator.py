@@ -24,6 +24,14 @@ from typing import Any, cast
 
 _lock = threading.RLock()
 _applied = False
+# Bumped by every DynamoDB action that may write: an index's partitions, grouped once, stay
+# good until the next write (consoles and benches read many index partitions between writes).
+_generation = 0
+_READ_ONLY = frozenset(
+    {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "DescribeTable", "ListTables"}
+    | {"DescribeTimeToLive", "DescribeContinuousBackups", "ListTagsOfResource"}
+)
+_index_groups: dict[tuple[int, str], tuple[int, dict[Any, Any]]] = {}
 
 
 def harden_moto() -> None:
@@ -38,7 +46,10 @@ def harden_moto() -> None:
     original_call = DynamoHandler.call_action
 
     def call_action(self: Any) -> Any:
+        global _generation
         with _lock:
+            if self._get_action() not in _READ_ONLY:
+                _generation += 1
             return original_call(self)
 
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]  # patching moto's classes is the point
@@ -97,12 +108,7 @@ def _partition_query(original: Any) -> Any:
             if hash_key in full:
                 subset[hash_key] = full[hash_key]
         else:
-            attribute = next(k["AttributeName"] for k in self.get_index(index_name).schema if k["KeyType"] == "HASH")
-            for bucket_key, bucket in full.items():
-                rows = bucket.values() if self.range_key_attr else [bucket]
-                matching = {r.range_key: r for r in rows if _equals(r.attrs.get(attribute), hash_key)}
-                if matching:
-                    subset[bucket_key] = matching if self.range_key_attr else next(iter(matching.values()))
+            subset = _index_partition(self, index_name, hash_key)
         self.items = subset
         try:  # safe to swap: every DynamoDB action holds the lock
             return original(self, hash_key, *args, **kwargs)
@@ -112,8 +118,25 @@ def _partition_query(original: Any) -> Any:
     return query
 
 
-def _equals(value: Any, key: Any) -> bool:
-    return value is not None and value == key  # moto's DynamoType cannot compare with None
+def _index_partition(table: Any, index_name: str, hash_key: Any) -> Any:
+    """The table's items in one partition of an index, as moto's `items` shape. The whole index
+    is grouped by partition in one pass and kept until the next write (_generation)."""
+    cached = _index_groups.get((id(table), index_name))
+    if cached is None or cached[0] != _generation:
+        attribute = next(k["AttributeName"] for k in table.get_index(index_name).schema if k["KeyType"] == "HASH")
+        groups: dict[Any, Any] = defaultdict(lambda: defaultdict(dict))
+        for bucket_key, bucket in table.items.items():
+            for row in bucket.values() if table.range_key_attr else [bucket]:
+                value = row.attrs.get(attribute)
+                if value is not None:
+                    groups[(value.type, str(value.value))][bucket_key][row.range_key] = row
+        cached = (_generation, groups)
+        _index_groups[(id(table), index_name)] = cached
+    found = cached[1].get((hash_key.type, str(hash_key.value)), {})
+    subset: Any = defaultdict(dict)
+    for bucket_key, rows in found.items():
+        subset[bucket_key] = dict(rows) if table.range_key_attr else next(iter(rows.values()))
+    return subset
 
 
 def _key_of(table: Any, op_type: str, op: dict[str, Any]) -> dict[str, Any]:

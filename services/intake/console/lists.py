@@ -21,7 +21,7 @@ from shared.catalog import catalog
 from shared.geo import RESIDENCE_STATES
 from shared.models import Campaign, Project, Volunteer
 from shared.storage import Store
-from shared.storage.directory import CITY, EVERYONE, HOURS, PAUSED, WHO, fold, state_partition
+from shared.storage.directory import EVERYONE, HOURS, PAUSED, city_partition, fold, state_partition, who_partition
 from shared.storage.pages import KeyRange
 from shared.storage.volunteers import LEADS_POOL
 
@@ -129,7 +129,7 @@ def campaigns(store: Store, flt: CampaignFilter, position: dict[str, str]) -> Pa
 
         def fetch_attention(after: str | None, limit: int) -> list[tuple[str, Any]]:
             chosen = [i for i in ids if after is None or i > after][:limit]
-            found = {c.campaign_id: c for c in (store.campaigns.get_campaign(i) for i in chosen) if c}
+            found = store.campaigns.get_campaigns(chosen)
             return [(i, found.get(i)) for i in chosen]
 
         return fill([("attention", fetch_attention)], lambda c: c is not None and flt.keep(c), position)
@@ -243,11 +243,11 @@ class VolunteerFilter:
         """The partition that narrows this search most, and its key range (first page)."""
         if self.who:
             text = self.who.lower() if "@" in self.who else fold(self.who)
-            return WHO, KeyRange(limit=0, begins=text)
+            return who_partition(text), KeyRange(limit=0, begins=text)
         if self.state:
             return state_partition(self.state), KeyRange(limit=0, begins=f"{fold(self.city)}#" if self.city else "")
         if self.city:
-            return CITY, KeyRange(limit=0, begins=f"{fold(self.city)}#")
+            return city_partition(fold(self.city)), KeyRange(limit=0, begins=f"{fold(self.city)}#")
         if self.paused:
             return PAUSED, KeyRange(limit=0)
         if self.skill:

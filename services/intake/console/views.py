@@ -39,8 +39,7 @@ def all_volunteer_ids(store: Store) -> list[str]:
 
 def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
     ids = list(dict.fromkeys(p.campaign_id for p in projects))
-    found = [store.campaigns.get_campaign(c) for c in ids]
-    return sorted((c for c in found if c is not None), key=lambda c: c.created_at)
+    return sorted(store.campaigns.get_campaigns(ids).values(), key=lambda c: c.created_at)
 
 
 # --- pipeline --------------------------------------------------------------------------------
@@ -64,7 +63,7 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
     return Pipeline(
         campaigns=len({p.campaign_id for p in projects}),
         by_status=[(s, counts.get(s, 0)) for s in order],
-        invitations_out=len(store.invitations.pending_invitations_expiring_before(FAR_FUTURE)),
+        invitations_out=store.invitations.count_pending(),
         opt_ins=sum(p.filled for p in projects),
         median_hours_to_staffed=round(statistics.median(waits), 1) if waits else None,
         dlq_depths=dlq_depths,
@@ -79,12 +78,8 @@ def review_queue(store: Store) -> list[tuple[Campaign, list[Project]]]:
     by_campaign: dict[str, list[Project]] = {}
     for p in pending:
         by_campaign.setdefault(p.campaign_id, []).append(p)
-    out = []
-    for campaign_id, projects in by_campaign.items():
-        campaign = store.campaigns.get_campaign(campaign_id)
-        if campaign is not None:
-            out.append((campaign, projects))
-    return out
+    campaigns = store.campaigns.get_campaigns(by_campaign)  # one BatchGetItem per 100
+    return [(campaigns[c], projects) for c, projects in by_campaign.items() if c in campaigns]
 
 
 # --- project page --------------------------------------------------------------------------------

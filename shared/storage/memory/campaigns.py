@@ -43,6 +43,9 @@ class MemoryCampaigns:
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         return self.s.campaigns.get(campaign_id)
 
+    def get_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
+        return {c: self.s.campaigns[c] for c in campaign_ids if c in self.s.campaigns}
+
     def get_projects(self, project_ids: Iterable[str]) -> list[Project]:
         return [self.s.projects[p] for p in dict.fromkeys(project_ids) if p in self.s.projects]
 
