@@ -323,6 +323,9 @@ def test_exports_by_api_key_or_session(client):
     assert volunteers[0]["name"] == "'=HYPERLINK(1)" and volunteers[0]["phone"].startswith("+1")
     assert volunteers[0]["skills"] == "copywriting" and volunteers[0]["sms_consent"] == "true"
     assert client.http.get("/console/export/secrets.csv", headers=OPS).status_code == 404
+    # A byte-order mark by default, so Excel on Windows reads UTF-8; ?bom=0 leaves it out.
+    assert client.http.get("/console/export/campaigns.csv", headers=OPS).body.startswith(b"\xef\xbb\xbfcampaign_id")
+    assert client.http.get("/console/export/campaigns.csv?bom=0", headers=OPS).body.startswith(b"campaign_id")
 
 
 def test_known_volunteers_lookup_needs_the_key(client):

@@ -12,14 +12,14 @@ README's access-pattern table):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
 from services.intake.console.paging import Fetch, Page, fill
 from shared.catalog import catalog
 from shared.geo import RESIDENCE_STATES
-from shared.models import Campaign, Project, Volunteer
+from shared.models import Campaign, Project, Volunteer, utcnow
 from shared.storage import Store
 from shared.storage.directory import EVERYONE, HOURS, PAUSED, city_partition, fold, state_partition, who_partition
 from shared.storage.pages import KeyRange
@@ -212,6 +212,7 @@ class VolunteerFilter:
     lead: str = ""  # "", "yes", "no"
     paused: bool = False
     never_matched: bool = False
+    today: str = field(default_factory=lambda: utcnow().date().isoformat())  # paused means until today or later
 
     @classmethod
     def parse(cls, get: Any) -> VolunteerFilter:
@@ -234,7 +235,7 @@ class VolunteerFilter:
         )
 
     def params(self) -> dict[str, str]:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "today"}
         for flag in ("paused", "never_matched"):
             values[flag] = "1" if values[flag] else ""
         return as_query({k: "" if v is None else str(v) for k, v in values.items()})
@@ -249,7 +250,7 @@ class VolunteerFilter:
         if self.city:
             return city_partition(fold(self.city)), KeyRange(limit=0, begins=f"{fold(self.city)}#")
         if self.paused:
-            return PAUSED, KeyRange(limit=0)
+            return PAUSED, KeyRange(limit=0, at_least=self.today)
         if self.skill:
             return f"SKILL#{self.skill}", KeyRange(limit=0)
         if self.lead == "yes":
@@ -280,7 +281,7 @@ class VolunteerFilter:
             return False
         if self.lead and bool(row.get("lead_trained")) != (self.lead == "yes"):
             return False
-        return not (self.paused and not row.get("paused_until"))
+        return not (self.paused and str(row.get("paused_until") or "") < self.today)
 
 
 def never_matched(activity: dict[str, Any]) -> bool:

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from services.matching.domain.revival import OpenSeat, Person, fits, may_revive, waves_after_revival
 from shared.events import VolunteersAvailableV1
-from shared.models import Volunteer
+from shared.models import Project, Volunteer
 from shared.storage import Store
 
 REVIVED_REASON = "back in matching: {n} newly available volunteer{s} fit{t} an open seat"
@@ -37,6 +37,12 @@ def _person(v: Volunteer) -> Person:
     )
 
 
+def _might_fit(person: Person, project: Project) -> bool:
+    """A cheap first look from the project item alone (fits() decides on its open seats)."""
+    has_kind = person.lead_trained or bool(person.skills & set(project.skills))
+    return has_kind and person.hours_per_week >= project.hours_per_week and person.weeks_available >= project.weeks
+
+
 def revive(
     store: Store, staffing: RunsWaves, event: VolunteersAvailableV1, now: datetime, max_waves: int, log: Logger
 ) -> list[str]:
@@ -51,6 +57,8 @@ def revive(
         return []
     revived = []
     for project in waiting:
+        if not any(_might_fit(p, project) for p in people):
+            continue  # no read of its seats: nobody announced has its time or any of its kinds
         record = store.campaigns.get_project(project.project_id)  # fresh: seats and invitations
         if record is None or not may_revive(record.project.status, record.project.status_reason):
             continue
