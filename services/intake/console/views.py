@@ -1,8 +1,9 @@
 """What each console page shows, read through the store's access patterns (no Scan).
 
-Listings go through indexes: projects by status (gsi3, one Query per status), volunteers through
-the skill pools (one Query per catalogue skill: every volunteer has at least one skill), pending
-invitations (gsi3), unclear replies (gsi3), the latest scoring run (gsi3) and its districts (gsi1).
+Listings go through indexes: projects by status (gsi3, one Query per status), pending
+invitations counted (gsi3), unclear replies (gsi3), the latest scoring run (gsi3) and its
+districts (gsi1); exports read every volunteer through the skill pools. The season's paged lists
+(campaigns, projects, volunteer search) are in lists.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, get_args
 
 from shared.catalog import catalog
@@ -22,7 +22,6 @@ from shared.storage.campaigns import ProjectRecord
 STATUSES: tuple[str, ...] = get_args(ProjectStatus)
 # In the order staff read the pipeline; statuses added later (lifecycle) still show, after these.
 PIPELINE_ORDER = ("pending_review", "matching", "needs_attention", "staffed", "active", "done", "declined", "cancelled")
-FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def all_projects(store: Store) -> list[Project]:
@@ -104,52 +103,6 @@ def project_page(store: Store, project_id: str) -> ProjectPage | None:
 
 
 # --- volunteers -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VolunteerQuery:
-    skill: str = ""
-    city: str = ""
-    state: str = ""
-    min_hours: int | None = None
-    min_weeks: int | None = None
-    lead: str = ""  # "", "yes", "no"
-    never_matched: bool = False
-
-    def matches(self, row: dict[str, Any]) -> bool:
-        places = [row.get("hometown") or {}, row.get("current_location") or {}]
-        if self.city and not any(self.city.lower() == str(p.get("city", "")).lower() for p in places):
-            return False
-        if self.state and not any(self.state.upper() == str(p.get("state", "")).upper() for p in places):
-            return False
-        if self.min_hours is not None and int(row.get("hours_per_week", 0)) < self.min_hours:
-            return False
-        if self.min_weeks is not None and int(row.get("weeks_available", 0)) < self.min_weeks:
-            return False
-        return not (self.lead and bool(row.get("lead_trained")) != (self.lead == "yes"))
-
-
-def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> tuple[list[Volunteer], int]:
-    """The matching volunteers (at most `limit`, newest first) and how many matched in all."""
-    skills = [query.skill] if query.skill else sorted(catalog().skill_ids)
-    rows: dict[str, dict[str, Any]] = {}
-    for skill in skills:
-        for row in store.volunteers.pool(skill):
-            if query.matches(row):
-                rows.setdefault(row["volunteer_id"], row)
-    ids = list(rows)
-    if query.never_matched:
-        activity = store.volunteers.volunteer_activity(ids)
-        ids = [
-            v
-            for v in ids
-            if not int(activity.get(v, {}).get("invited_total", 0))
-            and not int(activity.get(v, {}).get("active_projects", 0))
-            and not int(activity.get(v, {}).get("pending_invitations", 0))
-        ]
-    ids.sort(key=lambda v: str(rows[v].get("created_at", "")), reverse=True)
-    found = store.volunteers.get_volunteers(ids[:limit])
-    return [found[v] for v in ids[:limit] if v in found], len(ids)
 
 
 def campaign_page(store: Store, campaign_id: str) -> tuple[Campaign, list[Project]] | None:
