@@ -9,13 +9,14 @@ token (web.py).
 
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
 from services.intake.auth import is_ops_key, ops_key
-from services.intake.console import pages, queues, session, views
+from services.intake.console import lists, pages, paging, queues, session, views
 from services.intake.console.web import (
     form,
     logger,
@@ -30,6 +31,7 @@ from services.intake.console.web import (
     staff_session,
 )
 from services.intake.domain.review import Refused
+from services.intake.parsing import query
 from services.intake.responses import FORM, FieldErrors, redirect, staff_page
 from services.intake.usecases import InvalidTransition, NotFound, console_lifecycle
 from services.intake.usecases import console as actions
@@ -100,6 +102,16 @@ def pipeline_page() -> Response:
 def review_view(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None = None) -> Response:
     """The review queue page (with `errors` when an action on it was refused)."""
     cat = catalog()
+    get = functools.partial(query, bp.current_request)
+    cursor, flt = get("cursor"), lists.ProjectFilter()
+    try:
+        flt = lists.ProjectFilter.parse(get)
+        queue, page = views.review_queue(main_store(), paging.decode(cursor), flt)
+    except (paging.BadCursor, lists.BadFilter) as bad:
+        field = bad.field if isinstance(bad, lists.BadFilter) else "cursor"
+        message = bad.message if isinstance(bad, lists.BadFilter) else str(bad)
+        status, errors, cursor, flt = 422, [{"field": field, "message": message}], "", lists.ProjectFilter()
+        queue, page = views.review_queue(main_store(), {})
     return render(
         status,
         "review",
@@ -107,7 +119,12 @@ def review_view(key: bytes, sid: str, status: int = 200, errors: FieldErrors | N
         sid,
         notice=notice(bp.current_request),
         errors=errors,
-        queue=views.review_queue(main_store()),
+        queue=queue,
+        page=page,
+        f=flt,
+        review_params={k: v for k, v in flt.params().items() if k not in ("status", "order")},
+        categories=sorted({m.category for m in cat.menu}),
+        cursor=cursor,
         menu=cat.menu,
         skills=cat.skills,
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
+from services.intake.console import lists
 from shared.catalog import catalog
 from shared.districts import stored_district_key
 from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
@@ -72,13 +73,19 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
 # --- review queue ------------------------------------------------------------------------------
 
 
-def review_queue(store: Store) -> list[tuple[Campaign, list[Project]]]:
-    pending = store.campaigns.projects_with_status("pending_review")
+def review_queue(
+    store: Store, position: dict[str, str], flt: lists.ProjectFilter | None = None
+) -> tuple[list[tuple[Campaign, list[Project]]], Any]:
+    """One page of projects waiting for review, oldest first (narrowed by `flt`'s state,
+    category...), grouped by campaign (a campaign's projects may straddle two pages), and the
+    page itself (its cursor)."""
+    chosen = replace(flt or lists.ProjectFilter(), status="pending_review", order="oldest")
+    page = lists.projects(store, chosen, position)
     by_campaign: dict[str, list[Project]] = {}
-    for p in pending:
+    for p in page.rows:
         by_campaign.setdefault(p.campaign_id, []).append(p)
     campaigns = store.campaigns.get_campaigns(by_campaign)  # one BatchGetItem per 100
-    return [(campaigns[c], projects) for c, projects in by_campaign.items() if c in campaigns]
+    return [(campaigns[c], projects) for c, projects in by_campaign.items() if c in campaigns], page
 
 
 # --- project page --------------------------------------------------------------------------------
