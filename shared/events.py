@@ -102,6 +102,20 @@ class VolunteerInviteRequestedV1(Event):
     volunteer_id: str
 
 
+MAX_AVAILABLE = 50  # volunteers per VolunteersAvailableV1: one roster request's rows
+
+
+class VolunteersAvailableV1(Event):
+    """Volunteers just became matchable (signed up, marked lead-trained, added or changed by a
+    roster import): matching puts back in matching any project waiting for staff only because it
+    was short of someone like them (services/matching/usecases/revival.py)."""
+
+    type: Literal["volunteers.available"] = "volunteers.available"
+    version: Literal[1] = 1
+    volunteer_ids: list[str] = Field(min_length=1, max_length=MAX_AVAILABLE)
+    why: Literal["signed_up", "lead_trained", "roster_import"]
+
+
 # --- notify queue ---------------------------------------------------------------------------
 
 
@@ -263,6 +277,7 @@ QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
         ResultReportedV1,
         WaveRequestedV1,
         VolunteerInviteRequestedV1,
+        VolunteersAvailableV1,
     ),
     "notify": (
         CampaignReceivedV1,

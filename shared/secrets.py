@@ -19,8 +19,25 @@ _cache: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
 
 
+MIN_SECRET_LENGTH = 16  # characters; about 96 bits for a random key of letters and digits
+SECRET_RULE = f"at least {MIN_SECRET_LENGTH} characters"
+
+
 class MissingSecret(RuntimeError):
-    pass
+    """A secret is absent or breaks SECRET_RULE. `what` names the parameter and what is wrong, in
+    words fit to show staff ("the SSM parameter /tfc/dev/ops-api-key is not set")."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def secret_problem(value: str) -> str | None:
+    """None when `value` may be a secret, else the rule it breaks ("must be at least 16 characters
+    (this one has 12)"): `tfc up` checks a given key with it before starting."""
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"must be {SECRET_RULE} (this one has {len(value)})"
+    return None
 
 
 def get_secret(name: str) -> str:
@@ -32,9 +49,10 @@ def get_secret(name: str) -> str:
     try:
         value = client("ssm").get_parameter(Name=path, WithDecryption=True)["Parameter"]["Value"]
     except client("ssm").exceptions.ParameterNotFound as exc:
-        raise MissingSecret(f"secret {path} is not set") from exc
-    if not value or len(value) < 16:
-        raise MissingSecret(f"secret {path} is empty or too short")
+        raise MissingSecret(f"the SSM parameter {path} is not set") from exc
+    problem = secret_problem(value or "")
+    if problem:
+        raise MissingSecret(f"the SSM parameter {path} {problem}")
     with _lock:
         _cache[path] = (time.monotonic(), value)
     return value

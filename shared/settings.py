@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from shared import caches
 from shared.resources import parameter_path, physical_name
@@ -37,6 +38,17 @@ class Settings(BaseModel):
     # is a click away on the public page.
     signup_ttl_seconds: int = Field(default=48 * 3600, ge=10)
     personal_link_seconds: int = Field(default=30 * 86400, ge=60)
+    # The zone staff read times in (the console shows dates to the minute in it).
+    program_time_zone: str = "America/New_York"
+
+    @field_validator("program_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a tz database zone (e.g. America/Chicago)") from exc
+        return value
 
     def table(self, name: str) -> str:
         return physical_name(self.stage, name)
@@ -71,6 +83,7 @@ _ENV = {
     "console_session_seconds": "TFC_CONSOLE_SESSION_SECONDS",
     "signup_ttl_seconds": "TFC_SIGNUP_TTL_SECONDS",
     "personal_link_seconds": "TFC_PERSONAL_LINK_SECONDS",
+    "program_time_zone": "TFC_PROGRAM_TIME_ZONE",
 }
 
 

@@ -59,6 +59,17 @@ def _log_level(level: str) -> None:
     os.environ["POWERTOOLS_LOG_LEVEL"] = level.upper()
 
 
+def _check_ops_key(ops_key: str | None) -> None:
+    """Refuse, before anything starts, a key the API would refuse (shared/secrets.py's rule)."""
+    from shared.secrets import secret_problem
+
+    problem = secret_problem(ops_key) if ops_key is not None else None
+    if problem:
+        err.print(f"[red]--ops-key (or TFC_OPS_KEY) {problem}: the API would refuse every staff request with it.")
+        err.print("Give a longer key, or none and one is generated.")
+        raise typer.Exit(2)
+
+
 @app.command()
 def up(
     port: Annotated[int, typer.Option(envvar="PORT", help="HTTP port of the API")] = 8000,
@@ -75,6 +86,7 @@ def up(
     if missing:
         err.print(f"[red]results file not found: {', '.join(map(str, missing))}")
         raise typer.Exit(2)
+    _check_ops_key(ops_key)
     runtime = LocalRuntime(
         RuntimeOptions(port=port, ops_key=ops_key, auto_approve=auto_approve, results_files=list(results or []))
     )

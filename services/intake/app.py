@@ -17,6 +17,7 @@ from services.intake import forms
 from services.intake.console import data as console_data
 from services.intake.console import people as console_people
 from services.intake.console import routes as console_routes
+from services.intake.console import season as console_season
 from services.intake.formdata import FormError, form_values, parse_form
 from services.intake.parsing import content_type, raw_body
 from services.intake.responses import FORM, error, page, refusal
@@ -26,7 +27,7 @@ from shared.observability import RedactPersonalData
 app = Chalice(app_name="tfc-intake")
 for blueprint in (public.bp, unsubscribe.bp, ops.bp, personal_data.bp, selfservice.bp):
     app.register_blueprint(blueprint)
-for blueprint in (console_routes.bp, console_people.bp, console_data.bp):
+for blueprint in (console_routes.bp, console_people.bp, console_data.bp, console_season.bp):
     app.register_blueprint(blueprint)  # the staff console's pages under /console
 app.log.addFilter(RedactPersonalData())  # chalice logs an unhandled error's traceback here
 RETRY_AFTER_SECONDS = 2

@@ -8,7 +8,8 @@ not leak how much of a guess was right; with no key configured every staff reque
 
 - 401 {"errors": [{"field": "x-api-key", "message": "is required for staff routes"}]} (no key sent)
 - 403 {"errors": [{"field": "x-api-key", "message": "is not valid"}]} (a wrong key)
-- 503 {"errors": [{"field": "x-api-key", "message": "staff access is not configured"}]}
+- 503 {"errors": [{"field": "x-api-key", "message": "staff access is not configured: the SSM
+  parameter /tfc/<stage>/ops-api-key is not set"}]} (what is missing, or the rule the stored key breaks)
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def ops_refusal(headers: Mapping[str, str] | None) -> Response | None:
         return refuse(401, HEADER, "is required for staff routes")
     try:
         valid = is_ops_key(given)
-    except MissingSecret:
-        logger.error("ops key is not configured: refusing every ops request")
-        return refuse(503, HEADER, "staff access is not configured")
+    except MissingSecret as missing:
+        logger.error("ops key is not configured: refusing every ops request", extra={"missing": missing.what})
+        return refuse(503, HEADER, f"staff access is not configured: {missing.what}")
     return None if valid else refuse(403, HEADER, "is not valid")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.matching.usecases.lifecycle import Lifecycle
+from services.matching.usecases.revival import revive
 from services.matching.usecases.selfservice_tick import announce_resumptions, purge_expired_pending
 from services.matching.usecases.staffing import Staffing
 from shared.batch import Routes, consume
@@ -15,6 +16,7 @@ from shared.events import (
     ProjectCommandV1,
     ResultReportedV1,
     VolunteerInviteRequestedV1,
+    VolunteersAvailableV1,
     WaveRequestedV1,
 )
 from shared.models import utcnow
@@ -46,6 +48,10 @@ def routes(staffing: Staffing, lifecycle: Lifecycle) -> Routes:
         outcome = staffing.invite_chosen(event.project_id, event.volunteer_id, utcnow(), event.correlation_id)
         logger.info("staff invitation", extra={"project_id": event.project_id, "outcome": outcome})
 
+    def available(event: VolunteersAvailableV1) -> None:
+        # A repeat delivery finds the projects already moved: the guarded move happens once.
+        revive(staffing.store, staffing, event, utcnow(), staffing.config.max_waves, logger)
+
     def answered(event: InvitationAnsweredV1) -> None:
         staffing.apply_answer(event, utcnow())
 
@@ -66,6 +72,7 @@ def routes(staffing: Staffing, lifecycle: Lifecycle) -> Routes:
         ResultReportedV1: result_reported,
         WaveRequestedV1: wave_requested,
         VolunteerInviteRequestedV1: invite_requested,
+        VolunteersAvailableV1: available,
     }
 
 

@@ -17,6 +17,7 @@ from shared.models import Campaign, Invitation, Project, Slot
 from shared.storage import keys
 from shared.storage.codec import item
 from shared.storage.errors import ConditionFailed, Conflict, DuplicateRequest, TransactionConflict
+from shared.storage.pages import KeyRange
 from shared.storage.table import Table
 
 MAX_TRANSACTION_ITEMS = 100  # TransactWriteItems' limit (DynamoDB API reference)
@@ -42,6 +43,7 @@ class Campaigns(Protocol):
         fingerprint_ttl: int = 0,
     ) -> None: ...
     def get_campaign(self, campaign_id: str) -> Campaign | None: ...
+    def get_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]: ...
     def get_projects(self, project_ids: Iterable[str]) -> list[Project]: ...
     def get_project(self, project_id: str) -> ProjectRecord | None: ...
     def projects_with_status(self, status: str) -> list[Project]: ...
@@ -58,6 +60,21 @@ class Campaigns(Protocol):
     ) -> bool: ...
     def record_wave(self, project_id: str) -> None: ...
     def rescope_project(self, old: Project, new: Project, old_slots: list[Slot], new_slots: list[Slot]) -> None: ...
+    def campaign_page(self, order: str, page: KeyRange) -> list[tuple[str, Campaign]]: ...
+    def project_page(self, status: str, page: KeyRange) -> list[tuple[str, Project]]: ...
+
+
+CAMPAIGN_ORDERS = ("newest", "oldest", "election")  # campaign_page's orders
+
+
+def campaign_sort_key(campaign: Campaign, order: str) -> str:
+    """The index sort key a campaign has in `order` (what campaign_page's cursor names)."""
+    keyed = keys.campaign_indexes(campaign.campaign_id, campaign.created_at, campaign.election_date.isoformat())
+    return keyed["gsi1sk"] if order == "election" else keyed["gsi3sk"]
+
+
+def project_sort_key(project: Project) -> str:
+    return keys.project_status_index(project.status, project.created_at, project.project_id)["gsi3sk"]
 
 
 def project_item(project: Project) -> dict[str, Any]:
@@ -115,7 +132,13 @@ class DynamoCampaigns:
         actions.append(
             {
                 "Put": {
-                    "Item": item(campaign, keys.campaign(campaign.campaign_id)),
+                    "Item": item(
+                        campaign,
+                        keys.campaign(campaign.campaign_id),
+                        **keys.campaign_indexes(
+                            campaign.campaign_id, campaign.created_at, campaign.election_date.isoformat()
+                        ),
+                    ),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
@@ -137,6 +160,11 @@ class DynamoCampaigns:
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         found = self.table.get(keys.campaign(campaign_id))
         return Campaign.model_validate(found) if found else None
+
+    def get_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
+        """Campaigns by id (BatchGetItem, 100 a call; absent ids are left out)."""
+        found = self.table.batch_get([keys.campaign(c) for c in dict.fromkeys(campaign_ids)])
+        return {f["campaign_id"]: Campaign.model_validate(f) for f in found}
 
     def get_projects(self, project_ids: Iterable[str]) -> list[Project]:
         """Projects by id (BatchGetItem, strongly consistent; absent ids are left out)."""
@@ -173,6 +201,38 @@ class DynamoCampaigns:
     def all_projects(self, statuses: Iterable[str]) -> list[Project]:
         """Every project, one gsi3 Query per status (exports and the pipeline view)."""
         return [p for status in statuses for p in self.projects_with_status(status)]
+
+    def _index_page(self, index: str, pk: str, page: KeyRange, base_pk: str) -> list[dict[str, Any]]:
+        """One page of an index partition whose sort keys end in `#<id>` (base key `<base_pk><id>`/META)."""
+        extra: dict[str, Any] = {}
+        if page.after is not None:
+            extra["ExclusiveStartKey"] = {
+                f"{index}pk": pk,
+                f"{index}sk": page.after,
+                "pk": base_pk + page.after.rsplit("#", 1)[-1],
+                "sk": "META",
+            }
+        rows, _ = self.table.query_page(
+            page.limit,
+            IndexName=index,
+            KeyConditionExpression=f"{index}pk = :pk",
+            ExpressionAttributeValues={":pk": pk},
+            ScanIndexForward=not page.descending,
+            **extra,
+        )
+        return rows
+
+    def campaign_page(self, order: str, page: KeyRange) -> list[tuple[str, Campaign]]:
+        """(sort key, campaign) in `order` (CAMPAIGN_ORDERS): newest/oldest by gsi3 `CAMPAIGNS`,
+        soonest election by gsi1 `CAMPAIGNS#election`; one Query, `page.limit` rows."""
+        index, pk = ("gsi1", keys.CAMPAIGNS_BY_ELECTION) if order == "election" else ("gsi3", keys.CAMPAIGNS)
+        rows = self._index_page(index, pk, page, "CAMPAIGN#")
+        return [(r[f"{index}sk"], Campaign.model_validate(r)) for r in rows]
+
+    def project_page(self, status: str, page: KeyRange) -> list[tuple[str, Project]]:
+        """(sort key, project) of one status, oldest first (or newest, `page.descending`): gsi3."""
+        rows = self._index_page("gsi3", keys.projects_with_status(status), page, "PROJECT#")
+        return [(r["gsi3sk"], Project.model_validate(r)) for r in rows]
 
     def transition_project(
         self,

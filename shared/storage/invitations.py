@@ -69,6 +69,7 @@ class Invitations(Protocol):
     def get_invitation(self, invitation_id: str) -> Invitation | None: ...
     def invitations_of_volunteer(self, volunteer_id: str) -> list[Invitation]: ...
     def pending_invitations_expiring_before(self, moment: datetime) -> list[Invitation]: ...
+    def count_pending(self) -> int: ...
     def mark_invitation_published(self, invitation: Invitation) -> None: ...
     def accept_invitation(
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime
@@ -122,6 +123,14 @@ class DynamoInvitations:
                 ExpressionAttributeValues={":p": keys.PENDING_INVITATIONS, ":t": moment.isoformat()},
             )
         ]
+
+    def count_pending(self) -> int:
+        """Invitations out (pending), counted on gsi3 `INVITATIONS#pending` (the console's pipeline)."""
+        return self.table.count(
+            IndexName="gsi3",
+            KeyConditionExpression="gsi3pk = :p",
+            ExpressionAttributeValues={":p": keys.PENDING_INVITATIONS},
+        )
 
     def mark_invitation_published(self, invitation: Invitation) -> None:
         self.table.update(

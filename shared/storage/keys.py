@@ -115,6 +115,21 @@ def email_key_of(owner_pk: str) -> str:
     return owner_pk.removeprefix("EMAIL#")
 
 
+CAMPAIGNS = "CAMPAIGNS"
+CAMPAIGNS_BY_ELECTION = "CAMPAIGNS#election"
+
+
+def campaign_indexes(campaign_id: str, created_at: datetime, election_day: str) -> dict[str, str]:
+    """A campaign's list keys: gsi3 `CAMPAIGNS` / `<created>#<cid>` (newest or oldest first) and
+    gsi1 `CAMPAIGNS#election` / `<election date>#<cid>` (soonest election first)."""
+    return {
+        "gsi3pk": CAMPAIGNS,
+        "gsi3sk": f"{created_at.isoformat()}#{campaign_id}",
+        "gsi1pk": CAMPAIGNS_BY_ELECTION,
+        "gsi1sk": f"{election_day}#{campaign_id}",
+    }
+
+
 def campaign_projects_index(campaign_id: str, project_id: str) -> dict[str, str]:
     return {"gsi1pk": f"CAMPAIGN#{campaign_id}", "gsi1sk": f"PROJECT#{project_id}"}
 

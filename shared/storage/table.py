@@ -95,6 +95,24 @@ class Table:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def query_page(self, limit: int, **kwargs: Any) -> tuple[list[Item], Key | None]:
+        """One Query page: at most `limit` items (boto3 Query arguments, no filter, so Limit is
+        the number returned) and the LastEvaluatedKey to go on from (None at the end)."""
+        with translated():
+            page = self._table.query(Limit=limit, **kwargs)
+        return [from_dynamo(i) for i in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+    def count(self, **kwargs: Any) -> int:
+        """How many items a Query matches (Select=COUNT: no items travel), following pages."""
+        total = 0
+        while True:
+            with translated():
+                page = self._table.query(Select="COUNT", **kwargs)
+            total += int(page.get("Count", 0))
+            if "LastEvaluatedKey" not in page:
+                return total
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def batch_get(self, keys: list[Key], fields: tuple[str, ...] | None = None) -> list[Item]:
         """The items that exist among `keys` (any order), strongly consistent, 100 keys a call,
         retrying UnprocessedKeys; `fields` projects them."""

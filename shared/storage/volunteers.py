@@ -14,9 +14,10 @@ from typing import Any, Protocol
 from uuid import uuid4
 
 from shared.models import VOLUNTEER_PROFILE_FIELDS, PendingChange, Volunteer, email_hash
-from shared.storage import keys
+from shared.storage import directory, keys
 from shared.storage.codec import item, to_dynamo
 from shared.storage.errors import Conflict, TransactionConflict
+from shared.storage.pages import KeyRange
 from shared.storage.pending import consume_action
 from shared.storage.table import Table, projection
 
@@ -66,6 +67,7 @@ class Volunteers(Protocol):
     def pool_token(self, skill: str) -> str | None: ...
     def mark_pools_changed(self, skills: Iterable[str]) -> None: ...
     def volunteer_activity(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+    def directory_page(self, pk: str, page: KeyRange) -> list[dict[str, Any]]: ...
     def erase(self, volunteer: Volunteer) -> int: ...
 
 
@@ -156,7 +158,7 @@ class DynamoVolunteers:
                 }
             },
         ]
-        actions += [{"Put": {"Item": p}} for p in pool_items(volunteer)]
+        actions += [{"Put": {"Item": p}} for p in [*pool_items(volunteer), *directory.entries(volunteer)]]
         if volunteer.phone and self._phone_free(volunteer.phone, volunteer.volunteer_id):
             actions.append({"Put": {"Item": phone_item(volunteer)}})
         if consume is not None:
@@ -173,6 +175,7 @@ class DynamoVolunteers:
         puts: list[dict[str, Any]] = []
         for v in volunteers:
             puts += [email_owner_item(v), item(v, keys.volunteer(v.volunteer_id)), *pool_items(v)]
+            puts += directory.entries(v)
             if v.phone:
                 puts.append(phone_item(v))
         self.table.batch_write(puts=puts)
@@ -221,6 +224,9 @@ class DynamoVolunteers:
             for s in [*old.skills, LEADS_POOL]
             if keys.skill_pool(s) not in kept
         ]
+        # The directory follows the profile: entries rewritten, the ones it no longer has deleted.
+        actions += [{"Put": {"Item": e}} for e in directory.entries(new)]
+        actions += [{"Delete": {"Key": k}} for k in directory.stale_keys(old, new)]
         if old.phone and old.phone != new.phone and not self._phone_free(old.phone, None, old.volunteer_id):
             actions.append({"Delete": {"Key": keys.phone_owner(email_hash(old.phone))}})
         if new.phone and new.phone != old.phone and self._phone_free(new.phone, new.volunteer_id):
@@ -245,7 +251,7 @@ class DynamoVolunteers:
                 }
             }
         ]
-        actions += [{"Put": {"Item": p}} for p in pool_items(updated)]
+        actions += [{"Put": {"Item": p}} for p in [*pool_items(updated), *directory.entries(updated)]]
         if not trained:
             actions.append({"Delete": {"Key": keys.skill_member(LEADS_POOL, volunteer.volunteer_id)}})
         self.table.transact(actions)
@@ -311,11 +317,32 @@ class DynamoVolunteers:
         found = self.table.batch_get([keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)], ACTIVITY_FIELDS)
         return {f["volunteer_id"]: f for f in found}
 
+    def directory_page(self, pk: str, page: KeyRange) -> list[dict[str, Any]]:
+        """Rows of a directory facet (`directory.py`) or a pool (`SKILL#<skill>`): one Query of
+        one partition, `page.limit` rows at most, each with its `sk` (the cursor to go on from)."""
+        condition, values = "pk = :pk", {":pk": pk}
+        if page.begins:
+            condition, values = condition + " AND begins_with(sk, :b)", values | {":b": page.begins}
+        elif page.at_least:
+            condition, values = condition + " AND sk >= :a", values | {":a": page.at_least}
+        extra: dict[str, Any] = {}
+        if page.after is not None:
+            extra["ExclusiveStartKey"] = {"pk": pk, "sk": page.after}
+        rows, _ = self.table.query_page(
+            page.limit,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ScanIndexForward=not page.descending,
+            **extra,
+        )
+        return rows
+
     def erase(self, volunteer: Volunteer) -> int:
         """Delete the profile, its email/phone owners and every pool entry (privacy's forget);
         returns how many items were deleted. The pools' tokens move, so caches drop the person."""
         doomed = [keys.skill_member(s, volunteer.volunteer_id) for s in [*volunteer.skills, LEADS_POOL]]
         doomed += [keys.email_owner(volunteer.email_key), keys.volunteer(volunteer.volunteer_id)]
+        doomed += directory.entry_keys(volunteer)
         if volunteer.phone and self.volunteer_id_for_phone(volunteer.phone) == volunteer.volunteer_id:
             doomed.append(keys.phone_owner(email_hash(volunteer.phone)))  # only a number they hold
         self.table.batch_write(deletes=doomed)

@@ -49,7 +49,14 @@ KEY_OR_SESSION = {("GET", "/console/export/{name}")}
 PARAMS = {"name": "projects.csv"}  # path parameters a route needs to reach its guard
 MISSING = {"errors": [{"field": "x-api-key", "message": "is required for staff routes"}]}
 WRONG = {"errors": [{"field": "x-api-key", "message": "is not valid"}]}
-UNCONFIGURED = {"errors": [{"field": "x-api-key", "message": "staff access is not configured"}]}
+UNCONFIGURED = {
+    "errors": [
+        {
+            "field": "x-api-key",
+            "message": "staff access is not configured: the SSM parameter /tfc/test/ops-api-key is not set",
+        }
+    ]
+}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -137,3 +144,20 @@ def test_without_a_configured_key_every_staff_route_fails_closed(client, aws):
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert login.status_code == 503 and "Set-Cookie" not in login.headers
+    assert "/tfc/test/ops-api-key is not set" in login.body.decode()
+
+
+def test_a_stored_key_too_short_is_refused_saying_the_rule(client, aws):
+    from shared.secrets import clear_secret_cache
+    from shared.settings import get_settings
+
+    aws.client("ssm").put_parameter(
+        Name=get_settings().parameter("ops-api-key"), Value="short-key-12", Type="SecureString", Overwrite=True
+    )
+    clear_secret_cache()
+    response = _call(client, "POST", "/projects/{project_id}/approve", {"x-api-key": "short-key-12"})
+    assert response.status_code == 503
+    assert json.loads(response.body)["errors"][0]["message"] == (
+        "staff access is not configured: the SSM parameter /tfc/test/ops-api-key"
+        " must be at least 16 characters (this one has 12)"
+    )

@@ -224,7 +224,7 @@ def test_console_approve_then_staffed_after_replies_and_the_district_chart(page,
 
     wait_for(staffed, timeout=120)
     page.goto(f"{runtime.url}/console/projects/{project_id}")
-    assert page.locator("#project-status").inner_text() == "staffed"
+    assert page.locator("#project-status").get_attribute("data-status") == "staffed"
     assert page.locator("text=Browser Person 2").count() >= 1
     page.screenshot(path=SHOTS / "console-project-staffed.png", full_page=True)
 

@@ -115,7 +115,9 @@ def test_out_of_office_other_address_and_opt_out(api, runtime):
     # ... and the export and the person's data export show it, with its time.
     export = api.get("/console/export/volunteers.csv", headers=ops)
     assert export.status_code == 200
-    row = next(r for r in csv.DictReader(io.StringIO(export.text)) if r["email"] == lead["email"])
+    row = next(
+        r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))) if r["email"] == lead["email"]
+    )
     assert row["sms_opt_out"] == "true" and row["sms_opt_out_at"]
     data = api.post("/volunteers/export", json={"email": lead["email"]}, headers=ops).json()
     assert data["sms_opt_out"] is True and data["sms_opt_out_at"] == row["sms_opt_out_at"]

@@ -27,7 +27,7 @@ def export_rows(runtime, tmp_path, kind: str) -> list[dict[str, str]]:
     out = tmp_path / f"{kind}.csv"
     result = run(runtime, "export", kind, "--out", str(out))
     assert result.exit_code == 0, result.output
-    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
 
 
 def test_import_dry_run_then_import_merges_by_email_and_refuses_bad_rows(runtime, api, tmp_path):
@@ -203,7 +203,7 @@ def test_exports_have_stable_headers(runtime, tmp_path):
     for kind, columns in COLUMNS.items():
         out = tmp_path / f"{kind}.csv"
         assert run(runtime, "export", kind, "--out", str(out)).exit_code == 0
-        assert next(csv.reader(io.StringIO(out.read_text(encoding="utf-8")))) == list(columns)
+        assert next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")))) == list(columns)
 
 
 def test_our_own_volunteers_export_imports_back_unchanged(runtime, tmp_path):

@@ -27,6 +27,26 @@ def bench_scoring(
     print(json.dumps(result) if as_json else json.dumps(result, indent=2))
 
 
+# --- the staff console at a season's size (issue 16) ----------------------------------------------
+@bench.command("console")
+def bench_console(
+    campaigns: int = typer.Option(500, min=1, help="Campaigns to load (about two projects each, every status)"),
+    volunteers: options.Volunteers = 15_000,
+    seed: options.Seed = 7,
+    repeats: int = typer.Option(20, min=1, help="Requests of each page (p50/p95 over them)"),
+    as_json: options.Json = False,
+) -> None:
+    """Time every console page and list over HTTP; DynamoDB calls per page (no Scan)."""
+    import json
+    import os
+
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+    from bench.console import run
+
+    result = run(campaigns, volunteers, seed, repeats)
+    print(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
 # --- packages (infra issue): sizes of the Lambda packages and layers, handler import times ------
 @bench.command("packages")
 def bench_packages(

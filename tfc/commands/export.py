@@ -20,6 +20,7 @@ def _command(kind: str) -> None:
         out: Annotated[Path, typer.Option("--out", help="Where to write the CSV")],
         api: Annotated[str | None, typer.Option("--api", help="API URL of a deployed stage")] = None,
         ops_key: Annotated[str | None, typer.Option("--ops-key", help="Ops API key")] = None,
+        bom: Annotated[bool, typer.Option(help="Begin with a UTF-8 BOM (for Excel on Windows)")] = True,
     ) -> None:
         from tfc.remote import NotRunning, api_client
 
@@ -29,7 +30,7 @@ def _command(kind: str) -> None:
             err.print(f"[red]{exc}")
             raise typer.Exit(1) from exc
         with client:
-            response = client.get(f"/console/export/{kind}.csv")
+            response = client.get(f"/console/export/{kind}.csv", params={} if bom else {"bom": "0"})
         if response.status_code != 200 or not response.headers.get("content-type", "").startswith("text/csv"):
             err.print(f"[red]export failed: HTTP {response.status_code} {response.text[:300]}")
             raise typer.Exit(1)

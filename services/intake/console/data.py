@@ -53,13 +53,16 @@ def exports_page() -> Response:
 @bp.route("/console/export/{name}", methods=["GET"])
 @staff_route
 def export_csv(name: str) -> Response:
-    """A logged-in member's download, or `tfc export`'s with the ops key."""
+    """A logged-in member's download, or `tfc export`'s with the ops key. UTF-8 with a BOM unless
+    `?bom=0`."""
     if not holds_ops_key(bp.current_request.headers):
         staff_session(bp.current_request)
     kind = name.removesuffix(".csv")
     if kind not in exports.KINDS:
         return refuse(404, "kind", f"must be one of {', '.join(exports.KINDS)}")
-    body = exports.to_csv(kind, views.export_rows(main_store(), kind))
+    # A byte-order mark by default (Excel on Windows); ?bom=0 for tools that dislike one.
+    bom = query(bp.current_request, "bom") != "0"
+    body = exports.to_csv(kind, views.export_rows(main_store(), kind), bom=bom)
     logger.info("export", extra={"kind": kind})
     return csv_download(f"tfc-{kind}.csv", body)
 

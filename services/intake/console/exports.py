@@ -144,8 +144,15 @@ def invitation_row(i: Invitation) -> dict[str, Any]:
     return i.model_dump(include=set(COLUMNS["invitations"])) | {"score": round(i.score, 4)}
 
 
-def to_csv(kind: str, rows: Iterable[dict[str, Any]]) -> str:
+BOM = "\ufeff"  # UTF-8 byte-order mark: Excel on Windows reads the file as UTF-8 only with it
+
+
+def to_csv(kind: str, rows: Iterable[dict[str, Any]], bom: bool = False) -> str:
+    """The CSV text of `kind`'s rows (header first, CRLF rows); `bom` starts it with a byte-order
+    mark so Excel shows "María", not "MarÃ­a"."""
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     columns = COLUMNS[kind]
     writer.writerow(columns)

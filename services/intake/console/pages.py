@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from services.intake.console import words
 from services.intake.forms import STATUS_LABELS
 
 _env = Environment(
@@ -15,6 +16,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters.update(words.FILTERS)
 
 
 def render(

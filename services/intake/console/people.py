@@ -3,7 +3,6 @@ person, marking a lead) and unclear replies to resolve (a chalice blueprint moun
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -11,11 +10,10 @@ from chalice import Blueprint, Response
 from services.intake.console import views
 from services.intake.console.web import logger, not_found, notice, one, render, staff_post, staff_route, staff_session
 from services.intake.domain.review import Refused
-from services.intake.parsing import query
 from services.intake.responses import FORM, redirect
 from services.intake.usecases import NotFound, set_lead_trained
 from services.intake.usecases import console as actions
-from shared.catalog import catalog
+from services.intake.usecases.availability import announce_available
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
 from shared.publisher import publish
@@ -33,41 +31,6 @@ def campaign_page(campaign_id: str) -> Response:
         return not_found(key, sid, "campaign")
     campaign, projects = found
     return render(200, "campaign", key, sid, c=campaign, projects=projects)
-
-
-def _whole_number(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else None
-
-
-@bp.route("/console/volunteers", methods=["GET"])
-@staff_route
-def volunteers_page() -> Response:
-    key, sid = staff_session(bp.current_request)
-    param = functools.partial(query, bp.current_request)
-    skill, lead = param("skill"), param("lead")
-    search = views.VolunteerQuery(
-        skill=skill if skill in catalog().skill_ids else "",
-        city=param("city").strip()[:80],
-        state=param("state").strip()[:2],
-        min_hours=_whole_number(param("min_hours")),
-        min_weeks=_whole_number(param("min_weeks")),
-        lead=lead if lead in ("yes", "no") else "",
-        never_matched=param("never_matched") == "1",
-    )
-    people, total = views.search_volunteers(main_store(), search)
-    return render(
-        200,
-        "volunteers",
-        key,
-        sid,
-        notice=notice(bp.current_request),
-        q=search,
-        people=people,
-        opt_outs=views.opt_outs(people),
-        total=total,
-        skills=catalog().skills,
-    )
 
 
 @bp.route("/console/volunteers/{volunteer_id}", methods=["GET"])
@@ -100,7 +63,13 @@ def mark_lead(volunteer_id: str) -> Response:
     except NotFound:
         return redirect("/console/volunteers?notice=" + quote("No such volunteer."))
     logger.info("volunteer marked lead-trained", extra={"volunteer_id": volunteer_id})
-    return redirect(f"/console/volunteers/{volunteer_id}?notice=" + quote(f"{volunteer.name} is now lead-trained."))
+    with correlation(logger, new_correlation_id()) as cid:
+        announce_available(publish, [volunteer_id], "lead_trained", correlation_id=cid)
+    said = (
+        f"{volunteer.name} is now lead-trained. Next: matching may invite them to lead a project, and any"
+        " project waiting for staff only for want of a lead goes back to finding volunteers."
+    )
+    return redirect(f"/console/volunteers/{volunteer_id}?notice=" + quote(said))
 
 
 @bp.route("/console/replies", methods=["GET"])

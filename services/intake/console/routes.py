@@ -9,19 +9,20 @@ needs a live session, every POST also its CSRF token (web.py); POST /console/log
 
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
 from services.intake.auth import is_ops_key
-from services.intake.console import pages, queues, session, views
+from services.intake.console import lists, pages, paging, queues, session, views
 from services.intake.console.web import (
-    NOT_CONFIGURED,
     client_address,
     form,
     limits,
     logger,
+    not_configured,
     not_found,
     notice,
     one,
@@ -33,9 +34,11 @@ from services.intake.console.web import (
     staff_session,
 )
 from services.intake.domain.review import Refused
+from services.intake.parsing import query
 from services.intake.responses import FORM, FieldErrors, redirect, staff_page
-from services.intake.usecases import InvalidTransition, NotFound, approve_project
+from services.intake.usecases import InvalidTransition, NotFound, console_lifecycle
 from services.intake.usecases import console as actions
+from shared import lifecycle
 from shared.catalog import catalog
 from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
@@ -66,8 +69,8 @@ def login() -> Response:
     given = one(form(request), "ops_key")
     try:
         valid = is_ops_key(given)
-    except MissingSecret:
-        return refused_page(503, NOT_CONFIGURED)
+    except MissingSecret as missing:
+        return refused_page(503, not_configured(missing))
     key = signing_key()
     client = session.client_reference(key, client_address(request))
     if not valid:
@@ -114,8 +117,19 @@ def pipeline_page() -> Response:
     )
 
 
-def _review(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None = None) -> Response:
+def review_view(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None = None) -> Response:
+    """The review queue page (with `errors` when an action on it was refused)."""
     cat = catalog()
+    get = functools.partial(query, bp.current_request)
+    cursor, flt = get("cursor"), lists.ProjectFilter()
+    try:
+        flt = lists.ProjectFilter.parse(get)
+        queue, page = views.review_queue(main_store(), paging.decode(cursor), flt)
+    except (paging.BadCursor, lists.BadFilter) as bad:
+        field = bad.field if isinstance(bad, lists.BadFilter) else "cursor"
+        message = bad.message if isinstance(bad, lists.BadFilter) else str(bad)
+        status, errors, cursor, flt = 422, [{"field": field, "message": message}], "", lists.ProjectFilter()
+        queue, page = views.review_queue(main_store(), {})
     return render(
         status,
         "review",
@@ -123,7 +137,12 @@ def _review(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None 
         sid,
         notice=notice(bp.current_request),
         errors=errors,
-        queue=views.review_queue(main_store()),
+        queue=queue,
+        page=page,
+        f=flt,
+        review_params={k: v for k, v in flt.params().items() if k not in ("status", "order")},
+        categories=sorted({m.category for m in cat.menu}),
+        cursor=cursor,
         menu=cat.menu,
         skills=cat.skills,
     )
@@ -133,7 +152,7 @@ def _review(key: bytes, sid: str, status: int = 200, errors: FieldErrors | None 
 @staff_route
 def review_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    return _review(key, sid)
+    return review_view(key, sid)
 
 
 @bp.route("/console/projects/{project_id}/adjust", methods=["POST"], content_types=[FORM])
@@ -151,9 +170,9 @@ def adjust_project(project_id: str) -> Response:
             version=one(fields, "version"),
         )
     except Refused as refused:
-        return _review(key, sid, 422, refused.errors)
+        return review_view(key, sid, 422, refused.errors)
     except (NotFound, InvalidTransition, Conflict) as exc:
-        return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+        return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
     logger.info("project adjusted", extra={"project_id": project_id})
     return redirect("/console/review?notice=" + quote(f"Saved {project.title}: {project.team_size} seats."))
 
@@ -164,11 +183,11 @@ def approve(project_id: str) -> Response:
     key, sid, _ = staff_post(bp.current_request)
     with correlation(logger, new_correlation_id()) as cid:
         try:
-            project = approve_project(main_store(), publish, project_id, now=utcnow(), correlation_id=cid)
+            outcome = console_lifecycle.approve_one(main_store(), publish, project_id, now=utcnow(), cid=cid)
         except (NotFound, InvalidTransition) as exc:
-            return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+            return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
         logger.info("project approved", extra={"project_id": project_id})
-    return redirect("/console/review?notice=" + quote(f"Approved {project.title} for {project.candidate_name}."))
+    return redirect("/console/review?notice=" + quote(outcome.say()))
 
 
 @bp.route("/console/projects/{project_id}/decline", methods=["POST"], content_types=[FORM])
@@ -179,11 +198,14 @@ def decline(project_id: str) -> Response:
         try:
             project = actions.decline(main_store(), publish, project_id, one(fields, "reason"), now=utcnow(), cid=cid)
         except Refused as refused:
-            return _review(key, sid, 422, refused.errors)
+            return review_view(key, sid, 422, refused.errors)
         except (NotFound, InvalidTransition) as exc:
-            return _review(key, sid, 409, [{"field": "project", "message": str(exc)}])
+            return review_view(key, sid, 409, [{"field": "project", "message": str(exc)}])
         logger.info("project declined", extra={"project_id": project_id})
-    return redirect("/console/review?notice=" + quote(f"Declined {project.title}; the campaign is told why."))
+    return redirect(
+        "/console/review?notice="
+        + quote(f"Declined {project.title}. Next: the campaign is emailed the reason; nothing else happens to it.")
+    )
 
 
 # --- a project ---------------------------------------------------------------------------------------
@@ -193,20 +215,30 @@ def decline(project_id: str) -> Response:
 @staff_route
 def project_page(project_id: str) -> Response:
     key, sid = staff_session(bp.current_request)
+    return project_view(key, sid, project_id, notice=notice(bp.current_request))
+
+
+def project_view(
+    key: bytes, sid: str, project_id: str, status: int = 200, errors: FieldErrors | None = None, notice: str = ""
+) -> Response:
+    """A project's page (with `errors` when an action on it was refused); 404 when there is none."""
     found = views.project_page(main_store(), project_id)
     if found is None:
         return not_found(key, sid, "project")
+    project = found.record.project
     return render(
-        200,
+        status,
         "project",
         key,
         sid,
-        notice=notice(bp.current_request),
-        pr=found.record.project,
+        notice=notice,
+        errors=errors,
+        pr=project,
         record=found.record,
         campaign=found.campaign,
         people=found.people,
         invitations=found.invitations,
+        actions=lifecycle.available(project.status, project.kickoff_at is not None),
     )
 
 
@@ -224,7 +256,9 @@ def another_wave(project_id: str) -> Response:
         except (NotFound, InvalidTransition) as exc:
             return _back_to_project(project_id, str(exc))
         logger.info("wave requested", extra={"project_id": project_id})
-    return _back_to_project(project_id, "Another wave was asked for.")
+    return _back_to_project(
+        project_id, "Another wave was asked for. Next: matching sends invitations for the open seats within seconds."
+    )
 
 
 @bp.route("/console/projects/{project_id}/invite", methods=["POST"], content_types=[FORM])
@@ -241,5 +275,6 @@ def invite_chosen(project_id: str) -> Response:
         logger.info("staff invitation requested", extra={"project_id": project_id})
     return _back_to_project(
         project_id,
-        f"Asked matching to invite {name}; the invitation appears below once sent (or not, if their limits say no).",
+        f"Asked matching to invite {name}. Next: the invitation appears below once sent, unless their limits"
+        " (open invitations, projects, invitations in 14 days) say no.",
     )

@@ -1,18 +1,19 @@
 """What each console page shows, read through the store's access patterns (no Scan).
 
-Listings go through indexes: projects by status (gsi3, one Query per status), volunteers through
-the skill pools (one Query per catalogue skill: every volunteer has at least one skill), pending
-invitations (gsi3), unclear replies (gsi3), the latest scoring run (gsi3) and its districts (gsi1).
+Listings go through indexes: projects by status (gsi3, one Query per status), pending
+invitations counted (gsi3), unclear replies (gsi3), the latest scoring run (gsi3) and its
+districts (gsi1); exports read every volunteer through the skill pools. The season's paged lists
+(campaigns, projects, volunteer search) are in lists.py.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
+from services.intake.console import lists
 from shared.catalog import catalog
 from shared.districts import stored_district_key
 from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
@@ -22,7 +23,6 @@ from shared.storage.campaigns import ProjectRecord
 STATUSES: tuple[str, ...] = get_args(ProjectStatus)
 # In the order staff read the pipeline; statuses added later (lifecycle) still show, after these.
 PIPELINE_ORDER = ("pending_review", "matching", "needs_attention", "staffed", "active", "done", "declined", "cancelled")
-FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def all_projects(store: Store) -> list[Project]:
@@ -39,8 +39,7 @@ def all_volunteer_ids(store: Store) -> list[str]:
 
 def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
     ids = list(dict.fromkeys(p.campaign_id for p in projects))
-    found = [store.campaigns.get_campaign(c) for c in ids]
-    return sorted((c for c in found if c is not None), key=lambda c: c.created_at)
+    return sorted(store.campaigns.get_campaigns(ids).values(), key=lambda c: c.created_at)
 
 
 # --- pipeline --------------------------------------------------------------------------------
@@ -64,7 +63,7 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
     return Pipeline(
         campaigns=len({p.campaign_id for p in projects}),
         by_status=[(s, counts.get(s, 0)) for s in order],
-        invitations_out=len(store.invitations.pending_invitations_expiring_before(FAR_FUTURE)),
+        invitations_out=store.invitations.count_pending(),
         opt_ins=sum(p.filled for p in projects),
         median_hours_to_staffed=round(statistics.median(waits), 1) if waits else None,
         dlq_depths=dlq_depths,
@@ -74,17 +73,19 @@ def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
 # --- review queue ------------------------------------------------------------------------------
 
 
-def review_queue(store: Store) -> list[tuple[Campaign, list[Project]]]:
-    pending = store.campaigns.projects_with_status("pending_review")
+def review_queue(
+    store: Store, position: dict[str, str], flt: lists.ProjectFilter | None = None
+) -> tuple[list[tuple[Campaign, list[Project]]], Any]:
+    """One page of projects waiting for review, oldest first (narrowed by `flt`'s state,
+    category...), grouped by campaign (a campaign's projects may straddle two pages), and the
+    page itself (its cursor)."""
+    chosen = replace(flt or lists.ProjectFilter(), status="pending_review", order="oldest")
+    page = lists.projects(store, chosen, position)
     by_campaign: dict[str, list[Project]] = {}
-    for p in pending:
+    for p in page.rows:
         by_campaign.setdefault(p.campaign_id, []).append(p)
-    out = []
-    for campaign_id, projects in by_campaign.items():
-        campaign = store.campaigns.get_campaign(campaign_id)
-        if campaign is not None:
-            out.append((campaign, projects))
-    return out
+    campaigns = store.campaigns.get_campaigns(by_campaign)  # one BatchGetItem per 100
+    return [(campaigns[c], projects) for c, projects in by_campaign.items() if c in campaigns], page
 
 
 # --- project page --------------------------------------------------------------------------------
@@ -109,52 +110,6 @@ def project_page(store: Store, project_id: str) -> ProjectPage | None:
 
 
 # --- volunteers -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VolunteerQuery:
-    skill: str = ""
-    city: str = ""
-    state: str = ""
-    min_hours: int | None = None
-    min_weeks: int | None = None
-    lead: str = ""  # "", "yes", "no"
-    never_matched: bool = False
-
-    def matches(self, row: dict[str, Any]) -> bool:
-        places = [row.get("hometown") or {}, row.get("current_location") or {}]
-        if self.city and not any(self.city.lower() == str(p.get("city", "")).lower() for p in places):
-            return False
-        if self.state and not any(self.state.upper() == str(p.get("state", "")).upper() for p in places):
-            return False
-        if self.min_hours is not None and int(row.get("hours_per_week", 0)) < self.min_hours:
-            return False
-        if self.min_weeks is not None and int(row.get("weeks_available", 0)) < self.min_weeks:
-            return False
-        return not (self.lead and bool(row.get("lead_trained")) != (self.lead == "yes"))
-
-
-def search_volunteers(store: Store, query: VolunteerQuery, limit: int = 200) -> tuple[list[Volunteer], int]:
-    """The matching volunteers (at most `limit`, newest first) and how many matched in all."""
-    skills = [query.skill] if query.skill else sorted(catalog().skill_ids)
-    rows: dict[str, dict[str, Any]] = {}
-    for skill in skills:
-        for row in store.volunteers.pool(skill):
-            if query.matches(row):
-                rows.setdefault(row["volunteer_id"], row)
-    ids = list(rows)
-    if query.never_matched:
-        activity = store.volunteers.volunteer_activity(ids)
-        ids = [
-            v
-            for v in ids
-            if not int(activity.get(v, {}).get("invited_total", 0))
-            and not int(activity.get(v, {}).get("active_projects", 0))
-            and not int(activity.get(v, {}).get("pending_invitations", 0))
-        ]
-    ids.sort(key=lambda v: str(rows[v].get("created_at", "")), reverse=True)
-    found = store.volunteers.get_volunteers(ids[:limit])
-    return [found[v] for v in ids[:limit] if v in found], len(ids)
 
 
 def campaign_page(store: Store, campaign_id: str) -> tuple[Campaign, list[Project]] | None:

@@ -26,7 +26,13 @@ from shared.settings import get_settings
 from shared.storage.sessions import console_sessions
 
 LOGIN = "/console/login"
-NOT_CONFIGURED = [{"field": "ops key", "message": "staff access is not configured"}]
+
+
+def not_configured(missing: MissingSecret) -> FieldErrors:
+    """The console's refusal when the ops key is missing or unusable, naming what (and where)."""
+    return [{"field": "ops key", "message": f"staff access is not configured: {missing.what}"}]
+
+
 logger = get_logger("intake.console")
 
 
@@ -52,7 +58,7 @@ def signing_key() -> bytes:
     try:
         return session.derive_key(ops_key())
     except MissingSecret as exc:
-        raise Denied(refused_page(503, NOT_CONFIGURED)) from exc
+        raise Denied(refused_page(503, not_configured(exc))) from exc
 
 
 def client_address(request: Request) -> str:
@@ -104,7 +110,7 @@ def staff_post(request: Request) -> tuple[bytes, str, dict[str, list[str]]]:
 
 def notice(request: Request) -> str:
     """The one-line message a redirect carried (?notice=), capped."""
-    return query(request, "notice")[:200]
+    return query(request, "notice")[:400]
 
 
 def render(status: int, template: str, key: bytes, sid: str, **ctx: Any) -> Response:

@@ -18,6 +18,7 @@ from services.intake.usecases import (
     request_lifecycle_change,
     set_lead_trained,
 )
+from services.intake.usecases.availability import announce_available, roster_available
 from shared.models import utcnow
 from shared.observability import correlation, get_logger
 from shared.publisher import publish
@@ -58,6 +59,8 @@ def _lead_trained(volunteer_id: str | None, email: str | None) -> Response:
     except NotFound:
         return refuse(404, "volunteer_id" if volunteer_id else "email", "no such volunteer")
     logger.info("volunteer marked lead-trained", extra={"volunteer_id": volunteer.volunteer_id})
+    with correlation(logger, correlation_id(bp.current_request)) as cid:
+        announce_available(publish, [volunteer.volunteer_id], "lead_trained", correlation_id=cid)
     return json_response(200, {"volunteer_id": volunteer.volunteer_id, "lead_trained": True})
 
 
@@ -97,10 +100,13 @@ def import_roster_batch() -> Response:
         return refuse(422, "rows", f"must be a list of 1 to {ROSTER_BATCH} rows")
     if not isinstance(send_confirmation, bool):
         return refuse(422, "send_confirmation", "must be true or false")
-    with correlation(logger, correlation_id(bp.current_request)):
+    with correlation(logger, correlation_id(bp.current_request)) as cid:
+        store = main_store()
         results = import_roster(
-            main_store(), rows, now=utcnow(), dry_run=dry_run, publish=publish, send_confirmation=send_confirmation
+            store, rows, now=utcnow(), dry_run=dry_run, publish=publish, send_confirmation=send_confirmation
         )
+        if not dry_run:  # vouched rows added or changed may be who a waiting project is short of
+            announce_available(publish, roster_available(store, rows, results), "roster_import", correlation_id=cid)
         logger.info(
             "roster batch checked" if dry_run else "roster batch imported",
             extra={"rows": len(rows), "refused": sum(r["status"] == "refused" for r in results)},

@@ -58,7 +58,7 @@ def unsubscribe(token: str) -> Response:
         return refused.response
     except BadUnsubscribeToken:
         return _not_recognised()
-    except MissingSecret:
-        return refuse(503, "unsubscribe", "is not configured")
+    except MissingSecret as missing:
+        return refuse(503, "unsubscribe", f"is not configured: {missing.what}")
     logger.info("unsubscribed", extra={"new": added})
     return _page(200, "You're unsubscribed", "You will get no more emails from Tech for Campaigns.")

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from services.intake.domain.requests import VolunteerSignup
 from services.intake.domain.signup import changes, new_volunteer, updated_volunteer
+from services.intake.usecases.availability import announce_available
 from shared.events import ConfirmationRequestedV1, Event, VolunteerNotice, VolunteerNoticeV1
 from shared.ids import new_id
 from shared.models import PendingChange, Volunteer, email_hash
@@ -111,6 +112,8 @@ def confirm(
         raise Gone("this link has already been used, or the profile changed meanwhile") from exc
     if current is None:
         volunteer_became_available(publish, proposed, correlation_id)
+        # A new person may be who a project flagged for want of people was short of (matching's revival).
+        announce_available(publish, [proposed.volunteer_id], "signed_up", correlation_id=correlation_id)
     else:
         notify_volunteer(publish, proposed.volunteer_id, "changed", "your profile, as you reviewed it", correlation_id)
         if proposed.sms_consent and proposed.sms_confirmed_at is None:
@@ -120,8 +123,8 @@ def confirm(
 
 def volunteer_became_available(publish: Publish, volunteer: Volunteer, correlation_id: str) -> None:
     """The one place a person becomes matchable (their sign-up is confirmed, or staff vouched for
-    them): the welcome email with their page's link, and the YES request for texts. Issue 16's
-    `volunteers.available` announcement belongs here too, so matching notices new people."""
+    them): the welcome email with their page's link, and the YES request for texts. Matching hears
+    of them from the callers (`announce_available`: the confirmation one by one, a roster batch at once)."""
     events: list[Event] = [
         VolunteerNoticeV1(correlation_id=correlation_id, volunteer_id=volunteer.volunteer_id, notice="welcome")
     ]

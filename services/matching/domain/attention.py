@@ -17,6 +17,17 @@ from services.matching.domain.eligibility import has_kind
 from services.matching.domain.pool import LEAD, LEAD_KIND, SKILL_INDEX, ProjectRow, Volunteers
 from shared.catalog import catalog
 
+# How the reasons this module gives begin: a project flagged for one of them waits only for a
+# person who fits, so a new one may send it back to matching (usecases/revival.py).
+AFTER_WAVES = "not staffed after"
+NOBODY_LEFT = "nobody left to ask"
+
+
+def short_of_people(reason: str) -> bool:
+    """Whether a needs_attention reason is this module's "short of people" (not a lead leaving,
+    missed check-ins or a blocked team, which need a person to act)."""
+    return reason.startswith((AFTER_WAVES, NOBODY_LEFT))
+
 
 def kind_label(kind: str) -> str:
     if kind == LEAD_KIND:
@@ -44,9 +55,9 @@ def attention_reason(waves: int, max_waves: int, left: Mapping[str, int]) -> str
     shortest = sorted(left, key=lambda k: (left[k], k))
     head, rest = shortest[0], shortest[1:]
     if waves >= max_waves:
-        prefix = f"not staffed after {waves} waves"
+        prefix = f"{AFTER_WAVES} {waves} waves"
     elif left[head] == 0:
-        prefix = "nobody left to ask"
+        prefix = NOBODY_LEFT
     else:
         return None
     n = left[head]

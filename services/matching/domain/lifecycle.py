@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Literal
 
+from shared import lifecycle as shared_lifecycle
+
 MAX_WEEKS = 8
 MISSES_FOR_ATTENTION = 2
 CHECKIN_GRACE = timedelta(days=3)  # an unanswered check-in counts as missed this long after it was asked
@@ -25,10 +27,10 @@ CHECKIN_GRACE = timedelta(days=3)  # an unanswered check-in counts as missed thi
 Action = Literal["kickoff", "complete", "cancel"]
 TERMINAL = ("done", "cancelled", "declined")
 # Where each action may start from, and where it leads.
+# (shared/lifecycle.py holds the table, which the console checks before asking.)
 TRANSITIONS: dict[Action, tuple[tuple[str, ...], str]] = {
-    "kickoff": (("staffed",), "active"),
-    "complete": (("active",), "done"),
-    "cancel": (("pending_review", "matching", "staffed", "active", "needs_attention"), "cancelled"),
+    action: (shared_lifecycle.SOURCES[action], shared_lifecycle.TARGETS[action])
+    for action in ("kickoff", "complete", "cancel")
 }
 
 
@@ -41,8 +43,7 @@ class TransitionError(ValueError):
         self.reason = reason
 
 
-# A kicked-off project whose seat reopened (matching) or that waits for staff still ends on time.
-KICKED_OFF_OPEN = ("active", "matching", "needs_attention")
+KICKED_OFF_OPEN = shared_lifecycle.KICKED_OFF_OPEN
 
 
 def transition(status: str, action: Action, kicked_off: bool = False) -> tuple[tuple[str, ...], str]:
@@ -94,7 +95,7 @@ class Leave:
     reason: str
 
 
-LEAVABLE = ("matching", "staffed", "active", "needs_attention")
+LEAVABLE = shared_lifecycle.LEAVABLE
 
 
 def leave(status: str, seats: Sequence[Seat], volunteer_id: str) -> Leave:

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from shared.models import Campaign, Project, Slot
-from shared.storage.campaigns import MAX_TRANSACTION_ITEMS, ProjectRecord
+from shared.storage.campaigns import MAX_TRANSACTION_ITEMS, ProjectRecord, campaign_sort_key, project_sort_key
 from shared.storage.errors import Conflict, DuplicateRequest, TransactionConflict
 from shared.storage.memory.state import MemoryState, updated
+from shared.storage.pages import KeyRange
 
 
 class MemoryCampaigns:
@@ -41,6 +42,9 @@ class MemoryCampaigns:
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         return self.s.campaigns.get(campaign_id)
+
+    def get_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
+        return {c: self.s.campaigns[c] for c in campaign_ids if c in self.s.campaigns}
 
     def get_projects(self, project_ids: Iterable[str]) -> list[Project]:
         return [self.s.projects[p] for p in dict.fromkeys(project_ids) if p in self.s.projects]
@@ -92,3 +96,16 @@ class MemoryCampaigns:
                 raise Conflict("the project changed or left review; reload and try again")
             self.s.projects[new.project_id] = new.model_copy(update={"version": old.version + 1})
             self.s.slots[new.project_id] = {s.index: s for s in new_slots}
+
+    def campaign_page(self, order: str, page: KeyRange) -> list[tuple[str, Campaign]]:
+        with self.s.lock:
+            keyed = sorted((campaign_sort_key(c, order), c) for c in self.s.campaigns.values())
+        if page.descending:
+            keyed.reverse()
+        return [(k, c) for k, c in keyed if page.admits(k)][: page.limit]
+
+    def project_page(self, status: str, page: KeyRange) -> list[tuple[str, Project]]:
+        keyed = sorted((project_sort_key(p), p) for p in self.projects_with_status(status))
+        if page.descending:
+            keyed.reverse()
+        return [(k, p) for k, p in keyed if page.admits(k)][: page.limit]

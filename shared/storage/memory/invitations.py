@@ -29,6 +29,9 @@ class MemoryInvitations:
         due = [i for i in self.s.invitations.values() if i.status == "pending" and i.expires_at < moment]
         return sorted(due, key=lambda i: (i.expires_at, i.invitation_id))
 
+    def count_pending(self) -> int:
+        return sum(i.status == "pending" for i in self.s.invitations.values())
+
     def mark_invitation_published(self, invitation: Invitation) -> None:
         with self.s.lock:
             current = self.s.invitations.get(invitation.invitation_id)

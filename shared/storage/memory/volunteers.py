@@ -8,9 +8,18 @@ from typing import Any
 from uuid import uuid4
 
 from shared.models import PendingChange, Volunteer, email_hash
+from shared.storage import directory
+from shared.storage.codec import from_dynamo
 from shared.storage.errors import Conflict, TransactionConflict
 from shared.storage.memory.state import MemoryState, updated
-from shared.storage.volunteers import ACTIVITY_FIELDS, LEADS_POOL, POOL_FIELDS, PROFILE_FIELDS, pools_of
+from shared.storage.pages import KeyRange
+from shared.storage.volunteers import (
+    ACTIVITY_FIELDS,
+    LEADS_POOL,
+    POOL_FIELDS,
+    PROFILE_FIELDS,
+    pools_of,
+)
 
 
 class MemoryVolunteers:
@@ -133,6 +142,22 @@ class MemoryVolunteers:
                 out[vid] = {f: row[f] for f in ACTIVITY_FIELDS if f in row}
         return out
 
+    def _rows(self, pk: str) -> list[dict[str, Any]]:
+        """Every row of a directory facet or pool, derived from the volunteers as the adapter's
+        writes derive them (directory.entries; pool rows keyed `VOLUNTEER#<vid>`)."""
+        if pk.startswith("SKILL#"):
+            skill = pk.removeprefix("SKILL#")
+            return [row | {"pk": pk, "sk": f"VOLUNTEER#{row['volunteer_id']}"} for row in self.pool(skill)]
+        with self.s.lock:
+            people = list(self.s.volunteers.values())
+        return [from_dynamo(e) for v in people for e in directory.entries(v) if e["pk"] == pk]
+
+    def directory_page(self, pk: str, page: KeyRange) -> list[dict[str, Any]]:
+        rows = sorted((r for r in self._rows(pk) if page.admits(r["sk"])), key=lambda r: r["sk"])
+        if page.descending:
+            rows.reverse()
+        return rows[: page.limit]
+
     def erase(self, volunteer: Volunteer) -> int:
         with self.s.lock:
             self.s.volunteers.pop(volunteer.volunteer_id, None)
@@ -141,4 +166,5 @@ class MemoryVolunteers:
             if volunteer.phone and self.s.phones.get(email_hash(volunteer.phone)) == volunteer.volunteer_id:
                 del self.s.phones[email_hash(volunteer.phone)]
         self.mark_pools_changed([*volunteer.skills, LEADS_POOL])
-        return len(volunteer.skills) + 3 + bool(volunteer.phone)  # pools, lead pool, email, profile, phone
+        # pools, lead pool, email, profile, phone, directory entries
+        return len(volunteer.skills) + 3 + bool(volunteer.phone) + len(directory.entry_keys(volunteer))
