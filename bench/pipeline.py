@@ -7,8 +7,10 @@ nothing moves for `settle` seconds. Reports:
 - intake throughput (campaign requests per second accepted) and end-to-end throughput
   (projects staffed per minute over the whole run);
 - p50/p95 seconds from a project's approval to its first invitation email;
-- AWS calls per staffed project by service (every call the functions make through shared.aws;
-  the SQS pollers' own receive/delete, which are Lambda's event-source polling, are not counted);
+- AWS calls per staffed project by service, operation and function, with and without message
+  sends (every call the functions make through shared.aws; not counted: the SQS pollers' own
+  receive/delete, which are Lambda's event-source polling, and the S3/SNS calls standing in for
+  SES receiving a reply, tfc/local/standin.py), and the same total per approved project;
 - lost: the chaos run's invariants (campaigns, projects, volunteers, replies, duplicates, slots).
 """
 
@@ -26,6 +28,7 @@ import numpy as np
 from bench.chaos import check_invariants
 from tfc.demo import synthetic
 from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
+from tfc.local import standin
 from tfc.local.faults import exempt_this_thread
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
 
@@ -54,8 +57,8 @@ class CallCounter:
 
     def __call__(self, event_name: str, **_: Any) -> None:
         thread = threading.current_thread()
-        if not self.counting or thread is threading.main_thread():
-            return  # the bench itself (seeding, watching, checking) is not the pipeline
+        if not self.counting or thread is threading.main_thread() or standin.active():
+            return  # the bench itself (seeding, watching, checking) is not the pipeline, nor SES receiving
         parts = [*event_name.split("."), "", ""]  # "before-call.<service>.<Operation>"
         service, operation = parts[1], parts[2]
         with self._lock:
@@ -174,6 +177,7 @@ def run(
         "projects_staffed_per_minute": round(staffed / (pipeline_seconds / 60), 1),
         "approval_to_first_invitation_seconds": first,
         "aws_calls_per_staffed_project": per_project(calls, staffed),
+        "aws_calls_per_approved_project": round(sum(calls.values()) / max(total, 1), 1),
         "aws_calls_total": sum(calls.values()),
         "emails_sent": sum(1 for m in outbox if m["channel"] == "email"),
         "replies_sent": len(players.answers),

@@ -18,6 +18,7 @@ from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
 
 REPLY_TEXT_LIMIT = 4000  # characters of an unclear reply kept for staff
+PUBLISHED_GROUP = 100  # updates per TransactWriteItems (DynamoDB's limit)
 SENDER_LIMIT = 320  # an address's longest legal length (RFC 3696 errata 1690)
 
 
@@ -70,6 +71,7 @@ class Invitations(Protocol):
     def invitations_of_volunteer(self, volunteer_id: str) -> list[Invitation]: ...
     def pending_invitations_expiring_before(self, moment: datetime) -> list[Invitation]: ...
     def mark_invitation_published(self, invitation: Invitation) -> None: ...
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None: ...
     def accept_invitation(
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime
     ) -> AcceptOutcome: ...
@@ -130,6 +132,31 @@ class DynamoInvitations:
             "attribute_exists(pk)",
             values={":t": True},
         )
+
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None:
+        """Many invitations' `published` flag, PUBLISHED_GROUP per TransactWriteItems (one call
+        instead of one each; a transaction, not a batch, because BatchWriteItem cannot update).
+        A group cancelled (an invitation gone, or a concurrent answer on one of them) is marked
+        one at a time, which raises ConditionFailed for an invitation that is gone."""
+        for start in range(0, len(invitations), PUBLISHED_GROUP):
+            group = invitations[start : start + PUBLISHED_GROUP]
+            try:
+                self.table.transact(
+                    [
+                        {
+                            "Update": {
+                                "Key": keys.invitation(i.project_id, i.invitation_id),
+                                "UpdateExpression": "SET published = :t",
+                                "ConditionExpression": "attribute_exists(pk)",
+                                "ExpressionAttributeValues": {":t": True},
+                            }
+                        }
+                        for i in group
+                    ]
+                )
+            except TransactionConflict:
+                for invitation in group:
+                    self.mark_invitation_published(invitation)
 
     def accept_invitation(
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime

@@ -193,8 +193,7 @@ class Staffing:
                 for i in invitations
             ],
         )
-        for invitation in invitations:
-            self.store.invitations.mark_invitation_published(invitation)
+        self.store.invitations.mark_invitations_published(invitations)
 
     def _republish_unsent(self, invitations: list[Invitation], now: datetime, correlation_id: str) -> None:
         """An invitation stored but never published (a crash between the two) is sent now.

@@ -1,11 +1,13 @@
 """One wave of invitations across every open project: read, allocate (pure domain), write.
 
-Reads per wave: one Query per open project (its partition: slots, team, invitations), one GetItem
-per distinct district (its latest score), the skill pools (one paginated Query per seat kind,
-cached by a warm container and re-read when the pool's change token moved: one GetItem each),
-and the live state of the pools' volunteers (BatchGetItem, 100 a call). No Scan. Writes: one
-transaction per invitation (guarded: never invited before, pending cap, project limit, opt-out,
-14-day limit, one writer per volunteer state), then the send events.
+Reads per wave: the matching projects' partitions (the tick re-reads only those that changed:
+records.py), one GetItem per distinct district (its latest score), the skill pools (one
+paginated Query per seat kind, cached by a warm container and re-read when the pool's change
+token moved: one GetItem each), and the live state of the pools' volunteers (BatchGetItem, 100 a
+call). No Scan. Writes: the invitations in transactions of up to 25 (each invitation guarded:
+never invited before, pending cap, project limit, opt-out, 14-day limit, one writer per volunteer
+state; a lost guard refuses only its own invitation), then the send events (SQS batches of ten)
+and their `published` flags (one transaction per 100).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from shared.models import Invitation, Project
 from shared.storage import InviteOutcome, Store
 from shared.storage.campaigns import ProjectRecord
 from shared.storage.volunteers import LEADS_POOL
-from shared.storage.waves import recent_invites
+from shared.storage.waves import GROUP, recent_invites
 
 Publish = Callable[[str, Sequence[Event]], None]
 SEND_CHUNK = 100  # invitations written, then sent, at a time
@@ -295,13 +297,15 @@ class Wave:
         tick plans them again with whatever was approved meanwhile (its first)."""
         started = time.monotonic()
 
-        def create(inv: Invitation) -> Invitation | None:
+        def create(group: list[Invitation]) -> list[Invitation]:
             written = now + timedelta(seconds=time.monotonic() - started)
-            inv = inv.model_copy(update={"created_at": written, "expires_at": written + self.ttl})
-            outcome = self.waves.create_invitation(
-                inv, states[inv.volunteer_id], max_pending=self.rules.max_pending, max_recent=self.rules.max_invites_14d
+            group = [i.model_copy(update={"created_at": written, "expires_at": written + self.ttl}) for i in group]
+            outcomes = self.waves.create_invitations(
+                [(i, states[i.volunteer_id]) for i in group],
+                max_pending=self.rules.max_pending,
+                max_recent=self.rules.max_invites_14d,
             )
-            return inv if outcome is InviteOutcome.CREATED else None
+            return [i for i, outcome in zip(group, outcomes, strict=True) if outcome is InviteOutcome.CREATED]
 
         created: list[Invitation] = []
         with ThreadPoolExecutor(self.config.write_threads) as pool:
@@ -309,14 +313,16 @@ class Wave:
                 if start and time.monotonic() - started > self.config.wave_write_seconds:
                     result.deferred = len(invitations) - start
                     break
-                chunk = [i for i in pool.map(create, invitations[start : start + SEND_CHUNK]) if i is not None]
-                self._send(chunk, correlation_id, pool)
-                created += chunk
+                chunk = invitations[start : start + SEND_CHUNK]
+                groups = [chunk[g : g + GROUP] for g in range(0, len(chunk), GROUP)]
+                written = [i for group in pool.map(create, groups) for i in group]
+                self._send(written, correlation_id)
+                created += written
         result.invited = len(created)
         result.refused = len(invitations) - result.deferred - len(created)
         return created
 
-    def _send(self, invitations: list[Invitation], correlation_id: str, pool: ThreadPoolExecutor) -> None:
+    def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
         if not invitations:
             return
         self.publish(
@@ -328,7 +334,7 @@ class Wave:
                 for i in invitations
             ],
         )
-        list(pool.map(self.store.invitations.mark_invitation_published, invitations))
+        self.store.invitations.mark_invitations_published(invitations)
         invitations[:] = [i.model_copy(update={"published": True}) for i in invitations]
 
     def _flag(self, record: ProjectRecord, reason: str, now: datetime, result: WaveResult) -> None:

@@ -3,7 +3,7 @@ waves.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,10 @@ class MemoryInvitations:
     def pending_invitations_expiring_before(self, moment: datetime) -> list[Invitation]:
         due = [i for i in self.s.invitations.values() if i.status == "pending" and i.expires_at < moment]
         return sorted(due, key=lambda i: (i.expires_at, i.invitation_id))
+
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None:
+        for invitation in invitations:
+            self.mark_invitation_published(invitation)
 
     def mark_invitation_published(self, invitation: Invitation) -> None:
         with self.s.lock:
@@ -159,6 +163,11 @@ class MemoryWaves:
                 volunteer, pending_invitations=volunteer.pending_invitations + 1
             )
             return InviteOutcome.CREATED
+
+    def create_invitations(
+        self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
+    ) -> list[InviteOutcome]:
+        return [self.create_invitation(i, s, max_pending=max_pending, max_recent=max_recent) for i, s in batch]
 
     def mark_reminded(self, invitation: Invitation) -> bool:
         with self.s.lock:
