@@ -31,6 +31,7 @@ from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
 from tfc.local import standin
 from tfc.local.faults import exempt_this_thread
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
+from tfc.local.simtime import SIMULATED_ENV, SimulatedTime
 
 # Message sends: the provider calls that deliver an email or a text. They scale with messages, not
 # with the platform's own work, so the call target (100 per staffed project) excludes them.
@@ -108,6 +109,7 @@ def run(
     invitation_ttl: int = 60,
     settle: float = 60.0,
     timeout: float = 1800,
+    simulated_time: bool = False,
 ) -> dict[str, Any]:
     from shared import aws
 
@@ -120,7 +122,7 @@ def run(
             schedule_seconds={"matching-tick": 5.0},
             visibility_timeout=10,
             state_file=None,
-            env={"POWERTOOLS_LOG_LEVEL": "ERROR"},
+            env={"POWERTOOLS_LOG_LEVEL": "ERROR"} | (SIMULATED_ENV if simulated_time else {}),
         )
     )
     # Hooked before anything makes a client: clients (the store's among them) copy the session's
@@ -147,9 +149,12 @@ def run(
             players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
             all_projects = [p for project_ids in ids.values() for p in project_ids]
             total, last, last_change = len(approved_at), -1, time.monotonic()
-            stall = max(4.0 * invitation_ttl, settle)  # before the first staffed project
+            stall = settle if simulated_time else max(4.0 * invitation_ttl, settle)  # before the first staffed
+            clock = SimulatedTime(runtime, client) if simulated_time else None
             while time.monotonic() - started < timeout:
                 players.answer_new_invitations()
+                if clock is not None:
+                    clock.step()
                 staffed = _staffed(all_projects)
                 if staffed != last:
                     last, last_change = staffed, time.monotonic()
@@ -184,6 +189,7 @@ def run(
         "lost_or_broken": {k: len(v) for k, v in violations.items()},
         "zero_lost": not any(violations.values()),
         "invitation_ttl_seconds": invitation_ttl,
+        "simulated_time": clock.figures() if clock is not None else None,
     }
 
 
