@@ -16,6 +16,7 @@ nothing moves for `settle` seconds. Reports:
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -39,8 +40,9 @@ SENDS = frozenset({"ses.SendEmail", "ses.SendRawEmail", "sesv2.SendEmail", "sns.
 
 
 def function_of(thread_name: str) -> str:
-    """The function a runtime thread runs ("sqs-<fn>-<n>" pollers, "schedule-<fn>" timers); HTTP
-    request threads (the gateway's) count as "api"."""
+    """The function a runtime thread runs ("sqs-<fn>-<n>" pollers, "schedule-<fn>" timers, and their
+    pools' "<name>_<n>" threads, e.g. a wave's writers); HTTP request threads count as "api"."""
+    thread_name = re.sub(r"_\d+$", "", thread_name)
     if thread_name.startswith("sqs-"):
         return thread_name[4:].rsplit("-", 1)[0]
     if thread_name.startswith("schedule-"):

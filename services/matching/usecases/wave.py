@@ -12,6 +12,7 @@ and their `published` flags (one transaction per 100).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -308,7 +309,8 @@ class Wave:
             return [i for i, outcome in zip(group, outcomes, strict=True) if outcome is InviteOutcome.CREATED]
 
         created: list[Invitation] = []
-        with ThreadPoolExecutor(self.config.write_threads) as pool:
+        # Named after the invoking thread, so the local runtime's call counts credit its function.
+        with ThreadPoolExecutor(self.config.write_threads, thread_name_prefix=threading.current_thread().name) as pool:
             for start in range(0, len(invitations), SEND_CHUNK):
                 if start and time.monotonic() - started > self.config.wave_write_seconds:
                     result.deferred = len(invitations) - start
