@@ -54,9 +54,11 @@ def test_a_decline_is_seen_and_the_seat_offered_again() -> None:
 
 def test_an_accept_or_an_invitation_written_elsewhere_is_read_again() -> None:
     store, _, staffing, project_id = setup()
-    people = [signup(n, ["copywriting"], store=store) for n in (20, 21)]
     now = utcnow()
     staffing.tick(now, "t")
+    # Signed up after the wave, fitting any seat: whichever seat the accept below fills, staff
+    # can still choose one of them.
+    people = [signup(n, ["copywriting", "web_development"], lead=True, store=store) for n in (20, 21)]
     record = store.campaigns.get_project(project_id)
     assert record is not None
     answer(staffing, record.invitations[0], yes=True)  # the project's `filled` moves
