@@ -76,7 +76,7 @@ class Invitations(Protocol):
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime
     ) -> AcceptOutcome: ...
     def close_invitation(
-        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
     ) -> bool: ...
     def save_unclear_reply(
         self,
@@ -199,7 +199,9 @@ class DynamoInvitations:
                     {
                         "Update": {
                             "Key": keys.volunteer(inv.volunteer_id),
-                            "UpdateExpression": "ADD active_projects :one, pending_invitations :minus",
+                            # An accept is an answer: past responsiveness counted in the same write.
+                            "UpdateExpression": "ADD active_projects :one, pending_invitations :minus,"
+                            " responded_total :one",
                             "ConditionExpression": "active_projects < max_active_projects",
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
@@ -221,8 +223,12 @@ class DynamoInvitations:
             return outcome
         return AcceptOutcome.JOINED
 
-    def close_invitation(self, invitation: Invitation, status: str, now: datetime, channel: str | None = None) -> bool:
-        """pending -> declined/expired/withdrawn/team_full, releasing the volunteer's pending count.
+    def close_invitation(
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+    ) -> bool:
+        """pending -> declined/expired/withdrawn/team_full, releasing the volunteer's pending count;
+        `answered`: the volunteer answered it (a no, or a yes that found no seat), so their
+        `responded_total` goes up in the same write (once: only the write that closes it counts).
 
         False when it was no longer pending (a duplicate delivery, or it was answered meanwhile).
         """
@@ -247,9 +253,10 @@ class DynamoInvitations:
                     {
                         "Update": {
                             "Key": keys.volunteer(invitation.volunteer_id),
-                            "UpdateExpression": "ADD pending_invitations :minus",
+                            "UpdateExpression": "ADD pending_invitations :minus"
+                            + (", responded_total :one" if answered else ""),
                             "ConditionExpression": "pending_invitations > :zero",
-                            "ExpressionAttributeValues": {":minus": -1, ":zero": 0},
+                            "ExpressionAttributeValues": {":minus": -1, ":zero": 0} | ({":one": 1} if answered else {}),
                         }
                     },
                 ]

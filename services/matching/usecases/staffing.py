@@ -37,7 +37,6 @@ from shared.models import Invitation
 from shared.settings import Settings
 from shared.storage import AcceptOutcome, InviteOutcome, Store
 from shared.storage.campaigns import ProjectRecord
-from shared.storage.errors import StorageError
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
@@ -214,9 +213,8 @@ class Staffing:
             return
         cid = event.correlation_id
         if event.answer == "no":  # the seat is offered again in the next wave
-            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel):
+            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel, answered=True):
                 self._tell(invitation, "declined", cid)
-                self._count_answer(invitation)
             return
         if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
             self.finish_if_full(invitation.project_id, now, cid)
@@ -246,27 +244,27 @@ class Staffing:
                 self.finish_if_full(project.project_id, now, cid)
                 if volunteer.active_projects + 1 >= volunteer.max_active_projects:
                     self._release_other_invitations(volunteer.volunteer_id, invitation.invitation_id, now, cid)
+            # Each answer is counted once (past responsiveness) in the write that settles it: the
+            # accept's transaction, or the close's.
             elif outcome is AcceptOutcome.TEAM_FULL:
-                self._close(invitation, "team_full", now, cid)
+                self._close(invitation, "team_full", now, cid, answered=True)
             elif outcome is AcceptOutcome.AT_LIMIT:
-                self._close(invitation, "declined", now, cid, tell="at_limit")
+                self._close(invitation, "declined", now, cid, tell="at_limit", answered=True)
             elif outcome is AcceptOutcome.EXPIRED:
-                self._close(invitation, "expired", now, cid)
-            if outcome is not AcceptOutcome.NOT_PENDING:
-                self._count_answer(invitation)
+                self._close(invitation, "expired", now, cid, answered=True)
             return  # NOT_PENDING: already answered, nothing to do
         self._close(invitation, "team_full", now, cid)
 
-    def _count_answer(self, invitation: Invitation) -> None:
-        """Past responsiveness is a soft signal: counted once, after everything that matters is
-        done, and never worth failing (and so retrying) the answer for."""
-        try:
-            self.waves.record_response(invitation.volunteer_id)
-        except StorageError:
-            self.log.warning("answer not counted", extra={"invitation_id": invitation.invitation_id})
-
-    def _close(self, invitation: Invitation, status: str, now: datetime, cid: str, tell: str | None = None) -> None:
-        if self.store.invitations.close_invitation(invitation, status, now):
+    def _close(
+        self,
+        invitation: Invitation,
+        status: str,
+        now: datetime,
+        cid: str,
+        tell: str | None = None,
+        answered: bool = False,
+    ) -> None:
+        if self.store.invitations.close_invitation(invitation, status, now, answered=answered):
             self._tell(invitation, tell or status, cid)
 
     def _tell(self, invitation: Invitation, outcome: str, cid: str) -> None:

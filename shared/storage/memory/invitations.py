@@ -66,9 +66,16 @@ class MemoryInvitations:
                 active_projects=volunteer.active_projects + 1,
                 pending_invitations=volunteer.pending_invitations - 1,
             )
+            self._count(inv.volunteer_id)
             return AcceptOutcome.JOINED
 
-    def close_invitation(self, invitation: Invitation, status: str, now: datetime, channel: str | None = None) -> bool:
+    def _count(self, volunteer_id: str) -> None:
+        extra = self.s.wave_state.setdefault(volunteer_id, {})
+        extra["responded_total"] = int(extra.get("responded_total") or 0) + 1
+
+    def close_invitation(
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+    ) -> bool:
         with self.s.lock:
             inv = self.s.invitations.get(invitation.invitation_id)
             volunteer = self.s.volunteers.get(invitation.volunteer_id)
@@ -80,6 +87,8 @@ class MemoryInvitations:
             self.s.volunteers[volunteer.volunteer_id] = updated(
                 volunteer, pending_invitations=volunteer.pending_invitations - 1
             )
+            if answered:
+                self._count(volunteer.volunteer_id)
             return True
 
     def save_unclear_reply(
