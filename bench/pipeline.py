@@ -7,13 +7,16 @@ nothing moves for `settle` seconds. Reports:
 - intake throughput (campaign requests per second accepted) and end-to-end throughput
   (projects staffed per minute over the whole run);
 - p50/p95 seconds from a project's approval to its first invitation email;
-- AWS calls per staffed project by service (every call the functions make through shared.aws;
-  the SQS pollers' own receive/delete, which are Lambda's event-source polling, are not counted);
+- AWS calls per staffed project by service, operation and function, with and without message
+  sends (every call the functions make through shared.aws; not counted: the SQS pollers' own
+  receive/delete, which are Lambda's event-source polling, and the S3/SNS calls standing in for
+  SES receiving a reply, tfc/local/standin.py), and the same total per approved project;
 - lost: the chaos run's invariants (campaigns, projects, volunteers, replies, duplicates, slots).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -26,21 +29,71 @@ import numpy as np
 from bench.chaos import check_invariants
 from tfc.demo import synthetic
 from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
+from tfc.local import standin
 from tfc.local.faults import exempt_this_thread
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
+from tfc.local.simtime import SIMULATED_ENV, SimulatedTime
+
+# Message sends: the provider calls that deliver an email or a text. They scale with messages, not
+# with the platform's own work, so the call target (100 per staffed project) excludes them.
+SENDS = frozenset({"ses.SendEmail", "ses.SendRawEmail", "sesv2.SendEmail", "sns.Publish"})
+
+
+def function_of(thread_name: str) -> str:
+    """The function a runtime thread runs ("sqs-<fn>-<n>" pollers, "schedule-<fn>" timers, and their
+    pools' "<name>_<n>" threads, e.g. a wave's writers); HTTP request threads count as "api"."""
+    thread_name = re.sub(r"_\d+$", "", thread_name)
+    if thread_name.startswith("sqs-"):
+        return thread_name[4:].rsplit("-", 1)[0]
+    if thread_name.startswith("schedule-"):
+        return thread_name[9:]
+    return "api"
 
 
 class CallCounter:
+    """botocore before-call hook: counts every call a function makes, keyed (function, "service.Operation")."""
+
     def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
+        self.calls: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
+        self.counting = False
 
     def __call__(self, event_name: str, **_: Any) -> None:
-        if threading.current_thread() is threading.main_thread():
-            return  # the bench itself (seeding, watching, checking) is not the pipeline
-        service = event_name.split(".")[1]
+        thread = threading.current_thread()
+        if not self.counting or thread is threading.main_thread() or standin.active():
+            return  # the bench itself (seeding, watching, checking) is not the pipeline, nor SES receiving
+        parts = [*event_name.split("."), "", ""]  # "before-call.<service>.<Operation>"
+        service, operation = parts[1], parts[2]
         with self._lock:
-            self.calls[service] += 1
+            self.calls[(function_of(thread.name), f"{service}.{operation}")] += 1
+
+
+def per_project(calls: Counter[tuple[str, str]], staffed: int) -> dict[str, Any]:
+    """Calls per staffed project: by service, by operation, by function (each {name: calls/staffed},
+    one decimal), and the total with and without message sends (`SENDS`)."""
+
+    def rate(n: int) -> float:
+        return round(n / max(staffed, 1), 1)
+
+    by_service: Counter[str] = Counter()
+    by_operation: Counter[str] = Counter()
+    by_function: Counter[str] = Counter()
+    by_function_operation: Counter[str] = Counter()
+    for (function, op), n in calls.items():
+        by_service[op.split(".")[0]] += n
+        by_operation[op] += n
+        by_function[function] += n
+        by_function_operation[f"{function} {op}"] += n
+    total = sum(calls.values())
+    sends = sum(n for (_, op), n in calls.items() if op in SENDS)
+    return {
+        "total": rate(total),
+        "excluding_sends": rate(total - sends),
+        "by_service": {k: rate(n) for k, n in by_service.most_common()},
+        "by_operation": {k: rate(n) for k, n in by_operation.most_common()},
+        "by_function": {k: rate(n) for k, n in by_function.most_common()},
+        "by_function_operation": {k: rate(n) for k, n in by_function_operation.most_common() if rate(n) >= 0.1},
+    }
 
 
 def _post(client: httpx.Client, path: str, **kwargs: Any) -> httpx.Response:
@@ -58,6 +111,7 @@ def run(
     invitation_ttl: int = 60,
     settle: float = 60.0,
     timeout: float = 1800,
+    simulated_time: bool = False,
 ) -> dict[str, Any]:
     from shared import aws
 
@@ -70,14 +124,17 @@ def run(
             schedule_seconds={"matching-tick": 5.0},
             visibility_timeout=10,
             state_file=None,
-            env={"POWERTOOLS_LOG_LEVEL": "ERROR"},
+            env={"POWERTOOLS_LOG_LEVEL": "ERROR"} | (SIMULATED_ENV if simulated_time else {}),
         )
     )
-    runtime.start()
+    # Hooked before anything makes a client: clients (the store's among them) copy the session's
+    # hooks when made, so a hook registered later would miss every call of a client made earlier.
     counter = CallCounter()
+    aws.register_hook("before-call", counter)
+    runtime.start()
     try:
         people = seed_volunteers(volunteers, seed)
-        aws.register_hook("before-call", counter)  # count from here: the seeding is not the pipeline
+        counter.counting = True  # count from here: the seeding is not the pipeline
         ops = {"x-api-key": runtime.ops_key}
         with httpx.Client(base_url=runtime.url, timeout=120) as client:
             intake_started = time.monotonic()
@@ -94,9 +151,12 @@ def run(
             players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
             all_projects = [p for project_ids in ids.values() for p in project_ids]
             total, last, last_change = len(approved_at), -1, time.monotonic()
-            stall = max(4.0 * invitation_ttl, settle)  # before the first staffed project
+            stall = settle if simulated_time else max(4.0 * invitation_ttl, settle)  # before the first staffed
+            clock = SimulatedTime(runtime, client) if simulated_time else None
             while time.monotonic() - started < timeout:
                 players.answer_new_invitations()
+                if clock is not None:
+                    clock.step()
                 staffed = _staffed(all_projects)
                 if staffed != last:
                     last, last_change = staffed, time.monotonic()
@@ -114,7 +174,6 @@ def run(
     finally:
         aws.clear_hooks()
         runtime.stop()
-    per_project = {s: round(n / max(staffed, 1), 1) for s, n in sorted(calls.items())}
     return {
         "campaigns": campaigns,
         "volunteers": volunteers,
@@ -124,13 +183,15 @@ def run(
         "intake_requests_per_second": round(campaigns / intake_seconds, 1),
         "projects_staffed_per_minute": round(staffed / (pipeline_seconds / 60), 1),
         "approval_to_first_invitation_seconds": first,
-        "aws_calls_per_staffed_project": per_project,
+        "aws_calls_per_staffed_project": per_project(calls, staffed),
+        "aws_calls_per_approved_project": round(sum(calls.values()) / max(total, 1), 1),
         "aws_calls_total": sum(calls.values()),
         "emails_sent": sum(1 for m in outbox if m["channel"] == "email"),
         "replies_sent": len(players.answers),
         "lost_or_broken": {k: len(v) for k, v in violations.items()},
         "zero_lost": not any(violations.values()),
         "invitation_ttl_seconds": invitation_ttl,
+        "simulated_time": clock.figures() if clock is not None else None,
     }
 
 

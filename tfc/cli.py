@@ -116,6 +116,14 @@ def demo(
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 1200.0,
     invitation_ttl: options.InvitationTtl = 180,
+    simulated_time: Annotated[
+        bool,
+        typer.Option(
+            "--simulated-time/--real-time",
+            help="Invitations last 72 h and the clock jumps to the next reminder or expiry when the"
+            " system is quiet (default); --real-time waits out --invitation-ttl seconds instead",
+        ),
+    ] = True,
     as_json: options.Json = False,
 ) -> None:
     """Run the program end to end on the embedded emulator and report what happened."""
@@ -129,6 +137,7 @@ def demo(
         port=port,
         timeout_seconds=timeout,
         invitation_ttl_seconds=invitation_ttl,
+        simulated_time=simulated_time,
     )
     with Progress(
         TextColumn("{task.description:<12}"),

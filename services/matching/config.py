@@ -19,6 +19,9 @@ class MatchingConfig(BaseModel):
     max_invites_per_slot: int = Field(default=4, ge=1)
     reminder_seconds: int = Field(default=24 * 3600, ge=0)  # remind this long before expiry (0: never)
     write_threads: int = Field(default=8, ge=1, le=64)
+    # A wave stops writing after this long (between chunks of invitations); what it did not write the
+    # next tick plans again, with projects that have nothing out first (usecases/wave.py).
+    wave_write_seconds: float = Field(default=60.0, gt=0.0)
 
     def rules(self, settings: Settings) -> Rules:
         return Rules(
@@ -40,6 +43,7 @@ _ENV = {
     "max_invites_per_slot": "TFC_MATCHING_MAX_INVITES_PER_SLOT",
     "reminder_seconds": "TFC_MATCHING_REMINDER_SECONDS",
     "write_threads": "TFC_MATCHING_WRITE_THREADS",
+    "wave_write_seconds": "TFC_MATCHING_WAVE_WRITE_SECONDS",
 }
 
 

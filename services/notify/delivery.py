@@ -1,9 +1,16 @@
-"""Deliver a rendered message at most once per message key (Powertools idempotency).
+"""Deliver a rendered message at most once per message key: one conditional write before the send.
 
 The key names the person-visible message ("invitation:<id>:invite:email"), not the SQS record,
-so redelivery, retries and concurrent consumers never send it twice. While a send is in flight
-its record is INPROGRESS (a concurrent duplicate fails and retries later); if the function dies
-mid-send the record expires with the Lambda's remaining time and the message is retried.
+so redelivery, retries and concurrent consumers never send it twice. Before the provider call a
+sending marker is written under the key (a conditional put, `attribute_not_exists`): the one
+attempt that writes it sends; any other (a redelivery, a concurrent duplicate, a retry after a
+crash) finds it and does not send. Only a refusal by the provider or a connection that never
+reached it removes the marker, so the record's retry may send.
+
+Powertools idempotency used to wrap the send as well (an in-progress record put before it, the
+result written after it: two more writes per message). Nothing read the stored result, and the
+marker alone already decides who sends, so each message costs one write instead of three.
+Inbound replies still go through Powertools (`once`): applying a reply is not a send.
 """
 
 from __future__ import annotations
@@ -36,7 +43,6 @@ KEEP_SECONDS = 30 * 24 * 3600  # longer than any retry window, and than an invit
 _log = get_logger("notify")
 _lock = threading.Lock()
 _bucket: TokenBucket | None = None
-_deliver: Callable[..., dict[str, Any]] | None = None
 _once: Callable[..., Any] | None = None
 _config = IdempotencyConfig(
     event_key_jmespath="key", expires_after_seconds=KEEP_SECONDS, raise_on_no_idempotency_key=True
@@ -44,18 +50,18 @@ _config = IdempotencyConfig(
 
 
 def _send(delivery: dict[str, Any]) -> dict[str, Any]:
-    """Runs only for a key not yet delivered (Powertools idempotency), at most once per key.
+    """Send once per key: {"message_id": provider id} when this attempt sent, {"message_id": None,
+    "outcome": "unknown"} when the marker was already there or the provider's answer was lost.
 
-    Powertools retries a key whose attempt died before recording success (its in-progress record
-    expires with the function's time, or is deleted on an exception), which would send a second
-    copy whenever the provider had already accepted the first. So a marker is written, once, just
-    before the provider call: an attempt that finds it knows an earlier one may have sent, and
-    records the outcome as unknown instead of sending again (a missing message is better than a
-    second one: the invitation expires and the next wave asks someone else). Only a refusal by the
-    provider (a ClientError, throttling included) or a connection that never reached it removes
-    the marker, so the retry may send."""
+    The marker is written just before the provider call: an attempt that finds it knows an earlier
+    one sent or may have (it died after the provider accepted), and does not send again (a missing
+    message is better than a second one: the invitation expires and the next wave asks someone
+    else). Raises the provider's refusal (a ClientError, throttling included) or a connection
+    error after removing the marker, so the retry may send."""
     if not _mark_sending(delivery["key"]):
-        _log.warning("an earlier attempt may have sent this: not sent again", extra={"message_key": delivery["key"]})
+        _log.info(
+            "already sent, or an earlier attempt may have: not sent again", extra={"message_key": delivery["key"]}
+        )
         return {"message_id": None, "outcome": "unknown"}
     try:
         if delivery["channel"] == "email":
@@ -105,28 +111,12 @@ def _rate() -> TokenBucket:
         return _bucket
 
 
-def _get() -> Callable[..., dict[str, Any]]:
-    global _deliver
-    with _lock:
-        if _deliver is None:
-            store = DynamoDBPersistenceLayer(
-                table_name=get_settings().table("idempotency"), boto3_client=client("dynamodb")
-            )
-            _deliver = idempotent_function(
-                data_keyword_argument="delivery",
-                persistence_store=store,
-                config=_config,
-                key_prefix="tfc-notify-deliver",
-            )(_send)
-        return _deliver
-
-
 @caches.register
 def reset() -> None:
-    """Forget both idempotent wrappers (and their clients): the endpoint or stage changed."""
-    global _deliver, _once, _bucket
+    """Forget the inbound idempotent wrapper (and its client) and the rate bucket: the endpoint or
+    stage changed."""
+    global _once, _bucket
     with _lock:
-        _deliver = None
         _once = None
         _bucket = None
 
@@ -137,13 +127,11 @@ def register_context(context: Any) -> None:
 
 
 def deliver_email(key: str, raw: bytes) -> dict[str, Any]:
-    return _get()(delivery={"key": key, "channel": "email", "raw": raw.decode()})
+    return _send({"key": key, "channel": "email", "raw": raw.decode()})
 
 
 def deliver_sms(key: str, to: str, text: str) -> dict[str, Any]:
-    return _get()(
-        delivery={"key": key, "channel": "sms", "to": to, "text": text, "origination": get_settings().sms_origination}
-    )
+    return _send({"key": key, "channel": "sms", "to": to, "text": text, "origination": get_settings().sms_origination})
 
 
 def once(key: str, work: Callable[[], None]) -> None:

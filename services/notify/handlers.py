@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -72,9 +73,31 @@ def send_routes(out: Outbound) -> Routes:
     }
 
 
+def _issued(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(project id, invitation id) of the batch's invitation.issued events; a body that does not
+    parse is left to the batch's own handling (it fails there, alone)."""
+    out = []
+    for record in records:
+        try:
+            body = json.loads(record.get("body") or "")
+        except ValueError:
+            continue
+        if not isinstance(body, dict) or body.get("type") != InvitationIssuedV1.model_fields["type"].default:
+            continue
+        if isinstance(body.get("project_id"), str) and isinstance(body.get("invitation_id"), str):
+            out.append((body["project_id"], body["invitation_id"]))
+    return out
+
+
 def on_send(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivery.register_context(context)
     out = Outbound(main_store(), get_settings(), logger, contact_state(), defer)  # one per batch: reads reused
+    issued = _issued(event.get("Records", []))
+    if issued:
+        try:
+            out.read_ahead(issued)
+        except Exception:  # a read that failed here is made again by each message: it fails there, alone
+            logger.warning("read ahead failed; each message reads its own", exc_info=True)
     return consume(event, context, queue="notify", logger=logger, routes=send_routes(out))
 
 

@@ -18,6 +18,7 @@ from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
 
 REPLY_TEXT_LIMIT = 4000  # characters of an unclear reply kept for staff
+PUBLISHED_GROUP = 100  # updates per TransactWriteItems (DynamoDB's limit)
 SENDER_LIMIT = 320  # an address's longest legal length (RFC 3696 errata 1690)
 
 
@@ -71,11 +72,12 @@ class Invitations(Protocol):
     def pending_invitations_expiring_before(self, moment: datetime) -> list[Invitation]: ...
     def count_pending(self) -> int: ...
     def mark_invitation_published(self, invitation: Invitation) -> None: ...
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None: ...
     def accept_invitation(
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime
     ) -> AcceptOutcome: ...
     def close_invitation(
-        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
     ) -> bool: ...
     def save_unclear_reply(
         self,
@@ -140,6 +142,31 @@ class DynamoInvitations:
             values={":t": True},
         )
 
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None:
+        """Many invitations' `published` flag, PUBLISHED_GROUP per TransactWriteItems (one call
+        instead of one each; a transaction, not a batch, because BatchWriteItem cannot update).
+        A group cancelled (an invitation gone, or a concurrent answer on one of them) is marked
+        one at a time, which raises ConditionFailed for an invitation that is gone."""
+        for start in range(0, len(invitations), PUBLISHED_GROUP):
+            group = invitations[start : start + PUBLISHED_GROUP]
+            try:
+                self.table.transact(
+                    [
+                        {
+                            "Update": {
+                                "Key": keys.invitation(i.project_id, i.invitation_id),
+                                "UpdateExpression": "SET published = :t",
+                                "ConditionExpression": "attribute_exists(pk)",
+                                "ExpressionAttributeValues": {":t": True},
+                            }
+                        }
+                        for i in group
+                    ]
+                )
+            except TransactionConflict:
+                for invitation in group:
+                    self.mark_invitation_published(invitation)
+
     def accept_invitation(
         self, invitation: Invitation, project: Project, slot_index: int, now: datetime
     ) -> AcceptOutcome:
@@ -181,7 +208,9 @@ class DynamoInvitations:
                     {
                         "Update": {
                             "Key": keys.volunteer(inv.volunteer_id),
-                            "UpdateExpression": "ADD active_projects :one, pending_invitations :minus",
+                            # An accept is an answer: past responsiveness counted in the same write.
+                            "UpdateExpression": "ADD active_projects :one, pending_invitations :minus,"
+                            " responded_total :one",
                             "ConditionExpression": "active_projects < max_active_projects",
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
@@ -203,8 +232,12 @@ class DynamoInvitations:
             return outcome
         return AcceptOutcome.JOINED
 
-    def close_invitation(self, invitation: Invitation, status: str, now: datetime, channel: str | None = None) -> bool:
-        """pending -> declined/expired/withdrawn/team_full, releasing the volunteer's pending count.
+    def close_invitation(
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+    ) -> bool:
+        """pending -> declined/expired/withdrawn/team_full, releasing the volunteer's pending count;
+        `answered`: the volunteer answered it (a no, or a yes that found no seat), so their
+        `responded_total` goes up in the same write (once: only the write that closes it counts).
 
         False when it was no longer pending (a duplicate delivery, or it was answered meanwhile).
         """
@@ -229,9 +262,10 @@ class DynamoInvitations:
                     {
                         "Update": {
                             "Key": keys.volunteer(invitation.volunteer_id),
-                            "UpdateExpression": "ADD pending_invitations :minus",
+                            "UpdateExpression": "ADD pending_invitations :minus"
+                            + (", responded_total :one" if answered else ""),
                             "ConditionExpression": "pending_invitations > :zero",
-                            "ExpressionAttributeValues": {":minus": -1, ":zero": 0},
+                            "ExpressionAttributeValues": {":minus": -1, ":zero": 0} | ({":one": 1} if answered else {}),
                         }
                     },
                 ]

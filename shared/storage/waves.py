@@ -3,14 +3,15 @@
 - the live state of many volunteers in one BatchGetItem per 100 (projected: counters, the last
   14 days of invitation times, response counts);
 - an invitation that also enforces the 14-day invitation limit, guarded by an optimistic
-  `invite_seq` on the volunteer so two waves cannot both pass the limit;
+  `invite_seq` on the volunteer so two waves cannot both pass the limit; a wave writes them
+  GROUP to a transaction (`create_invitations`), each keeping its own guards;
 - the one reminder per invitation (conditional on `reminded` being unset);
 - a volunteer's answered-invitation count (past responsiveness, a soft signal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -34,6 +35,8 @@ STATE_FIELDS = (
     "responded_total",
 )
 RECENT_WINDOW = timedelta(days=14)
+GROUP = 25  # invitations per TransactWriteItems: 3 actions each, under DynamoDB's 100 per transaction
+ACTIONS = 3  # pointer, invitation, volunteer state: the order create_invitation writes them
 
 
 def recent_invites(state: dict[str, Any], now: datetime) -> list[str]:
@@ -50,8 +53,31 @@ class Waves(Protocol):
     def create_invitation(
         self, invitation: Invitation, state: dict[str, Any], *, max_pending: int, max_recent: int
     ) -> InviteOutcome: ...
+    def create_invitations(
+        self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
+    ) -> list[InviteOutcome]: ...
     def mark_reminded(self, invitation: Invitation) -> bool: ...
     def record_response(self, volunteer_id: str) -> None: ...
+
+
+def _outcome(reasons: Sequence[str]) -> InviteOutcome:
+    """One invitation's outcome from its actions' cancellation reasons (pointer first)."""
+    return InviteOutcome.EXISTS if reasons[:1] == ["ConditionalCheckFailed"] else InviteOutcome.VOLUNTEER_BUSY
+
+
+def _groups(todo: list[tuple[int, list[dict[str, Any]], str]]) -> Iterable[list[tuple[int, list[dict[str, Any]]]]]:
+    """`todo` (index, actions, volunteer) in groups of at most GROUP, no volunteer twice in one
+    (a transaction may touch an item once)."""
+    group: list[tuple[int, list[dict[str, Any]]]] = []
+    seen: set[str] = set()
+    for index, actions, volunteer_id in todo:
+        if len(group) == GROUP or volunteer_id in seen:
+            yield group
+            group, seen = [], set()
+        group.append((index, actions))
+        seen.add(volunteer_id)
+    if group:
+        yield group
 
 
 class WaveStore:
@@ -73,7 +99,61 @@ class WaveStore:
         `state` is the volunteer's state as read for this wave: the write succeeds only if nobody
         invited them since (invite_seq unchanged) and every limit still holds.
         """
-        inv = invitation
+        return self.create_invitations([(invitation, state)], max_pending=max_pending, max_recent=max_recent)[0]
+
+    def create_invitations(
+        self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
+    ) -> list[InviteOutcome]:
+        """Many invitations (each with its volunteer's state as read), GROUP per transaction, each
+        under exactly create_invitation's guards; outcomes in `batch`'s order.
+
+        A group is all or nothing, so one lost guard cancels it: the cancellation reasons (one per
+        action, in order) name the invitations whose guard was lost (EXISTS when the pointer's,
+        VOLUNTEER_BUSY otherwise); the others are written again together, without them. A group
+        cancelled with no guard lost (a concurrent transaction on one of its items) is written one
+        invitation at a time. Calls: one per group when no guard is lost."""
+        outcomes: list[InviteOutcome | None] = [None] * len(batch)
+        todo: list[tuple[int, list[dict[str, Any]], str]] = []
+        for index, (invitation, state) in enumerate(batch):
+            actions = self._actions(invitation, state, max_pending, max_recent)
+            if isinstance(actions, InviteOutcome):
+                outcomes[index] = actions
+            else:
+                todo.append((index, actions, invitation.volunteer_id))
+        for group in _groups(todo):
+            while group:
+                try:
+                    self.table.transact([a for _, actions in group for a in actions])
+                except TransactionConflict as exc:
+                    lost = set()
+                    for k, (index, _) in enumerate(group):
+                        reasons = exc.reasons[k * ACTIONS : (k + 1) * ACTIONS]
+                        if "ConditionalCheckFailed" in reasons:
+                            outcomes[index] = _outcome(reasons)
+                            lost.add(k)
+                    if not lost:
+                        for index, actions in group:
+                            outcomes[index] = self._one(actions)
+                        break
+                    group = [g for k, g in enumerate(group) if k not in lost]
+                    continue
+                for index, _ in group:
+                    outcomes[index] = InviteOutcome.CREATED
+                break
+        return [o if o is not None else InviteOutcome.VOLUNTEER_BUSY for o in outcomes]
+
+    def _one(self, actions: list[dict[str, Any]]) -> InviteOutcome:
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as exc:
+            return _outcome(exc.reasons)
+        return InviteOutcome.CREATED
+
+    @staticmethod
+    def _actions(
+        inv: Invitation, state: dict[str, Any], max_pending: int, max_recent: int
+    ) -> list[dict[str, Any]] | InviteOutcome:
+        """The invitation's three guarded actions, or its outcome when the state read already refuses it."""
         recent = recent_invites(state, inv.created_at)
         if len(recent) >= max_recent:
             return InviteOutcome.VOLUNTEER_BUSY
@@ -84,42 +164,34 @@ class WaveStore:
             keys.invitation(inv.project_id, inv.invitation_id),
             **keys.invitation_indexes(inv.volunteer_id, inv.invitation_id, inv.created_at, inv.expires_at),
         )
-        try:
-            self.table.transact(
-                [
-                    # The id derives from (project, volunteer): this put is "never invited before".
-                    {
-                        "Put": {
-                            "Item": keys.invitation_pointer(inv.invitation_id)
-                            | {"project_id": inv.project_id, "type": "InvitationPointer"},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
+        return [
+            # The id derives from (project, volunteer): this put is "never invited before".
+            {
+                "Put": {
+                    "Item": keys.invitation_pointer(inv.invitation_id)
+                    | {"project_id": inv.project_id, "type": "InvitationPointer"},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Put": {"Item": record}},
+            {
+                "Update": {
+                    "Key": keys.volunteer(inv.volunteer_id),
+                    "UpdateExpression": "SET recent_invites = :recent, invite_seq = :next"
+                    " ADD pending_invitations :one, invited_total :one",
+                    "ConditionExpression": "attribute_exists(pk) AND pending_invitations < :max"
+                    " AND active_projects < max_active_projects AND email_opt_out = :no AND " + seq_guard,
+                    "ExpressionAttributeValues": {
+                        ":one": 1,
+                        ":max": max_pending,
+                        ":no": False,
+                        ":seq": seq,
+                        ":next": seq + 1,
+                        ":recent": [*recent, inv.created_at.isoformat()],
                     },
-                    {"Put": {"Item": record}},
-                    {
-                        "Update": {
-                            "Key": keys.volunteer(inv.volunteer_id),
-                            "UpdateExpression": "SET recent_invites = :recent, invite_seq = :next"
-                            " ADD pending_invitations :one, invited_total :one",
-                            "ConditionExpression": "attribute_exists(pk) AND pending_invitations < :max"
-                            " AND active_projects < max_active_projects AND email_opt_out = :no AND " + seq_guard,
-                            "ExpressionAttributeValues": {
-                                ":one": 1,
-                                ":max": max_pending,
-                                ":no": False,
-                                ":seq": seq,
-                                ":next": seq + 1,
-                                ":recent": [*recent, inv.created_at.isoformat()],
-                            },
-                        }
-                    },
-                ]
-            )
-        except TransactionConflict as exc:
-            if exc.first_guard_lost:
-                return InviteOutcome.EXISTS
-            return InviteOutcome.VOLUNTEER_BUSY
-        return InviteOutcome.CREATED
+                }
+            },
+        ]
 
     def mark_reminded(self, invitation: Invitation) -> bool:
         """True exactly once per invitation, and only while it is pending."""

@@ -111,3 +111,55 @@ def test_an_unclear_reply_is_resolved_once_and_leaves_the_queue(store):
     assert kept.resolved and kept.resolution == "yes"
     assert store.invitations.erase_personal_data(inv) == 1
     assert store.invitations.replies_to(inv.invitation_id) == []
+
+
+def test_invitations_written_together_keep_each_ones_guards(store):
+    """A group with one invitation that exists and one volunteer who is busy: those two are
+    refused with their own outcome, every other one is written (the group retried without them)."""
+    people = [signup(n, ["copywriting"], store=store) for n in range(1, 6)]
+    project = builders.approved_project(store=store, publish=builders.discard)
+    waves = store.waves
+    states = waves.volunteer_states(p.volunteer_id for p in people)
+    first = an_invitation(project.project_id, people[0].volunteer_id)
+    assert waves.create_invitation(first, states[people[0].volunteer_id], max_pending=3, max_recent=6) is (
+        InviteOutcome.CREATED
+    )
+    states = waves.volunteer_states(p.volunteer_id for p in people)
+    busy = people[1].volunteer_id
+    waves.create_invitation(an_invitation("p_elsewhere", busy, "b"), states[busy], max_pending=3, max_recent=6)
+    batch = [(an_invitation(project.project_id, p.volunteer_id), states[p.volunteer_id]) for p in people]
+    outcomes = waves.create_invitations(batch, max_pending=3, max_recent=6)
+    assert outcomes == [
+        InviteOutcome.EXISTS,  # the same (project, volunteer) was invited before
+        InviteOutcome.VOLUNTEER_BUSY,  # invited elsewhere since `states` was read
+        InviteOutcome.CREATED,
+        InviteOutcome.CREATED,
+        InviteOutcome.CREATED,
+    ]
+    record = store.campaigns.get_project(project.project_id)
+    assert {i.volunteer_id for i in record.invitations} == {p.volunteer_id for p in people if p.volunteer_id != busy}
+    after = waves.volunteer_states(p.volunteer_id for p in people)
+    assert [after[p.volunteer_id]["pending_invitations"] for p in people] == [1, 1, 1, 1, 1]
+    store.invitations.mark_invitations_published(record.invitations)
+    assert all(i.published for i in store.campaigns.get_project(project.project_id).invitations)
+
+
+def test_an_answer_is_counted_once_in_the_write_that_settles_it(store):
+    """responded_total rises with a closing answer (once, however often it is repeated) and with
+    an accept; a close that is no answer (an expiry, a withdrawal) does not count."""
+    people = [signup(n, ["copywriting"], store=store) for n in range(1, 4)]
+    project = builders.approved_project(store=store, publish=builders.discard)
+    waves = store.waves
+    states = waves.volunteer_states(p.volunteer_id for p in people)
+    invitations = [an_invitation(project.project_id, p.volunteer_id) for p in people]
+    batch = [(i, states[i.volunteer_id]) for i in invitations]
+    assert waves.create_invitations(batch, max_pending=3, max_recent=6) == [InviteOutcome.CREATED] * 3
+    no, expired, yes = invitations
+    assert store.invitations.close_invitation(no, "declined", utcnow(), "email", answered=True)
+    assert not store.invitations.close_invitation(no, "declined", utcnow(), "email", answered=True)
+    assert store.invitations.close_invitation(expired, "expired", utcnow())
+    record = store.campaigns.get_project(project.project_id)
+    seat = next(s for s in record.slots if s.skill == "copywriting" and s.volunteer_id is None)
+    assert store.invitations.accept_invitation(yes, record.project, seat.index, utcnow()).value == "joined"
+    counts = waves.volunteer_states(p.volunteer_id for p in people)
+    assert [int(counts[i.volunteer_id].get("responded_total") or 0) for i in invitations] == [1, 0, 1]

@@ -212,6 +212,12 @@ def bench_pipeline(
     invitation_ttl: options.InvitationTtl = 60,
     settle: float = typer.Option(120.0, min=5.0, help="Stop after this long without a newly staffed project"),
     timeout: float = typer.Option(1800.0, min=30.0),
+    simulated_time: bool = typer.Option(
+        False,
+        "--simulated-time/--real-time",
+        help="Move the clock to the next reminder or expiry when the system is quiet (tfc/local/simtime.py);"
+        " give --invitation-ttl 259200 for invitations' real 72 h",
+    ),
     as_json: options.Json = True,
 ) -> None:
     """Throughput, approval-to-first-invitation p50/p95, AWS calls per staffed project, zero lost."""
@@ -221,6 +227,6 @@ def bench_pipeline(
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
     from bench.pipeline import run
 
-    result = run(campaigns, volunteers, seed, invitation_ttl, settle, timeout)
+    result = run(campaigns, volunteers, seed, invitation_ttl, settle, timeout, simulated_time)
     print(json.dumps(result, indent=None if as_json else 2))
     raise typer.Exit(0 if result["zero_lost"] else 1)

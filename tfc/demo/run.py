@@ -19,6 +19,7 @@ import httpx
 from tfc import retrying
 from tfc.demo import synthetic
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
+from tfc.local.simtime import REAL_TTL_SECONDS, SIMULATED_ENV, SimulatedTime
 
 
 @dataclass
@@ -38,6 +39,10 @@ class DemoOptions:
     yes: float = 0.6  # of invitations answered yes; no 30%; the rest (10%) never answered
     no: float = 0.3
     min_staffed_fraction: float = 0.8
+    # Simulated time (tfc/local/simtime.py): invitations last their real 72 h and the clock jumps
+    # to the next reminder or expiry whenever the system is quiet; invitation_ttl_seconds is then
+    # unused, and the stall rules count wall seconds of no progress.
+    simulated_time: bool = True
 
 
 ANSWER_OUTCOMES = ("joined", "declined", "team_full", "expired", "at_limit")
@@ -58,6 +63,8 @@ class DemoResult:
     never_answered: int = 0
     emails_sent: int = 0
     sms_sent: int = 0
+    clock_jumps: int = 0  # simulated time: how often the clock moved to the next due moment
+    simulated_hours: float = 0.0  # and how far, in all
     volunteers: int = 0
     dead_letters: int = 0
     seconds: float = 0.0
@@ -140,12 +147,14 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
     report = progress or (lambda stage, done, total: None)
     result = DemoResult()
     started = time.monotonic()
+    ttl = REAL_TTL_SECONDS if options.simulated_time else options.invitation_ttl_seconds
+    env = {"TFC_MATCHING_MAX_WAVES": str(options.max_waves)} | (SIMULATED_ENV if options.simulated_time else {})
     runtime = LocalRuntime(
         RuntimeOptions(
             port=options.port,
-            invitation_ttl_seconds=options.invitation_ttl_seconds,
+            invitation_ttl_seconds=ttl,
             schedule_seconds={"matching-tick": options.tick_seconds},
-            env={"TFC_MATCHING_MAX_WAVES": str(options.max_waves)},
+            env=env,
             visibility_timeout=10,
         )
     )
@@ -182,10 +191,13 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
             players = _Volunteers(client, options, result)
             tracker = _StaffingTracker(client, campaign_ids, ops)
             last_change, last_staffed = time.monotonic(), -1
-            stall = max(4 * options.invitation_ttl_seconds, 30)
-            settle = max(options.invitation_ttl_seconds // 2, 20)
+            stall = 180 if options.simulated_time else max(4 * options.invitation_ttl_seconds, 30)
+            settle = 30 if options.simulated_time else max(options.invitation_ttl_seconds // 2, 20)
+            clock = SimulatedTime(runtime, client) if options.simulated_time else None
             while time.monotonic() - started < options.timeout_seconds:
                 players.answer_new_invitations()
+                if clock is not None and clock.step():
+                    report("clock", clock.jumps, clock.jumps)
                 staffed = tracker.staffed()
                 report("staffing", staffed, result.projects_approved)
                 if staffed != last_staffed:
@@ -201,6 +213,8 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                 time.sleep(2.0)
             time.sleep(1.5)  # let the last introductions and thank-yous go out
             _summarise(client, runtime, campaign_ids, ops, result)
+            if clock is not None:
+                result.clock_jumps, result.simulated_hours = clock.jumps, clock.figures()["simulated_hours"]
     finally:
         runtime.stop()
     result.seconds = round(time.monotonic() - started, 1)

@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.aws import client
 from shared.settings import get_settings
+from tfc.local.standin import stands_in
 
 PASS = {"status": "PASS"}
 
@@ -21,6 +22,7 @@ def _topic_arn(name: str) -> str:
     return client("sns").create_topic(Name=get_settings().topic(name))["TopicArn"]  # idempotent
 
 
+@stands_in
 def inject_email(
     sender: str, to: str, subject: str, text: str, raw: bytes | None = None, verdicts: dict[str, str] | None = None
 ) -> str:
@@ -69,6 +71,7 @@ def inject_email(
     return message_id
 
 
+@stands_in
 def inject_sms(sender: str, to: str, text: str) -> str:
     message_id = uuid.uuid4().hex
     client("sns").publish(

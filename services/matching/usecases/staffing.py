@@ -20,6 +20,7 @@ from services.matching.config import MatchingConfig, matching_config
 from services.matching.domain.candidates import Candidate, SlotKind, choose_slot
 from services.matching.domain.chosen import seat_for
 from services.matching.domain.lifecycle import after_refill
+from services.matching.usecases.records import RECORDS, RecordCache
 from services.matching.usecases.wave import Wave, WaveResult
 from shared import caches
 from shared.events import (
@@ -36,10 +37,10 @@ from shared.models import Invitation
 from shared.settings import Settings
 from shared.storage import AcceptOutcome, InviteOutcome, Store
 from shared.storage.campaigns import ProjectRecord
-from shared.storage.errors import StorageError
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
+ALL_PENDING = timedelta(days=3650)  # "expiring before now + this": every pending invitation
 POOL_TTL_SECONDS = 300.0  # a backstop: a pool whose change token was never written is re-read this often
 
 
@@ -82,6 +83,7 @@ class Staffing:
         logger: Logger,
         pools: PoolCache = POOLS,
         config: MatchingConfig | None = None,
+        records: RecordCache = RECORDS,
     ) -> None:
         self.store = store
         self.publish = publish
@@ -90,20 +92,35 @@ class Staffing:
         self.pools = pools
         self.config = config or matching_config()
         self.waves = store.waves
+        self.records = records
 
     def _pool(self, key: str) -> list[Candidate]:
         return self.pools.get(self.store, key)
 
     # --- inviting: waves ----------------------------------------------------------------------
 
-    def wave(self, now: datetime, correlation_id: str, project_ids: list[str] | None = None) -> WaveResult:
-        """One wave across every project still matching (or just `project_ids`)."""
+    def wave(
+        self,
+        now: datetime,
+        correlation_id: str,
+        project_ids: list[str] | None = None,
+        pending: list[Invitation] | None = None,
+    ) -> WaveResult:
+        """One wave across every project still matching (or just `project_ids`, each read fresh).
+
+        Across every project, partitions come from the container's RecordCache, checked against the
+        matching projects' items and every pending invitation (`pending`, read here when not given):
+        only changed partitions are read again (records.py)."""
         if project_ids is None:
-            project_ids = [p.project_id for p in self.store.campaigns.projects_with_status("matching")]
+            projects = self.store.campaigns.projects_with_status("matching")
+            if pending is None:
+                pending = self.store.invitations.pending_invitations_expiring_before(now + ALL_PENDING)
+            candidates = self.records.records(self.store, projects, pending)
+        else:
+            candidates = [r for r in map(self.store.campaigns.get_project, project_ids) if r is not None]
         records = []
-        for project_id in project_ids:
-            found = self.store.campaigns.get_project(project_id)
-            if found is None or found.project.status != "matching":
+        for found in candidates:
+            if found.project.status != "matching":
                 continue
             if all(s.volunteer_id for s in found.slots):  # full, not marked staffed: a crash after the last opt-in
                 self._finish(found, now, correlation_id)
@@ -120,6 +137,7 @@ class Staffing:
             self.log,
         )
         result = wave.run(records, now, correlation_id)
+        self.records.written(self.store, result.created, result.counted)
         self.log.info("wave", extra=result.figures())
         return result
 
@@ -174,8 +192,7 @@ class Staffing:
                 for i in invitations
             ],
         )
-        for invitation in invitations:
-            self.store.invitations.mark_invitation_published(invitation)
+        self.store.invitations.mark_invitations_published(invitations)
 
     def _republish_unsent(self, invitations: list[Invitation], now: datetime, correlation_id: str) -> None:
         """An invitation stored but never published (a crash between the two) is sent now.
@@ -196,9 +213,8 @@ class Staffing:
             return
         cid = event.correlation_id
         if event.answer == "no":  # the seat is offered again in the next wave
-            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel):
+            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel, answered=True):
                 self._tell(invitation, "declined", cid)
-                self._count_answer(invitation)
             return
         if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
             self.finish_if_full(invitation.project_id, now, cid)
@@ -228,27 +244,27 @@ class Staffing:
                 self.finish_if_full(project.project_id, now, cid)
                 if volunteer.active_projects + 1 >= volunteer.max_active_projects:
                     self._release_other_invitations(volunteer.volunteer_id, invitation.invitation_id, now, cid)
+            # Each answer is counted once (past responsiveness) in the write that settles it: the
+            # accept's transaction, or the close's.
             elif outcome is AcceptOutcome.TEAM_FULL:
-                self._close(invitation, "team_full", now, cid)
+                self._close(invitation, "team_full", now, cid, answered=True)
             elif outcome is AcceptOutcome.AT_LIMIT:
-                self._close(invitation, "declined", now, cid, tell="at_limit")
+                self._close(invitation, "declined", now, cid, tell="at_limit", answered=True)
             elif outcome is AcceptOutcome.EXPIRED:
-                self._close(invitation, "expired", now, cid)
-            if outcome is not AcceptOutcome.NOT_PENDING:
-                self._count_answer(invitation)
+                self._close(invitation, "expired", now, cid, answered=True)
             return  # NOT_PENDING: already answered, nothing to do
         self._close(invitation, "team_full", now, cid)
 
-    def _count_answer(self, invitation: Invitation) -> None:
-        """Past responsiveness is a soft signal: counted once, after everything that matters is
-        done, and never worth failing (and so retrying) the answer for."""
-        try:
-            self.waves.record_response(invitation.volunteer_id)
-        except StorageError:
-            self.log.warning("answer not counted", extra={"invitation_id": invitation.invitation_id})
-
-    def _close(self, invitation: Invitation, status: str, now: datetime, cid: str, tell: str | None = None) -> None:
-        if self.store.invitations.close_invitation(invitation, status, now):
+    def _close(
+        self,
+        invitation: Invitation,
+        status: str,
+        now: datetime,
+        cid: str,
+        tell: str | None = None,
+        answered: bool = False,
+    ) -> None:
+        if self.store.invitations.close_invitation(invitation, status, now, answered=answered):
             self._tell(invitation, tell or status, cid)
 
     def _tell(self, invitation: Invitation, outcome: str, cid: str) -> None:
@@ -301,25 +317,31 @@ class Staffing:
     # --- the schedule -----------------------------------------------------------------------
 
     def tick(self, now: datetime, correlation_id: str) -> dict[str, int | float]:
-        """Expire overdue invitations, remind those about to expire, then one wave."""
+        """Expire overdue invitations, remind those about to expire, then one wave. Every pending
+        invitation is read once (one gsi3 Query, paged) and serves all three."""
+        pending = self.store.invitations.pending_invitations_expiring_before(now + ALL_PENDING)
         expired = 0
-        for invitation in self.store.invitations.pending_invitations_expiring_before(now):
-            if self.store.invitations.close_invitation(invitation, "expired", now):
+        still: list[Invitation] = []
+        for invitation in pending:
+            if invitation.expires_at < now and self.store.invitations.close_invitation(invitation, "expired", now):
                 expired += 1
-        reminded = self.remind(now, correlation_id)
-        figures = self.wave(now, correlation_id).figures()
-        return {"expired": expired, "reminded": reminded} | figures
+            elif invitation.expires_at >= now:
+                still.append(invitation)
+        reminded = self.remind(now, correlation_id, still)
+        reads = self.records.reads
+        figures = self.wave(now, correlation_id, pending=still).figures()
+        return {"expired": expired, "reminded": reminded, "partitions_read": self.records.reads - reads} | figures
 
-    def remind(self, now: datetime, correlation_id: str) -> int:
-        """One reminder per pending invitation inside the window before its expiry."""
+    def remind(self, now: datetime, correlation_id: str, pending: list[Invitation] | None = None) -> int:
+        """One reminder per pending invitation inside the window before its expiry (`pending`: every
+        pending invitation, read here when not given)."""
         window = self.config.reminder_window(self.settings.invitation_ttl_seconds)
         if window <= 0:
             return 0
-        due = [
-            i
-            for i in self.store.invitations.pending_invitations_expiring_before(now + timedelta(seconds=window))
-            if i.expires_at > now and not i.reminded
-        ]
+        cutoff = now + timedelta(seconds=window)
+        if pending is None:
+            pending = self.store.invitations.pending_invitations_expiring_before(cutoff)
+        due = [i for i in pending if now < i.expires_at < cutoff and not i.reminded]
         # The conditional write first: a reminder is sent at most once, even if two ticks overlap.
         won = [i for i in due if self.waves.mark_reminded(i)]
         if won:

@@ -1,15 +1,18 @@
 """One wave of invitations across every open project: read, allocate (pure domain), write.
 
-Reads per wave: one Query per open project (its partition: slots, team, invitations), one GetItem
-per distinct district (its latest score), the skill pools (one paginated Query per seat kind,
-cached by a warm container and re-read when the pool's change token moved: one GetItem each),
-and the live state of the pools' volunteers (BatchGetItem, 100 a call). No Scan. Writes: one
-transaction per invitation (guarded: never invited before, pending cap, project limit, opt-out,
-14-day limit, one writer per volunteer state), then the send events.
+Reads per wave: the matching projects' partitions (the tick re-reads only those that changed:
+records.py), one GetItem per distinct district (its latest score), the skill pools (one
+paginated Query per seat kind, cached by a warm container and re-read when the pool's change
+token moved: one GetItem each), and the live state of the pools' volunteers (BatchGetItem, 100 a
+call). No Scan. Writes: the invitations in transactions of up to 25 (each invitation guarded:
+never invited before, pending cap, project limit, opt-out, 14-day limit, one writer per volunteer
+state; a lost guard refuses only its own invitation), then the send events (SQS batches of ten)
+and their `published` flags (one transaction per 100).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +47,7 @@ from shared.models import Invitation, Project
 from shared.storage import InviteOutcome, Store
 from shared.storage.campaigns import ProjectRecord
 from shared.storage.volunteers import LEADS_POOL
-from shared.storage.waves import recent_invites
+from shared.storage.waves import GROUP, recent_invites
 
 Publish = Callable[[str, Sequence[Event]], None]
 SEND_CHUNK = 100  # invitations written, then sent, at a time
@@ -60,17 +63,21 @@ class WaveResult:
     projects: int = 0
     invited: int = 0
     refused: int = 0  # lost a guard at write time (someone else invited them, a limit was reached)
+    deferred: int = 0  # planned but left for the next tick: the wave's write budget ran out
     short: list[str] = field(default_factory=list)  # projects whose pool was too small this wave
     flagged: list[str] = field(default_factory=list)  # moved to needs_attention
     pool: int = 0  # volunteers in the needed pools who fit some project
     volunteers_considered: int = 0  # of whom live state was read (the shortlist)
     objective: float = 0.0
+    created: list[Invitation] = field(default_factory=list)  # written and published, in this wave
+    counted: list[str] = field(default_factory=list)  # projects whose round this wave counted (waves + 1)
 
     def figures(self) -> dict[str, int | float]:
         return {
             "projects": self.projects,
             "invited": self.invited,
             "refused": self.refused,
+            "deferred": self.deferred,
             "short": len(self.short),
             "flagged": len(self.flagged),
             "pool": self.pool,
@@ -218,7 +225,7 @@ class Wave:
         projects = Projects.from_rows(rows, vols.ids)
         plan = plan_wave(vols, projects, self.rules)
         result.objective = plan.objective
-        invitations = self._invitations(plan, vols, projects, by_id, priorities, now)
+        invitations = self._invitations(plan, vols, projects, by_id, priorities, now, fresh_round)
         created = self._write_and_send(invitations, states, now, correlation_id, result)
         touched = {i.project_id for i in created}
         short = {projects.ids[int(projects.demand_project[d])] for d in plan.short_demands(projects)}
@@ -227,6 +234,8 @@ class Wave:
         # is pending (top-ups after a decline, with other invitations still out, do not count).
         for project_id in sorted(touched & fresh_round):
             self.store.campaigns.record_wave(project_id)
+        result.created = created
+        result.counted = sorted(touched & fresh_round)
         return result
 
     def _invitations(
@@ -237,11 +246,19 @@ class Wave:
         by_id: dict[str, ProjectRecord],
         priorities: dict[str, tuple[float, dict[str, float]]],
         now: datetime,
+        nothing_out: set[str],
     ) -> list[Invitation]:
-        """The chosen edges as invitations, each with its score, components and reasons; the most
-        important first (they are written and sent in that order)."""
+        """The chosen edges as invitations, each with its score, components and reasons, in the
+        order they are written and sent: first those of projects with nothing out (a newly
+        approved project, one whose round ended), then the rest, each part the most important
+        first. A surge's top-ups then never hold up a new project's first invitations."""
         out = []
-        for e in plan.chosen[np.argsort(-plan.weight[plan.chosen], kind="stable")]:
+        weight = plan.weight[plan.chosen]
+        waiting = np.array(
+            [projects.ids[int(projects.demand_project[int(plan.edges.demand[e])])] in nothing_out for e in plan.chosen],
+            dtype=bool,
+        )
+        for e in plan.chosen[np.lexsort((-weight, ~waiting))]:
             v, d = int(plan.edges.volunteer[e]), int(plan.edges.demand[e])
             project_id = projects.ids[int(projects.demand_project[d])]
             project = by_id[project_id].project
@@ -278,28 +295,38 @@ class Wave:
     ) -> list[Invitation]:
         """Write the invitations in chunks and send each chunk as soon as it is written, so the
         first emails do not wait for the whole wave. Each invitation's life starts when it is
-        written (a large wave takes a while), not when the wave started."""
+        written (a large wave takes a while), not when the wave started. After the write budget
+        (`wave_write_seconds`) no new chunk starts: the rest are counted `deferred`, and the next
+        tick plans them again with whatever was approved meanwhile (its first)."""
         started = time.monotonic()
 
-        def create(inv: Invitation) -> Invitation | None:
+        def create(group: list[Invitation]) -> list[Invitation]:
             written = now + timedelta(seconds=time.monotonic() - started)
-            inv = inv.model_copy(update={"created_at": written, "expires_at": written + self.ttl})
-            outcome = self.waves.create_invitation(
-                inv, states[inv.volunteer_id], max_pending=self.rules.max_pending, max_recent=self.rules.max_invites_14d
+            group = [i.model_copy(update={"created_at": written, "expires_at": written + self.ttl}) for i in group]
+            outcomes = self.waves.create_invitations(
+                [(i, states[i.volunteer_id]) for i in group],
+                max_pending=self.rules.max_pending,
+                max_recent=self.rules.max_invites_14d,
             )
-            return inv if outcome is InviteOutcome.CREATED else None
+            return [i for i, outcome in zip(group, outcomes, strict=True) if outcome is InviteOutcome.CREATED]
 
         created: list[Invitation] = []
-        with ThreadPoolExecutor(self.config.write_threads) as pool:
+        # Named after the invoking thread, so the local runtime's call counts credit its function.
+        with ThreadPoolExecutor(self.config.write_threads, thread_name_prefix=threading.current_thread().name) as pool:
             for start in range(0, len(invitations), SEND_CHUNK):
-                chunk = [i for i in pool.map(create, invitations[start : start + SEND_CHUNK]) if i is not None]
-                self._send(chunk, correlation_id, pool)
-                created += chunk
+                if start and time.monotonic() - started > self.config.wave_write_seconds:
+                    result.deferred = len(invitations) - start
+                    break
+                chunk = invitations[start : start + SEND_CHUNK]
+                groups = [chunk[g : g + GROUP] for g in range(0, len(chunk), GROUP)]
+                written = [i for group in pool.map(create, groups) for i in group]
+                self._send(written, correlation_id)
+                created += written
         result.invited = len(created)
-        result.refused = len(invitations) - len(created)
+        result.refused = len(invitations) - result.deferred - len(created)
         return created
 
-    def _send(self, invitations: list[Invitation], correlation_id: str, pool: ThreadPoolExecutor) -> None:
+    def _send(self, invitations: list[Invitation], correlation_id: str) -> None:
         if not invitations:
             return
         self.publish(
@@ -311,7 +338,8 @@ class Wave:
                 for i in invitations
             ],
         )
-        list(pool.map(self.store.invitations.mark_invitation_published, invitations))
+        self.store.invitations.mark_invitations_published(invitations)
+        invitations[:] = [i.model_copy(update={"published": True}) for i in invitations]
 
     def _flag(self, record: ProjectRecord, reason: str, now: datetime, result: WaveResult) -> None:
         project = record.project

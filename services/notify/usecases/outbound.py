@@ -56,6 +56,32 @@ class Outbound:
         self.now = now or utcnow
         self._records: dict[str, ProjectRecord] = {}
         self._campaigns: dict[str, Campaign] = {}
+        self._volunteers: dict[str, Volunteer] = {}  # read ahead for the batch (read_ahead)
+        self._suppressed: set[str] = set()  # of the email hashes checked ahead (`_checked`)
+        self._checked: set[str] = set()
+        self._teams: dict[tuple[str, ...], list[tuple[Slot, Volunteer]]] = {}
+
+    def read_ahead(self, invitations: list[tuple[str, str]]) -> None:
+        """Read once for the whole batch what its invitation messages need: each project's
+        partition (one Query each), their volunteers (one BatchGetItem per 100) and whether their
+        addresses are suppressed (one BatchGetItem per 100), instead of a GetItem and a
+        BatchGetItem per message. `invitations`: (project id, invitation id) pairs. Missing
+        projects or invitations are left for the message's own handling (it raises there)."""
+        wanted: list[str] = []
+        for project_id, invitation_id in invitations:
+            try:
+                record = self.record(project_id)
+            except LookupError:
+                continue
+            found = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
+            if found is not None and found.volunteer_id not in self._volunteers:
+                wanted.append(found.volunteer_id)
+        if not wanted:
+            return
+        self._volunteers |= self.store.volunteers.get_volunteers(wanted)
+        hashes = [email_hash(self._volunteers[v].email) for v in wanted if v in self._volunteers]
+        self._suppressed |= self.contacts.suppressed(hashes)
+        self._checked |= set(hashes)
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -82,8 +108,11 @@ class Outbound:
         """Each filled seat with its volunteer, in seat order."""
         if not any(s.volunteer_id for s in slots):
             return []
-        people = self.store.volunteers.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
-        return [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
+        seated = tuple(f"{s.index}:{s.volunteer_id}" for s in slots if s.volunteer_id)
+        if seated not in self._teams:  # a wave's invitations to one project share its team so far
+            people = self.store.volunteers.get_volunteers(s.volunteer_id for s in slots if s.volunteer_id)
+            self._teams[seated] = [(s, people[s.volunteer_id]) for s in slots if s.volunteer_id in people]
+        return self._teams[seated]
 
     def invitee(self, record: ProjectRecord, invitation_id: str, fresh: bool = False) -> tuple[Invitation, Volunteer]:
         """An invitation of the project and its volunteer; read again when `fresh` or newer than the
@@ -94,7 +123,9 @@ class Outbound:
             invitation = next((i for i in record.invitations if i.invitation_id == invitation_id), None)
         if invitation is None:
             raise LookupError(f"invitation {invitation_id} not found")
-        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
+        volunteer = None if fresh else self._volunteers.get(invitation.volunteer_id)
+        if volunteer is None:
+            volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
         if volunteer is None:
             raise LookupError(f"volunteer {invitation.volunteer_id} not found")
         return invitation, volunteer
@@ -127,7 +158,9 @@ class Outbound:
         }
 
     def _mailable(self, people: list[Person]) -> list[Person]:
-        suppressed = self.contacts.suppressed([email_hash(address) for _, address in people])
+        hashes = [email_hash(address) for _, address in people]
+        unchecked = [h for h in hashes if h not in self._checked]
+        suppressed = (self.contacts.suppressed(unchecked) if unchecked else set()) | self._suppressed
         kept = [(name, address) for name, address in people if email_hash(address) not in suppressed]
         if len(kept) < len(people):
             self.log.info("suppressed recipients left out", extra={"count": len(people) - len(kept)})
@@ -163,11 +196,11 @@ class Outbound:
     # --- SMS --------------------------------------------------------------------------------
 
     def _may_text(self, volunteer: Volunteer, confirming: bool) -> bool:
+        """Consent on record and not opted out there, and the number confirmed by a YES from it unless
+        this is the YES request itself (the SMS state is read once, by `text`)."""
         if not (volunteer.sms_consent and volunteer.phone) or volunteer.sms_opt_out:
             return False
-        if volunteer.sms_confirmed_at is None and not confirming:
-            return False  # CTIA: nothing but the YES request until the number itself confirms
-        return not self.contacts.sms_state(volunteer.phone).get("opted_out", False)
+        return volunteer.sms_confirmed_at is not None or confirming  # CTIA: nothing but the YES request till then
 
     def text(self, event: Event, key: str, volunteer: Volunteer, text: str, *, confirming: bool = False) -> None:
         """Text a consenting volunteer whose number confirmed (by a YES from it) once per key; in
@@ -175,6 +208,9 @@ class Outbound:
         if not self._may_text(volunteer, confirming):
             return
         assert volunteer.phone is not None
+        state = self.contacts.sms_state(volunteer.phone)  # one read: the opt-out and the disclosure
+        if state.get("opted_out", False):
+            return
         now = self.now()
         quiet = sms.quiet_hours(os.environ.get("TFC_SMS_QUIET_HOURS", "21-9"))
         place = volunteer.current_location
@@ -184,7 +220,7 @@ class Outbound:
             self.defer(event, delay)
             self.log.info("text waits for the end of quiet hours", extra={"message_key": key, "delay": delay})
             return
-        if not self.contacts.sms_state(volunteer.phone).get("disclosed"):
+        if not state.get("disclosed"):
             # The first text after consent says who we are, how often, rates, STOP and HELP.
             delivery.deliver_sms(f"sms:{email_hash(volunteer.phone)}:disclosure", volunteer.phone, sms.disclosure())
             self.contacts.mark_disclosed(volunteer.phone, now)

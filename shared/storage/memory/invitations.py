@@ -3,7 +3,7 @@ waves.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,10 @@ class MemoryInvitations:
 
     def count_pending(self) -> int:
         return sum(i.status == "pending" for i in self.s.invitations.values())
+
+    def mark_invitations_published(self, invitations: list[Invitation]) -> None:
+        for invitation in invitations:
+            self.mark_invitation_published(invitation)
 
     def mark_invitation_published(self, invitation: Invitation) -> None:
         with self.s.lock:
@@ -65,9 +69,16 @@ class MemoryInvitations:
                 active_projects=volunteer.active_projects + 1,
                 pending_invitations=volunteer.pending_invitations - 1,
             )
+            self._count(inv.volunteer_id)
             return AcceptOutcome.JOINED
 
-    def close_invitation(self, invitation: Invitation, status: str, now: datetime, channel: str | None = None) -> bool:
+    def _count(self, volunteer_id: str) -> None:
+        extra = self.s.wave_state.setdefault(volunteer_id, {})
+        extra["responded_total"] = int(extra.get("responded_total") or 0) + 1
+
+    def close_invitation(
+        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+    ) -> bool:
         with self.s.lock:
             inv = self.s.invitations.get(invitation.invitation_id)
             volunteer = self.s.volunteers.get(invitation.volunteer_id)
@@ -79,6 +90,8 @@ class MemoryInvitations:
             self.s.volunteers[volunteer.volunteer_id] = updated(
                 volunteer, pending_invitations=volunteer.pending_invitations - 1
             )
+            if answered:
+                self._count(volunteer.volunteer_id)
             return True
 
     def save_unclear_reply(
@@ -162,6 +175,11 @@ class MemoryWaves:
                 volunteer, pending_invitations=volunteer.pending_invitations + 1
             )
             return InviteOutcome.CREATED
+
+    def create_invitations(
+        self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
+    ) -> list[InviteOutcome]:
+        return [self.create_invitation(i, s, max_pending=max_pending, max_recent=max_recent) for i, s in batch]
 
     def mark_reminded(self, invitation: Invitation) -> bool:
         with self.s.lock:
