@@ -80,7 +80,16 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
             visibility_timeout=2,
             schedule_seconds={"matching-tick": 1.0, "lifecycle-tick": 1.0},
             state_file=state,
-            env={"POWERTOOLS_LOG_LEVEL": os.environ.get("TFC_E2E_LOG_LEVEL", "WARNING")},
+            env={
+                "POWERTOOLS_LOG_LEVEL": os.environ.get("TFC_E2E_LOG_LEVEL", "WARNING"),
+                # Every e2e test shares this runtime, and projects an earlier test left short are sent
+                # back to matching when a later test signs people up (matching that notices). With the
+                # default limits (3 open invitations, 6 in 14 days) those projects could use up a later
+                # test's volunteers, and its own project then waited in vain (tests failed at random by
+                # order). The limits themselves are tested in tests/unit and tests/aws.
+                "TFC_MAX_PENDING_INVITATIONS": "25",
+                "TFC_MATCHING_MAX_INVITES_14D": "100",
+            },
         )
     )
     rt.start()

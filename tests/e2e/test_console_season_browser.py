@@ -18,6 +18,7 @@ import pytest
 
 from tests import payloads
 from tests.e2e.conftest import wait_for
+from tests.e2e.signups import signed_up
 from tests.e2e.test_browser import CHROMIUM, assert_labelled
 
 pytestmark = pytest.mark.e2e
@@ -85,9 +86,9 @@ def test_lists_search_paging_and_every_lifecycle_action(page, runtime, api, monk
         body = payloads.volunteer(
             f"zephyr.{role.lower()}@season.example.org", skills, name=f"Zephyr {role}", hometown=("Casper", "WY")
         )
-        people[role] = api.post("/volunteers", json=body).json()["volunteer_id"]
+        people[role] = signed_up(api, body)  # sign-up confirmed by its emailed link, as people do
     spare = payloads.volunteer("zephyr.spare@season.example.org", ["copywriting"], name="Zephyr Spare")
-    people["Spare"] = api.post("/volunteers", json=spare).json()["volunteer_id"]
+    people["Spare"] = signed_up(api, spare)
     request = payloads.campaign("Wyo Season", "WY", "12", ["website_refresh", "email_program", "social_content"])
     first, second, third = api.post("/campaigns", json=request).json()["project_ids"]
     other = api.post("/campaigns", json=payloads.campaign("Wyo Other", "WY", "13", ["paid_social"])).json()
