@@ -45,6 +45,10 @@ class DemoOptions:
     simulated_time: bool = True
 
 
+# Simulated time: the demo stops short of 100% once this many clock jumps in a row brought nobody new
+# (a reminder, an expiry and the next round's reminder: the rest wait on people who never answer).
+SETTLE_JUMPS = 3
+
 ANSWER_OUTCOMES = ("joined", "declined", "team_full", "expired", "at_limit")
 
 
@@ -190,7 +194,7 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
 
             players = _Volunteers(client, options, result)
             tracker = _StaffingTracker(client, campaign_ids, ops)
-            last_change, last_staffed = time.monotonic(), -1
+            last_change, last_staffed, jumps_at_change = time.monotonic(), -1, 0
             stall = 180 if options.simulated_time else max(4 * options.invitation_ttl_seconds, 30)
             settle = 30 if options.simulated_time else max(options.invitation_ttl_seconds // 2, 20)
             clock = SimulatedTime(runtime, client) if options.simulated_time else None
@@ -202,10 +206,15 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                 report("staffing", staffed, result.projects_approved)
                 if staffed != last_staffed:
                     last_staffed, last_change = staffed, time.monotonic()
+                    jumps_at_change = clock.jumps if clock is not None else 0
                 if staffed >= result.projects_approved:
                     break
                 quiet = time.monotonic() - last_change
-                if staffed >= options.min_staffed_fraction * result.projects_approved and quiet > settle:
+                if clock is None:
+                    settled = quiet > settle
+                else:  # wall seconds say little here: wait for the clock's rounds (reminder, expiry, next wave)
+                    settled = clock.jumps - jumps_at_change >= SETTLE_JUMPS or (clock.nothing_due and quiet > settle)
+                if staffed >= options.min_staffed_fraction * result.projects_approved and settled:
                     break  # the rest wait on invitations nobody will answer; say so and stop
                 if quiet > stall:
                     result.problems.append(f"no project was staffed for {stall} s; stopping")

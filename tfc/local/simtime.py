@@ -57,6 +57,7 @@ class SimulatedTime:
         self.client = client
         self.jumps = 0
         self.advanced_seconds = 0.0
+        self.nothing_due = False  # the last quiet look found no pending invitation to jump to
         self._quiet_before = False
         self._sqs = boto3.session.Session(region_name=REGION).client("sqs")
 
@@ -88,6 +89,7 @@ class SimulatedTime:
         pending = main_store().invitations.pending_invitations_expiring_before(now + FAR)
         window = matching_config().reminder_window(get_settings().invitation_ttl_seconds)
         due = next_due(pending, now, window)
+        self.nothing_due = due is None and not pending
         if due is None:
             return 0.0
         seconds = (due - now + PAST_DUE).total_seconds()
