@@ -57,7 +57,6 @@ class Waves(Protocol):
         self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
     ) -> list[InviteOutcome]: ...
     def mark_reminded(self, invitation: Invitation) -> bool: ...
-    def record_response(self, volunteer_id: str) -> None: ...
 
 
 def _outcome(reasons: Sequence[str]) -> InviteOutcome:
@@ -206,9 +205,3 @@ class WaveStore:
         except ConditionFailed:
             return False
         return True
-
-    def record_response(self, volunteer_id: str) -> None:
-        """The volunteer answered an invitation (called once, after the answer's transition won)."""
-        self.table.update(
-            keys.volunteer(volunteer_id), "ADD responded_total :one", "attribute_exists(pk)", values={":one": 1}
-        )

@@ -188,10 +188,3 @@ class MemoryWaves:
                 return False
             self.s.invitations[invitation.invitation_id] = updated(current, reminded=True)
             return True
-
-    def record_response(self, volunteer_id: str) -> None:
-        with self.s.lock:
-            if volunteer_id not in self.s.volunteers:
-                raise ConditionFailed()
-            extra = self.s.wave_state.setdefault(volunteer_id, {})
-            extra["responded_total"] = int(extra.get("responded_total") or 0) + 1
