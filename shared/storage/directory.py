@@ -29,12 +29,20 @@ from datetime import date
 from typing import Any
 
 from shared.models import Volunteer
+from shared.storage import keys
 from shared.storage.codec import to_dynamo
 
-PREFIX = "VDIR#"
-EVERYONE = f"{PREFIX}all"
-HOURS = f"{PREFIX}hours"
-PAUSED = f"{PREFIX}paused"
+# The directory's partitions live with every other key in keys.py; these names read better here.
+PREFIX, EVERYONE, HOURS, PAUSED = (
+    keys.DIRECTORY_PREFIX,
+    keys.DIRECTORY_EVERYONE,
+    keys.DIRECTORY_HOURS,
+    keys.DIRECTORY_PAUSED,
+)
+state_partition = keys.directory_state_partition
+who_partition = keys.directory_who_partition
+city_partition = keys.directory_city_partition
+
 DIRECTORY_FIELDS = (
     "volunteer_id",
     "name",
@@ -48,20 +56,6 @@ DIRECTORY_FIELDS = (
     "created_at",
     "paused_until",
 )
-
-
-def state_partition(state: str) -> str:
-    return f"{PREFIX}state#{state.upper()}"
-
-
-def who_partition(text: str) -> str:
-    """The partition of names and emails beginning with `text`'s first letter (folded text)."""
-    return f"{PREFIX}who#{text[:1] or '_'}"
-
-
-def city_partition(city: str) -> str:
-    """The partition of cities beginning with `city`'s first letter (folded text)."""
-    return f"{PREFIX}city#{city[:1] or '_'}"
 
 
 def fold(text: str) -> str:
@@ -107,17 +101,17 @@ def profile(volunteer: Volunteer) -> dict[str, Any]:
 def entry_keys(volunteer: Volunteer) -> list[dict[str, str]]:
     """Every directory key of this volunteer (pk, sk), each once."""
     vid = volunteer.volunteer_id
-    keys = [(EVERYONE, f"{volunteer.created_at.isoformat()}#{vid}")]
-    keys += [(who_partition(text), f"{text}#{vid}") for text in who_texts(volunteer)]
+    pairs = [(EVERYONE, f"{volunteer.created_at.isoformat()}#{vid}")]
+    pairs += [(who_partition(text), f"{text}#{vid}") for text in who_texts(volunteer)]
     for city, where, state in _places(volunteer):
-        keys.append((city_partition(city), f"{city}#{where}#{vid}"))
+        pairs.append((city_partition(city), f"{city}#{where}#{vid}"))
         if state:
-            keys.append((state_partition(state), f"{city}#{vid}"))
-    keys.append((HOURS, f"{volunteer.hours_per_week:02d}#{vid}"))
+            pairs.append((state_partition(state), f"{city}#{vid}"))
+    pairs.append((HOURS, f"{volunteer.hours_per_week:02d}#{vid}"))
     until = paused_until(volunteer)
     if until is not None:
-        keys.append((PAUSED, f"{until.isoformat()}#{vid}"))
-    return [{"pk": pk, "sk": sk} for pk, sk in dict.fromkeys(keys)]
+        pairs.append((PAUSED, f"{until.isoformat()}#{vid}"))
+    return [{"pk": pk, "sk": sk} for pk, sk in dict.fromkeys(pairs)]
 
 
 def entries(volunteer: Volunteer) -> list[dict[str, Any]]:

@@ -230,3 +230,26 @@ def sms_state(phone_key: str) -> dict[str, str]:
 def console_session(session_hash: str) -> dict[str, str]:
     """A staff console session, keyed by the sha256 of its id (the id itself is only in the cookie)."""
     return {"pk": f"SESSION#{session_hash}", "sk": "SESSION"}
+
+
+# --- the volunteer directory (the console's search entries, shared/storage/directory.py) ---------
+
+DIRECTORY_PREFIX = "VDIR#"
+DIRECTORY_EVERYONE = f"{DIRECTORY_PREFIX}all"
+DIRECTORY_HOURS = f"{DIRECTORY_PREFIX}hours"
+DIRECTORY_PAUSED = f"{DIRECTORY_PREFIX}paused"
+
+
+def directory_state_partition(state: str) -> str:
+    """The directory partition of volunteers living in `state` (two letters, any case)."""
+    return f"{DIRECTORY_PREFIX}state#{state.upper()}"
+
+
+def directory_who_partition(text: str) -> str:
+    """The partition of names and emails beginning with `text`'s first letter (folded text)."""
+    return f"{DIRECTORY_PREFIX}who#{text[:1] or '_'}"
+
+
+def directory_city_partition(city: str) -> str:
+    """The partition of cities beginning with `city`'s first letter (folded text)."""
+    return f"{DIRECTORY_PREFIX}city#{city[:1] or '_'}"
