@@ -9,7 +9,13 @@ import time
 from typing import Any
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    LocalChalice,
+    LocalDevServer,
+    ThreadedHTTPServer,
+)
 
 from shared.throttles import LOGIN_LIMITS, REFUSAL, RateLimit
 from tfc.local import faults
@@ -104,6 +110,13 @@ class _Handler(ChaliceRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
+class _Server(ThreadedHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of simultaneous connections (sixteen
+    # replies at once, a page's parallel asset requests) overflowed it and a client saw
+    # "connection reset by peer". API Gateway accepts them all; 128 is werkzeug's and nginx's default.
+    request_queue_size = 128
+
+
 class Gateway:
     def __init__(
         self,
@@ -122,7 +135,7 @@ class Gateway:
         if not isinstance(app, CustomLocalChalice):  # what chalice.local.create_local_server does,
             CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)  # but safe to repeat
             app.__class__ = CustomLocalChalice
-        server = LocalDevServer(app, config, host, port, handler_cls=handler)
+        server = LocalDevServer(app, config, host, port, handler_cls=handler, server_cls=_Server)
         self.server = server
         self.host, self.port = server.server.server_address[:2]
         self._thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
