@@ -13,7 +13,9 @@ from enum import Enum
 from typing import Any, Protocol
 
 from shared.models import Invitation, Project, UnclearReply
+from shared.pipeline_counts import OPT_INS
 from shared.storage import keys
+from shared.storage.counters import counter_update, transact_counted
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
 
@@ -173,7 +175,8 @@ class DynamoInvitations:
         """Put the volunteer in the slot: invitation, slot, team count and volunteer load together."""
         inv = invitation
         try:
-            self.table.transact(
+            transact_counted(
+                self.table,
                 [
                     {
                         "Update": {
@@ -215,7 +218,8 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
                     },
-                ]
+                    *counter_update({OPT_INS: 1}),  # last: the failure index mapping below holds
+                ],
             )
         except TransactionConflict as exc:
             failed = exc.failed_at()

@@ -253,3 +253,8 @@ def directory_who_partition(text: str) -> str:
 def directory_city_partition(city: str) -> str:
     """The partition of cities beginning with `city`'s first letter (folded text)."""
     return f"{DIRECTORY_PREFIX}city#{city[:1] or '_'}"
+
+
+def pipeline_counters() -> dict[str, str]:
+    """The one record of the pipeline's counters (shared/pipeline_counts.py)."""
+    return {"pk": "COUNTERS", "sk": "PIPELINE"}

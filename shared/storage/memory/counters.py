@@ -1,0 +1,21 @@
+"""The pipeline's counters in memory (the Protocol: shared/storage/counters.py)."""
+
+from __future__ import annotations
+
+from shared.pipeline_counts import PipelineCounts, recount
+from shared.storage.memory.state import MemoryState
+
+
+class MemoryCounters:
+    """Recomputed from the state at every read: in memory nothing can drift, so `replace` has
+    nothing to correct (the DynamoDB counters are checked against a recount in tests/aws)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    def pipeline(self) -> PipelineCounts:
+        with self.s.lock:
+            return recount(list(self.s.projects.values()), campaigns=len(self.s.campaigns))
+
+    def replace(self, counts: PipelineCounts) -> None:
+        return None
