@@ -105,15 +105,13 @@ def logout() -> Response:
 @staff_route
 def pipeline_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    store = main_store()
     return render(
         200,
         "pipeline",
         key,
         sid,
         notice=notice(bp.current_request),
-        p=views.pipeline(store, queues.dlq_depths(get_settings().stage)),
-        attention=store.campaigns.projects_with_status("needs_attention"),
+        p=views.pipeline(main_store(), queues.dlq_depths(get_settings().stage)),
     )
 
 
