@@ -11,6 +11,7 @@ Names of the counters (attributes of the one record):
 - `status:<status>`: projects in that status;
 - `campaigns`: campaigns created;
 - `opt_ins`: seats filled (the sum of the projects' `filled`);
+- `invitations_out`: invitations pending an answer;
 - `wait:<bucket>`: staffings whose wait from approval to staffed fell in that bucket (hours; see
   `wait_bucket`), so the median is read from a histogram of bounded size.
 """
@@ -27,6 +28,7 @@ from shared.models import Project
 
 CAMPAIGNS = "campaigns"
 OPT_INS = "opt_ins"
+INVITATIONS_OUT = "invitations_out"
 STATUS_PREFIX = "status:"
 WAIT_PREFIX = "wait:"
 
@@ -82,13 +84,14 @@ def creation_deltas(statuses: Iterable[str], campaigns: int = 0, opt_ins: int = 
 
 @dataclass(frozen=True)
 class PipelineCounts:
-    """The figures as read: projects by status, campaigns, seats filled, and the wait histogram
-    ({bucket lower bound in hours: staffings})."""
+    """The figures as read: projects by status, campaigns, seats filled, invitations pending, and
+    the wait histogram ({bucket lower bound in hours: staffings})."""
 
     by_status: dict[str, int] = field(default_factory=dict)
     campaigns: int = 0
     opt_ins: int = 0
     waits: dict[float, int] = field(default_factory=dict)
+    invitations_out: int = 0
 
     def status(self, status: str) -> int:
         return self.by_status.get(status, 0)
@@ -111,7 +114,7 @@ class PipelineCounts:
         """The record's attributes ({counter: value}) holding these figures."""
         out = {status_counter(s): n for s, n in self.by_status.items()}
         out |= {WAIT_PREFIX + f"{b:.1f}": n for b, n in self.waits.items()}
-        return out | {CAMPAIGNS: self.campaigns, OPT_INS: self.opt_ins}
+        return out | {CAMPAIGNS: self.campaigns, OPT_INS: self.opt_ins, INVITATIONS_OUT: self.invitations_out}
 
 
 def counts_from_counters(counters: Mapping[str, int | float]) -> PipelineCounts:
@@ -124,12 +127,14 @@ def counts_from_counters(counters: Mapping[str, int | float]) -> PipelineCounts:
         campaigns=int(counters.get(CAMPAIGNS, 0)),
         opt_ins=int(counters.get(OPT_INS, 0)),
         waits=waits,
+        invitations_out=int(counters.get(INVITATIONS_OUT, 0)),
     )
 
 
-def recount(projects: Iterable[Project], campaigns: int | None = None) -> PipelineCounts:
+def recount(projects: Iterable[Project], campaigns: int | None = None, invitations_out: int = 0) -> PipelineCounts:
     """The figures recomputed from every project. `campaigns` defaults to the number of distinct
-    campaigns the projects belong to (every campaign has a project)."""
+    campaigns the projects belong to (every campaign has a project); `invitations_out` is counted
+    by the caller (the pending invitations' index)."""
     by_status: Counter[str] = Counter()
     waits: Counter[str] = Counter()
     campaign_ids: set[str] = set()
@@ -146,4 +151,5 @@ def recount(projects: Iterable[Project], campaigns: int | None = None) -> Pipeli
         campaigns=len(campaign_ids) if campaigns is None else campaigns,
         opt_ins=opt_ins,
         waits={float(b): n for b, n in waits.items()},
+        invitations_out=invitations_out,
     )

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from shared.models import Invitation, Project, UnclearReply
-from shared.pipeline_counts import OPT_INS
+from shared.pipeline_counts import INVITATIONS_OUT, OPT_INS
 from shared.storage import keys
 from shared.storage.counters import counter_update, transact_counted
 from shared.storage.errors import ConditionFailed, TransactionConflict
@@ -218,7 +218,7 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
                     },
-                    *counter_update({OPT_INS: 1}),  # last: the failure index mapping below holds
+                    *counter_update({OPT_INS: 1, INVITATIONS_OUT: -1}),  # last: the failure index mapping holds
                 ],
             )
         except TransactionConflict as exc:
@@ -246,7 +246,8 @@ class DynamoInvitations:
         False when it was no longer pending (a duplicate delivery, or it was answered meanwhile).
         """
         try:
-            self.table.transact(
+            transact_counted(
+                self.table,
                 [
                     {
                         "Update": {
@@ -272,7 +273,8 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":minus": -1, ":zero": 0} | ({":one": 1} if answered else {}),
                         }
                     },
-                ]
+                    *counter_update({INVITATIONS_OUT: -1}),
+                ],
             )
         except TransactionConflict:
             return False

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from shared.models import Invitation
+from shared.pipeline_counts import INVITATIONS_OUT
 from shared.storage import keys
 from shared.storage.codec import item
+from shared.storage.counters import counter_update, transact_counted
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.invitations import InviteOutcome
 from shared.storage.table import Table
@@ -121,8 +123,9 @@ class WaveStore:
                 todo.append((index, actions, invitation.volunteer_id))
         for group in _groups(todo):
             while group:
-                try:
-                    self.table.transact([a for _, actions in group for a in actions])
+                try:  # the counter's action goes last: the reasons of invitation k stay at k * ACTIONS
+                    counted = counter_update({INVITATIONS_OUT: len(group)})
+                    transact_counted(self.table, [a for _, actions in group for a in actions] + counted)
                 except TransactionConflict as exc:
                     lost = set()
                     for k, (index, _) in enumerate(group):
@@ -143,7 +146,7 @@ class WaveStore:
 
     def _one(self, actions: list[dict[str, Any]]) -> InviteOutcome:
         try:
-            self.table.transact(actions)
+            transact_counted(self.table, actions + counter_update({INVITATIONS_OUT: 1}))
         except TransactionConflict as exc:
             return _outcome(exc.reasons)
         return InviteOutcome.CREATED

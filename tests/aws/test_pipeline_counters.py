@@ -14,13 +14,14 @@ from shared.storage import keys, main_store, main_table
 from shared.storage.pages import KeyRange
 from tests.aws.builders import approved_project, signup
 from tests.aws.test_lifecycle import command, staffed
-from tests.aws.test_matching_handlers import run
+from tests.aws.test_matching_handlers import run, wave
 
 
 def counted_equals_recounted() -> None:
     store = main_store()
     counted = store.counters.pipeline()
-    assert counted == recount(store.campaigns.all_projects(get_args(ProjectStatus)))
+    pending = store.invitations.count_pending()
+    assert counted == recount(store.campaigns.all_projects(get_args(ProjectStatus)), invitations_out=pending)
     assert recount_pipeline(store, write=False).after == counted
 
 
@@ -30,6 +31,7 @@ def test_counters_equal_a_recount_after_duplicates_a_lost_guard_and_a_stale_read
     counts = main_store().counters.pipeline()
     assert counts.status("staffed") == 1 and counts.opt_ins == 3 and counts.campaigns == 1
     assert counts.median_wait_hours() is not None
+    assert counts.invitations_out == 0  # three yes, the others withdrawn when the team filled
     counted_equals_recounted()
 
     run([command(pid, "kickoff")] * 2)  # a duplicated delivery moves it, and counts it, once
@@ -43,6 +45,13 @@ def test_counters_equal_a_recount_after_duplicates_a_lost_guard_and_a_stale_read
     yes = next(i for i in record.invitations if i.volunteer_id == member.volunteer_id)
     run([dump(InvitationAnsweredV1(correlation_id="t", invitation_id=yes.invitation_id, answer="yes", channel="sms"))])
     assert main_store().counters.pipeline().opt_ins == 2
+
+    # The refill wave invites (counted per group), and its invitations are counted out again
+    # when the project is cancelled below.
+    signup(50, ["copywriting", "web_development"])
+    wave()
+    assert main_store().counters.pipeline().invitations_out >= 1
+    counted_equals_recounted()
 
     store, stale = main_store(), record.project  # read when it was staffed
     assert not store.campaigns.transition_project(stale, "done", from_statuses=["staffed"], now=utcnow())

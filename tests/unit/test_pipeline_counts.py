@@ -68,7 +68,9 @@ def test_the_median_is_read_from_the_histogram():
 
 
 def test_figures_survive_the_round_trip_through_the_counter_record():
-    counts = PipelineCounts(by_status={"matching": 3, "done": 1}, campaigns=2, opt_ins=5, waits={2.5: 1, 30.0: 2})
+    counts = PipelineCounts(
+        by_status={"matching": 3, "done": 1}, campaigns=2, opt_ins=5, waits={2.5: 1, 30.0: 2}, invitations_out=7
+    )
     record = counts.as_counters() | {"pk": "COUNTERS", "sk": "PIPELINE", "type": "PipelineCounters"}
     assert counts_from_counters({k: v for k, v in record.items() if isinstance(v, int)}) == counts
 

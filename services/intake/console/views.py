@@ -59,16 +59,15 @@ class Pipeline:
 
 
 def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
-    """The figures from the counters (one GetItem: shared/pipeline_counts.py), pending invitations
-    counted (one Query, Select=COUNT) and the first page of projects needing attention (one
-    Query): three DynamoDB calls whatever the season's size."""
+    """The figures from the counters (one GetItem: shared/pipeline_counts.py) and the first page
+    of projects needing attention (one Query): two DynamoDB calls whatever the season's size."""
     counts = store.counters.pipeline()
     order = [s for s in PIPELINE_ORDER if s in STATUSES] + [s for s in STATUSES if s not in PIPELINE_ORDER]
     attention = store.campaigns.project_page("needs_attention", KeyRange(limit=ATTENTION_SHOWN))
     return Pipeline(
         campaigns=counts.campaigns,
         by_status=[(s, counts.status(s)) for s in order],
-        invitations_out=store.invitations.count_pending(),
+        invitations_out=counts.invitations_out,
         opt_ins=counts.opt_ins,
         median_hours_to_staffed=counts.median_wait_hours(),
         dlq_depths=dlq_depths,

@@ -53,7 +53,7 @@ def recount_pipeline(store: Store, *, backfill: bool = True, write: bool = True)
     give campaigns their list keys and volunteers their directory entries where missing."""
     before = store.counters.pipeline()
     projects = store.campaigns.all_projects(get_args(ProjectStatus))
-    after = recount(projects)
+    after = recount(projects, invitations_out=store.invitations.count_pending())
     campaigns = volunteers = 0
     if write:
         store.counters.replace(after)

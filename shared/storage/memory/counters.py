@@ -15,7 +15,8 @@ class MemoryCounters:
 
     def pipeline(self) -> PipelineCounts:
         with self.s.lock:
-            return recount(list(self.s.projects.values()), campaigns=len(self.s.campaigns))
+            pending = sum(1 for i in self.s.invitations.values() if i.status == "pending")
+            return recount(list(self.s.projects.values()), campaigns=len(self.s.campaigns), invitations_out=pending)
 
     def replace(self, counts: PipelineCounts) -> None:
         return None
