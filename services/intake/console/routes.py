@@ -44,7 +44,6 @@ from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
 from shared.publisher import publish
 from shared.secrets import MissingSecret
-from shared.settings import get_settings
 from shared.storage import Conflict, main_store
 from shared.storage.sessions import console_sessions
 
@@ -111,7 +110,7 @@ def pipeline_page() -> Response:
         key,
         sid,
         notice=notice(bp.current_request),
-        p=views.pipeline(main_store(), queues.dlq_depths(get_settings().stage)),
+        p=views.pipeline(main_store(), queues.dlq_depths()),
     )
 
 
