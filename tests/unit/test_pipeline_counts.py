@@ -99,3 +99,21 @@ def test_the_deltas_of_a_season_of_moves_add_up_to_a_recount_of_its_projects():
     ended.append(c.model_copy(update={"status": "cancelled", "filled": 0}))
     assert counts_from_counters(total) == recount(ended)
     assert recount(ended).median_wait_hours() == 50.0 and recount(ended).campaigns == 2
+
+
+def test_the_pipeline_page_lists_the_oldest_25_needing_attention_and_links_to_all():
+    from services.intake.console import pages, views
+    from shared.models import utcnow
+
+    store = memory_store()
+    for _ in range(26):
+        made = approved_project(store=store, publish=lambda *_: None)
+        store.campaigns.transition_project(
+            made, "needs_attention", from_statuses=["matching"], now=utcnow(), reason="nobody left to ask"
+        )
+    shown = views.pipeline(store, {"matching-dlq": 0})
+    assert dict(shown.by_status)["needs_attention"] == shown.attention_total == 26
+    assert len(shown.attention) == views.ATTENTION_SHOWN == 25
+    html = pages.render("pipeline", p=shown)
+    assert html.count("nobody left to ask") == 25
+    assert 'href="/console/projects?status=needs_attention">All 26 projects needing attention' in html
