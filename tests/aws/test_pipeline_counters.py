@@ -95,3 +95,22 @@ def test_recount_repairs_the_counters_and_backfills_list_keys_of_older_records(a
 
     again = recount_pipeline(store)  # nothing left to repair
     assert again.before == again.after and again.campaigns_backfilled == again.volunteers_backfilled == 0
+
+
+def test_tfc_ops_recount_prints_the_counters_before_and_after_and_dry_run_writes_nothing(aws):
+    import json
+
+    from typer.testing import CliRunner
+
+    from tfc.cli import app as cli
+
+    approved_project()
+    main_table().delete(keys.pipeline_counters())
+    dry = CliRunner().invoke(cli, ["ops", "recount", "--stage", "test", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    shown = json.loads(dry.output)
+    assert shown["changed"] and shown["after"]["status:matching"] == 1 and shown["after"]["campaigns"] == 1
+    assert main_store().counters.pipeline().status("matching") == 0  # a dry run writes nothing
+    done = CliRunner().invoke(cli, ["ops", "recount", "--stage", "test", "--no-backfill"])
+    assert done.exit_code == 0, done.output
+    assert main_store().counters.pipeline().status("matching") == 1
