@@ -157,7 +157,7 @@ class DynamoCampaigns:
         for project, slots in projects:
             actions.append({"Put": {"Item": project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}})
             actions += [slot_put(project.project_id, s) for s in slots]
-        actions += counter_update(creation_deltas((p.status for p, _ in projects), campaigns=1))
+        actions += counter_update(campaign.campaign_id, creation_deltas((p.status for p, _ in projects), campaigns=1))
         if len(actions) > MAX_TRANSACTION_ITEMS:
             raise ValueError("a campaign request may create at most 100 items")
         try:
@@ -274,7 +274,8 @@ class DynamoCampaigns:
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": to_dynamo(values),
             }
-            return [{"Update": move}, *counter_update(move_deltas(current, to_status, fields.get("staffed_at")))]
+            deltas = move_deltas(current, to_status, fields.get("staffed_at"))
+            return [{"Update": move}, *counter_update(project.project_id, deltas)]
 
         return move_counted(self.table, project, from_statuses, actions_for)
 

@@ -218,7 +218,8 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
                     },
-                    *counter_update({OPT_INS: 1, INVITATIONS_OUT: -1}),  # last: the failure index mapping holds
+                    # last, so the failure index mapping below holds
+                    *counter_update(inv.project_id, {OPT_INS: 1, INVITATIONS_OUT: -1}),
                 ],
             )
         except TransactionConflict as exc:
@@ -273,7 +274,7 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":minus": -1, ":zero": 0} | ({":one": 1} if answered else {}),
                         }
                     },
-                    *counter_update({INVITATIONS_OUT: -1}),
+                    *counter_update(invitation.project_id, {INVITATIONS_OUT: -1}),
                 ],
             )
         except TransactionConflict:

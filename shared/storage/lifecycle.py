@@ -192,7 +192,7 @@ class LifecycleStore:
             for seat in seats:
                 if seat.slot.volunteer_id:
                     actions += self._release(project.project_id, seat, now, closing=True)
-            return actions + counter_update(move_deltas(current, to_status))
+            return actions + counter_update(project.project_id, move_deltas(current, to_status))
 
         return self._run(project, from_statuses, actions_for)
 
@@ -215,7 +215,7 @@ class LifecycleStore:
             return [
                 {"Update": update},
                 *self._release(project.project_id, seat, now, closing=False),
-                *counter_update(deltas),
+                *counter_update(project.project_id, deltas),
             ]
 
         try:
@@ -242,7 +242,7 @@ class LifecycleStore:
                     "ExpressionAttributeValues": {":p": [project.project_id]},
                 }
             },
-            *counter_update(creation_deltas([project.status])),
+            *counter_update(project.project_id, creation_deltas([project.status])),
         ]
         try:
             transact_counted(self.table, actions)

@@ -66,6 +66,13 @@ def _outcome(reasons: Sequence[str]) -> InviteOutcome:
     return InviteOutcome.EXISTS if reasons[:1] == ["ConditionalCheckFailed"] else InviteOutcome.VOLUNTEER_BUSY
 
 
+def _shard_key(batch: Sequence[tuple[Invitation, Any]], group: list[tuple[int, Any]]) -> str:
+    """What a group's counter shard is chosen from: its first invitation's id. Not a project id:
+    a group holds several projects' invitations, and a large project's fill consecutive groups
+    written at the same time on the wave's threads, which would then all add to one shard."""
+    return batch[group[0][0]][0].invitation_id
+
+
 def _groups(todo: list[tuple[int, list[dict[str, Any]], str]]) -> Iterable[list[tuple[int, list[dict[str, Any]]]]]:
     """`todo` (index, actions, volunteer) in groups of at most GROUP, no volunteer twice in one
     (a transaction may touch an item once)."""
@@ -114,7 +121,7 @@ class WaveStore:
         cancelled with no guard lost (a concurrent transaction on one of its items) is written one
         invitation at a time. Calls: one per group when no guard is lost."""
         outcomes: list[InviteOutcome | None] = [None] * len(batch)
-        todo: list[tuple[int, list[dict[str, Any]], str]] = []
+        todo: list[tuple[int, list[dict[str, Any]], str]] = []  # (index in batch, actions, volunteer)
         for index, (invitation, state) in enumerate(batch):
             actions = self._actions(invitation, state, max_pending, max_recent)
             if isinstance(actions, InviteOutcome):
@@ -124,7 +131,7 @@ class WaveStore:
         for group in _groups(todo):
             while group:
                 try:  # the counter's action goes last: the reasons of invitation k stay at k * ACTIONS
-                    counted = counter_update({INVITATIONS_OUT: len(group)})
+                    counted = counter_update(_shard_key(batch, group), {INVITATIONS_OUT: len(group)})
                     transact_counted(self.table, [a for _, actions in group for a in actions] + counted)
                 except TransactionConflict as exc:
                     lost = set()
@@ -135,7 +142,7 @@ class WaveStore:
                             lost.add(k)
                     if not lost:
                         for index, actions in group:
-                            outcomes[index] = self._one(actions)
+                            outcomes[index] = self._one(batch[index][0], actions)
                         break
                     group = [g for k, g in enumerate(group) if k not in lost]
                     continue
@@ -144,9 +151,9 @@ class WaveStore:
                 break
         return [o if o is not None else InviteOutcome.VOLUNTEER_BUSY for o in outcomes]
 
-    def _one(self, actions: list[dict[str, Any]]) -> InviteOutcome:
+    def _one(self, invitation: Invitation, actions: list[dict[str, Any]]) -> InviteOutcome:
         try:
-            transact_counted(self.table, actions + counter_update({INVITATIONS_OUT: 1}))
+            transact_counted(self.table, actions + counter_update(invitation.project_id, {INVITATIONS_OUT: 1}))
         except TransactionConflict as exc:
             return _outcome(exc.reasons)
         return InviteOutcome.CREATED
