@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.ids import derived_id, new_id
 from shared.models import Project
 from shared.pipeline_counts import (
     OPT_INS,
@@ -18,6 +19,8 @@ from shared.pipeline_counts import (
     transition_deltas,
     wait_bucket,
 )
+from shared.storage import keys
+from shared.storage.counters import SHARDS, counter_shard, counter_update
 from shared.storage.memory import memory_store
 from tests.aws.builders import approved_project
 
@@ -73,6 +76,25 @@ def test_figures_survive_the_round_trip_through_the_counter_record():
     )
     record = counts.as_counters() | {"pk": "COUNTERS", "sk": "PIPELINE", "type": "PipelineCounters"}
     assert counts_from_counters({k: v for k, v in record.items() if isinstance(v, int)}) == counts
+
+
+def test_a_counter_shard_is_a_stable_hash_of_the_entity_spread_over_every_shard():
+    ids = [derived_id("p", str(n)) for n in range(1000)] + [new_id("p") for _ in range(1000)]
+    assert [counter_shard(i) for i in ids] == [counter_shard(i) for i in ids]  # a retry lands where it did
+    assert counter_shard("p_fixed") == 8  # crc32, not the salted hash(): the same on every process
+    for sample in (ids[:1000], ids[1000:]):  # derived ids and random ones alike
+        per_shard = Counter(counter_shard(i) for i in sample)
+        assert set(per_shard) == set(range(SHARDS))
+        assert max(per_shard.values()) <= 2 * len(sample) / SHARDS
+
+
+def test_a_counter_update_adds_to_its_entitys_shard_and_shard_0_is_the_old_single_record():
+    assert keys.pipeline_counters(0) == {"pk": "COUNTERS", "sk": "PIPELINE"}  # a stage's record before shards
+    assert len({keys.pipeline_counters(s)["pk"] for s in range(SHARDS)}) == SHARDS  # a partition key each
+    [action] = counter_update("p_fixed", {"status:matching": 1, "campaigns": -1})
+    assert action["Update"]["Key"] == keys.pipeline_counters(8)
+    assert action["Update"]["UpdateExpression"] == "ADD #c0 :c0, #c1 :c1"
+    assert counter_update("p_fixed", {}) == []
 
 
 def staffed(p: Project, after: timedelta, filled: int) -> Project:
