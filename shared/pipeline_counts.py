@@ -3,11 +3,12 @@ they read back, and how they are recomputed from the projects themselves.
 
 Why counters: the console's pipeline page showed figures computed from every project (one Query
 per status, the whole table at a season's size). Instead each write that changes a figure adds its
-delta to one counter record in the same transaction as the change itself (shared/storage/counters.py),
-so a write that loses its guard (a duplicate SQS delivery, a stale page) changes no figure, and
-`recount` rebuilds them from the projects when a stage holds data written before the counters.
+delta to a counter record (one of several shards, summed on read) in the same transaction as the
+change itself (shared/storage/counters.py), so a write that loses its guard (a duplicate SQS
+delivery, a stale page) changes no figure, and `recount` rebuilds them from the projects when a
+stage holds data written before the counters.
 
-Names of the counters (attributes of the one record):
+Names of the counters (attributes of each shard's record; a figure is their sum over the shards):
 - `status:<status>`: projects in that status;
 - `campaigns`: campaigns created;
 - `opt_ins`: seats filled (the sum of the projects' `filled`);

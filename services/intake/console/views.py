@@ -59,8 +59,9 @@ class Pipeline:
 
 
 def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
-    """The figures from the counters (one GetItem: shared/pipeline_counts.py) and the first page
-    of projects needing attention (one Query): two DynamoDB calls whatever the season's size."""
+    """The figures from the counters (one BatchGetItem of their shards, summed: shared/storage/
+    counters.py, shared/pipeline_counts.py) and the first page of projects needing attention (one
+    Query): two DynamoDB calls whatever the season's size."""
     counts = store.counters.pipeline()
     order = [s for s in PIPELINE_ORDER if s in STATUSES] + [s for s in STATUSES if s not in PIPELINE_ORDER]
     attention = store.campaigns.project_page("needs_attention", KeyRange(limit=ATTENTION_SHOWN))

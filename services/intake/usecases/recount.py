@@ -5,7 +5,8 @@ Reads go through indexes only (no Scan): every project by one gsi3 Query per sta
 volunteer through the skill pools (every volunteer has a skill), campaigns by the projects'
 campaign ids. For a stage already running: the counters are kept by every write afterwards
 (shared/storage/counters.py); a move counted while the recount runs is lost when the recount
-overwrites the record, so run it while the stage is quiet (or twice).
+overwrites the counters (its totals in shard 0, the other shards deleted), so run it while the
+stage is quiet (or twice).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from shared.storage.memory.state import MemoryState
 
 class MemoryCounters:
     """Recomputed from the state at every read: in memory nothing can drift, so `replace` has
-    nothing to correct (the DynamoDB counters are checked against a recount in tests/aws)."""
+    nothing to correct (the DynamoDB counters are checked against a recount in tests/aws). No
+    shards here: nothing contends for an item in memory, and the Protocol does not show them."""
 
     def __init__(self, state: MemoryState) -> None:
         self.s = state
