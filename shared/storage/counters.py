@@ -48,6 +48,8 @@ from shared.storage.table import Table
 # second (1,000 WCU a second per partition); 16 partition keys lift that far past a surge's
 # thousands of invitations a minute (at most a few hundred transactions a second with the answers).
 # Reads stay one BatchGetItem (up to 100 keys) and `replace` one transaction (up to 100 actions).
+# Raising SHARDS is safe; lowering it leaves the higher shards unread but stored: delete them, then
+# run `tfc ops recount`.
 SHARDS = 16
 CONFLICT_RETRIES = 5  # a conflict on a counter shard is brief: another transaction's instant
 MOVE_ATTEMPTS = 5  # re-reads of a project that keeps moving between allowed sources
