@@ -20,6 +20,7 @@ from tfc.commands.dlq import dlq
 from tfc.commands.export import export
 from tfc.commands.lifecycle import register as register_lifecycle
 from tfc.commands.notify import notify
+from tfc.commands.ops import ops
 from tfc.commands.report import report
 from tfc.commands.roster import import_roster
 from tfc.commands.score import score
@@ -38,6 +39,7 @@ app.add_typer(score, name="score")
 app.add_typer(dlq, name="dlq")
 app.add_typer(notify, name="notify")
 app.add_typer(report, name="report")
+app.add_typer(ops, name="ops")
 register_lifecycle(projects)  # tfc projects kickoff|complete|cancel|leave|resume
 app.add_typer(export, name="export")
 volunteers.command("import")(import_roster)

@@ -2,8 +2,8 @@
 
 Items (README.md beside this): `CAMPAIGN#<cid>/META`, `REQUEST#<fingerprint>/REQUEST`,
 `PROJECT#<pid>/META` (gsi1 by campaign, gsi3 by status), `PROJECT#<pid>/SLOT#<nn>`. Every write
-that a concurrent writer could spoil is conditional; status moves are guarded by the statuses
-they may leave.
+that a concurrent writer could spoil is conditional; a status move is guarded by the status it
+leaves and counted in the pipeline's counters in the same transaction (counters.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.models import Campaign, Invitation, Project, Slot
+from shared.pipeline_counts import creation_deltas, transition_deltas, wait_hours
 from shared.storage import keys
-from shared.storage.codec import item
+from shared.storage.codec import item, to_dynamo
+from shared.storage.counters import counter_update, move_counted, transact_counted
 from shared.storage.errors import ConditionFailed, Conflict, DuplicateRequest, TransactionConflict
 from shared.storage.pages import KeyRange
 from shared.storage.table import Table
@@ -59,6 +61,7 @@ class Campaigns(Protocol):
         **fields: Any,
     ) -> bool: ...
     def record_wave(self, project_id: str) -> None: ...
+    def backfill_list_keys(self, campaign_ids: Iterable[str]) -> int: ...
     def rescope_project(self, old: Project, new: Project, old_slots: list[Slot], new_slots: list[Slot]) -> None: ...
     def campaign_page(self, order: str, page: KeyRange) -> list[tuple[str, Campaign]]: ...
     def project_page(self, status: str, page: KeyRange) -> list[tuple[str, Project]]: ...
@@ -90,6 +93,14 @@ def project_item(project: Project) -> dict[str, Any]:
 def slot_put(project_id: str, slot: Slot) -> dict[str, Any]:
     """A transaction action writing one seat."""
     return {"Put": {"Item": item(slot, keys.slot(project_id, slot.index))}}
+
+
+def move_deltas(project: Project, to_status: str, staffed_at: datetime | None = None) -> dict[str, int]:
+    """The counter deltas of moving `project` (as read) to `to_status`; `staffed_at` when the move
+    staffs it (its wait since approval joins the histogram, replacing an earlier staffing's)."""
+    waited = wait_hours(project.approved_at, staffed_at)
+    replaced = wait_hours(project.approved_at, project.staffed_at) if waited is not None else None
+    return transition_deltas(project.status, to_status, waited, replaced)
 
 
 def status_guard(from_statuses: Iterable[str]) -> tuple[str, dict[str, Any]]:
@@ -146,10 +157,11 @@ class DynamoCampaigns:
         for project, slots in projects:
             actions.append({"Put": {"Item": project_item(project), "ConditionExpression": "attribute_not_exists(pk)"}})
             actions += [slot_put(project.project_id, s) for s in slots]
+        actions += counter_update(campaign.campaign_id, creation_deltas((p.status for p, _ in projects), campaigns=1))
         if len(actions) > MAX_TRANSACTION_ITEMS:
             raise ValueError("a campaign request may create at most 100 items")
         try:
-            self.table.transact(actions)
+            transact_counted(self.table, actions)
         except TransactionConflict as exc:
             if fingerprint and exc.first_guard_lost:
                 existing = self.table.get(keys.request_fingerprint(fingerprint))
@@ -244,25 +256,50 @@ class DynamoCampaigns:
         reason: str = "",
         **fields: Any,
     ) -> bool:
-        """Move a project between statuses, setting `fields` too (datetimes as ISO text); False
-        when it is no longer in any of `from_statuses`."""
-        condition, values = status_guard(from_statuses)
-        values |= {":to": to_status, ":reason": reason, ":g3": keys.projects_with_status(to_status), ":one": 1}
-        sets = ["#status = :to", "status_reason = :reason", "gsi3pk = :g3", "version = version + :one"]
-        for name, value in fields.items():
-            sets.append(f"{name} = :v_{name}")
-            values[f":v_{name}"] = value.isoformat() if isinstance(value, datetime) else value
-        try:
-            self.table.update(
-                keys.project(project.project_id),
-                "SET " + ", ".join(sets),
-                condition,
-                names={"#status": "status"},
-                values=values,
-            )
-        except ConditionFailed:
-            return False
-        return True
+        """Move a project between statuses, setting `fields` too (datetimes as ISO text), and count
+        the move in the pipeline's counters in the same transaction; False when it is no longer in
+        any of `from_statuses` (nothing written, nothing counted)."""
+
+        def actions_for(current: Project) -> list[dict[str, Any]]:
+            condition, values = status_guard([current.status])
+            values |= {":to": to_status, ":reason": reason, ":g3": keys.projects_with_status(to_status), ":one": 1}
+            sets = ["#status = :to", "status_reason = :reason", "gsi3pk = :g3", "version = version + :one"]
+            for name, value in fields.items():
+                sets.append(f"{name} = :v_{name}")
+                values[f":v_{name}"] = value.isoformat() if isinstance(value, datetime) else value
+            move = {
+                "Key": keys.project(project.project_id),
+                "UpdateExpression": "SET " + ", ".join(sets),
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": to_dynamo(values),
+            }
+            deltas = move_deltas(current, to_status, fields.get("staffed_at"))
+            return [{"Update": move}, *counter_update(project.project_id, deltas)]
+
+        return move_counted(self.table, project, from_statuses, actions_for)
+
+    def backfill_list_keys(self, campaign_ids: Iterable[str]) -> int:
+        """Give the campaigns among `campaign_ids` stored before the campaign lists existed their
+        list keys (gsi3 `CAMPAIGNS`, gsi1 `CAMPAIGNS#election`): one BatchGetItem per 100, one
+        conditional UpdateItem per campaign lacking them. Returns how many were given keys."""
+        done = 0
+        for found in self.table.batch_get([keys.campaign(c) for c in dict.fromkeys(campaign_ids)]):
+            if found.get("gsi3pk") == keys.CAMPAIGNS:
+                continue
+            campaign = Campaign.model_validate(found)
+            index = keys.campaign_indexes(campaign.campaign_id, campaign.created_at, campaign.election_date.isoformat())
+            try:
+                self.table.update(
+                    keys.campaign(campaign.campaign_id),
+                    "SET " + ", ".join(f"{k} = :{k}" for k in index),
+                    "attribute_exists(pk) AND attribute_not_exists(gsi3pk)",
+                    values={f":{k}": v for k, v in index.items()},
+                )
+                done += 1
+            except ConditionFailed:
+                pass  # given its keys meanwhile (or erased): nothing to do
+        return done
 
     def record_wave(self, project_id: str) -> None:
         self.table.update(keys.project(project_id), "ADD waves :one", values={":one": 1})

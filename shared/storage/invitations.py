@@ -13,7 +13,9 @@ from enum import Enum
 from typing import Any, Protocol
 
 from shared.models import Invitation, Project, UnclearReply
+from shared.pipeline_counts import INVITATIONS_OUT, OPT_INS
 from shared.storage import keys
+from shared.storage.counters import counter_update, transact_counted
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
 
@@ -173,7 +175,8 @@ class DynamoInvitations:
         """Put the volunteer in the slot: invitation, slot, team count and volunteer load together."""
         inv = invitation
         try:
-            self.table.transact(
+            transact_counted(
+                self.table,
                 [
                     {
                         "Update": {
@@ -215,7 +218,9 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":one": 1, ":minus": -1},
                         }
                     },
-                ]
+                    # last, so the failure index mapping below holds
+                    *counter_update(inv.project_id, {OPT_INS: 1, INVITATIONS_OUT: -1}),
+                ],
             )
         except TransactionConflict as exc:
             failed = exc.failed_at()
@@ -242,7 +247,8 @@ class DynamoInvitations:
         False when it was no longer pending (a duplicate delivery, or it was answered meanwhile).
         """
         try:
-            self.table.transact(
+            transact_counted(
+                self.table,
                 [
                     {
                         "Update": {
@@ -268,7 +274,8 @@ class DynamoInvitations:
                             "ExpressionAttributeValues": {":minus": -1, ":zero": 0} | ({":one": 1} if answered else {}),
                         }
                     },
-                ]
+                    *counter_update(invitation.project_id, {INVITATIONS_OUT: -1}),
+                ],
             )
         except TransactionConflict:
             return False

@@ -253,3 +253,12 @@ def directory_who_partition(text: str) -> str:
 def directory_city_partition(city: str) -> str:
     """The partition of cities beginning with `city`'s first letter (folded text)."""
     return f"{DIRECTORY_PREFIX}city#{city[:1] or '_'}"
+
+
+def pipeline_counters(shard: int) -> dict[str, str]:
+    """One shard of the pipeline's counters (shared/storage/counters.py; shared/pipeline_counts.py
+    says what they count). Shard 0 is the key of the single record written before sharding, so a
+    stage's existing figures stay in the sum; each other shard has its own partition key."""
+    if shard == 0:
+        return {"pk": "COUNTERS", "sk": "PIPELINE"}
+    return {"pk": f"COUNTERS#{shard:02d}", "sk": "PIPELINE"}

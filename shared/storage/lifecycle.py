@@ -9,15 +9,17 @@ and releases nothing twice. See README.md (Lifecycle) for the items and access p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from shared.models import Invitation, Project, Slot
+from shared.pipeline_counts import OPT_INS, creation_deltas
 from shared.storage import keys
-from shared.storage.campaigns import Campaigns, project_item, slot_put, status_guard
+from shared.storage.campaigns import Campaigns, move_deltas, project_item, slot_put, status_guard
 from shared.storage.codec import to_dynamo
+from shared.storage.counters import counter_update, move_counted, transact_counted
 from shared.storage.errors import ConditionFailed, Conflict, TransactionConflict
 from shared.storage.invitations import InviteOutcome
 from shared.storage.table import Table
@@ -115,9 +117,10 @@ class LifecycleStore:
         self.waves = waves
 
     def _status_update(
-        self, project: Project, to_status: str, from_statuses: Iterable[str], now: datetime, reason: str, sets: str = ""
+        self, project: Project, to_status: str, now: datetime, reason: str, sets: str = ""
     ) -> dict[str, Any]:
-        condition, values = status_guard(from_statuses)
+        """The status move of `project` as read (guarded by its exact status: see counters.py)."""
+        condition, values = status_guard([project.status])
         values |= {":to": to_status, ":reason": reason, ":g3": keys.projects_with_status(to_status), ":one": 1}
         values |= {":now": now.isoformat()}
         return {
@@ -160,16 +163,18 @@ class LifecycleStore:
             },
         ]
 
-    def _run(self, actions: list[dict[str, Any]]) -> bool:
+    def _run(
+        self,
+        project: Project,
+        from_statuses: Iterable[str],
+        actions_for: Callable[[Project], list[dict[str, Any]]],
+    ) -> bool:
         """False when the project's status guard (the first action) lost: someone else already
         moved it (a duplicate or concurrent event). Conflict when a seat changed under us."""
         try:
-            self.table.transact(actions)
+            return move_counted(self.table, project, from_statuses, actions_for)
         except TransactionConflict as exc:
-            if exc.first_guard_lost:
-                return False
             raise Conflict(f"a seat changed while releasing: {exc.reasons}") from exc
-        return True
 
     def close(
         self,
@@ -181,13 +186,15 @@ class LifecycleStore:
         reason: str = "",
     ) -> bool:
         """done / cancelled, releasing every member's active-project count in the same transaction."""
-        actions = [
-            {"Update": self._status_update(project, to_status, from_statuses, now, reason, ", closed_at = :now")}
-        ]
-        for seat in seats:
-            if seat.slot.volunteer_id:
-                actions += self._release(project.project_id, seat, now, closing=True)
-        return self._run(actions)
+
+        def actions_for(current: Project) -> list[dict[str, Any]]:
+            actions = [{"Update": self._status_update(current, to_status, now, reason, ", closed_at = :now")}]
+            for seat in seats:
+                if seat.slot.volunteer_id:
+                    actions += self._release(project.project_id, seat, now, closing=True)
+            return actions + counter_update(project.project_id, move_deltas(current, to_status))
+
+        return self._run(project, from_statuses, actions_for)
 
     def leave(
         self,
@@ -200,13 +207,19 @@ class LifecycleStore:
     ) -> bool:
         """One volunteer leaves: the seat empties, the team count and their active count drop, and
         matching starts afresh on the seat (waves reset). False when they had already left."""
-        update = self._status_update(
-            project, to_status, from_statuses, now, reason, ", waves = :zero ADD filled :minus"
-        )
-        update["ExpressionAttributeValues"] |= {":zero": 0, ":minus": -1}
-        actions = [{"Update": update}, *self._release(project.project_id, seat, now, closing=False)]
+
+        def actions_for(current: Project) -> list[dict[str, Any]]:
+            update = self._status_update(current, to_status, now, reason, ", waves = :zero ADD filled :minus")
+            update["ExpressionAttributeValues"] |= {":zero": 0, ":minus": -1}
+            deltas = move_deltas(current, to_status) | {OPT_INS: -1}  # the seat it frees was an opt-in
+            return [
+                {"Update": update},
+                *self._release(project.project_id, seat, now, closing=False),
+                *counter_update(project.project_id, deltas),
+            ]
+
         try:
-            return self._run(actions)
+            return self._run(project, from_statuses, actions_for)
         except Conflict:
             return False  # the seat is no longer theirs: this leave was already applied
 
@@ -229,9 +242,10 @@ class LifecycleStore:
                     "ExpressionAttributeValues": {":p": [project.project_id]},
                 }
             },
+            *counter_update(project.project_id, creation_deltas([project.status])),
         ]
         try:
-            self.table.transact(actions)
+            transact_counted(self.table, actions)
         except TransactionConflict as exc:
             if exc.first_guard_lost:
                 return False

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.storage.campaigns import Campaigns, DynamoCampaigns
+from shared.storage.counters import Counters, DynamoCounters
 from shared.storage.invitations import DynamoInvitations, Invitations
 from shared.storage.lifecycle import Lifecycle, LifecycleStore
 from shared.storage.pending import DynamoPending, PendingChanges
@@ -38,6 +39,7 @@ class Store:
     threads: Threads  # lifecycle reply threads (threads.py)
     scores: Scores  # district scores and scoring runs (scores.py)
     pending: PendingChanges  # sign-ups and changes awaiting their owner's confirmation (pending.py)
+    counters: Counters  # the pipeline's figures, counted with the writes that change them (counters.py)
 
 
 def dynamo_store(base: Table) -> Store:
@@ -52,4 +54,5 @@ def dynamo_store(base: Table) -> Store:
         threads=ThreadStore(base),
         scores=ScoreStore(base),
         pending=DynamoPending(base),
+        counters=DynamoCounters(base),
     )

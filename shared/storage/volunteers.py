@@ -69,6 +69,7 @@ class Volunteers(Protocol):
     def volunteer_activity(self, volunteer_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
     def directory_page(self, pk: str, page: KeyRange) -> list[dict[str, Any]]: ...
     def erase(self, volunteer: Volunteer) -> int: ...
+    def backfill_directory(self, volunteers: Iterable[Volunteer]) -> int: ...
 
 
 def pools_of(volunteer: Volunteer) -> list[str]:
@@ -336,6 +337,18 @@ class DynamoVolunteers:
             **extra,
         )
         return rows
+
+    def backfill_directory(self, volunteers: Iterable[Volunteer]) -> int:
+        """Write the directory entries of the volunteers stored before the directory existed
+        (those without their `VDIR#all` entry: one BatchGetItem per 100), in batch writes; the
+        entries derive from the profile alone, so writing one again is harmless. Returns how many
+        volunteers were given entries."""
+        people = {v.volunteer_id: v for v in volunteers}
+        first = {vid: directory.entry_keys(v)[0] for vid, v in people.items()}  # the VDIR#all entry
+        present = {f["sk"].rsplit("#", 1)[-1] for f in self.table.batch_get(list(first.values()), ("pk", "sk"))}
+        missing = [v for vid, v in people.items() if vid not in present]
+        self.table.batch_write(puts=[e for v in missing for e in directory.entries(v)])
+        return len(missing)
 
     def erase(self, volunteer: Volunteer) -> int:
         """Delete the profile, its email/phone owners and every pool entry (privacy's forget);

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from shared.models import Invitation
+from shared.pipeline_counts import INVITATIONS_OUT
 from shared.storage import keys
 from shared.storage.codec import item
+from shared.storage.counters import counter_update, transact_counted
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.invitations import InviteOutcome
 from shared.storage.table import Table
@@ -62,6 +64,13 @@ class Waves(Protocol):
 def _outcome(reasons: Sequence[str]) -> InviteOutcome:
     """One invitation's outcome from its actions' cancellation reasons (pointer first)."""
     return InviteOutcome.EXISTS if reasons[:1] == ["ConditionalCheckFailed"] else InviteOutcome.VOLUNTEER_BUSY
+
+
+def _shard_key(batch: Sequence[tuple[Invitation, Any]], group: list[tuple[int, Any]]) -> str:
+    """What a group's counter shard is chosen from: its first invitation's id. Not a project id:
+    a group holds several projects' invitations, and a large project's fill consecutive groups
+    written at the same time on the wave's threads, which would then all add to one shard."""
+    return batch[group[0][0]][0].invitation_id
 
 
 def _groups(todo: list[tuple[int, list[dict[str, Any]], str]]) -> Iterable[list[tuple[int, list[dict[str, Any]]]]]:
@@ -112,7 +121,7 @@ class WaveStore:
         cancelled with no guard lost (a concurrent transaction on one of its items) is written one
         invitation at a time. Calls: one per group when no guard is lost."""
         outcomes: list[InviteOutcome | None] = [None] * len(batch)
-        todo: list[tuple[int, list[dict[str, Any]], str]] = []
+        todo: list[tuple[int, list[dict[str, Any]], str]] = []  # (index in batch, actions, volunteer)
         for index, (invitation, state) in enumerate(batch):
             actions = self._actions(invitation, state, max_pending, max_recent)
             if isinstance(actions, InviteOutcome):
@@ -121,8 +130,9 @@ class WaveStore:
                 todo.append((index, actions, invitation.volunteer_id))
         for group in _groups(todo):
             while group:
-                try:
-                    self.table.transact([a for _, actions in group for a in actions])
+                try:  # the counter's action goes last: the reasons of invitation k stay at k * ACTIONS
+                    counted = counter_update(_shard_key(batch, group), {INVITATIONS_OUT: len(group)})
+                    transact_counted(self.table, [a for _, actions in group for a in actions] + counted)
                 except TransactionConflict as exc:
                     lost = set()
                     for k, (index, _) in enumerate(group):
@@ -132,7 +142,7 @@ class WaveStore:
                             lost.add(k)
                     if not lost:
                         for index, actions in group:
-                            outcomes[index] = self._one(actions)
+                            outcomes[index] = self._one(batch[index][0], actions)
                         break
                     group = [g for k, g in enumerate(group) if k not in lost]
                     continue
@@ -141,9 +151,9 @@ class WaveStore:
                 break
         return [o if o is not None else InviteOutcome.VOLUNTEER_BUSY for o in outcomes]
 
-    def _one(self, actions: list[dict[str, Any]]) -> InviteOutcome:
+    def _one(self, invitation: Invitation, actions: list[dict[str, Any]]) -> InviteOutcome:
         try:
-            self.table.transact(actions)
+            transact_counted(self.table, actions + counter_update(invitation.project_id, {INVITATIONS_OUT: 1}))
         except TransactionConflict as exc:
             return _outcome(exc.reasons)
         return InviteOutcome.CREATED

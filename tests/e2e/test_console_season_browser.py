@@ -59,6 +59,13 @@ def axe_clean(page) -> None:
     assert_labelled(page)
 
 
+def shown_count(page, cell: str) -> int:
+    """The number a pipeline cell shows (its link's text starts with it)."""
+    found = re.match(r"\s*(\d+)", page.locator(f"{cell} a").inner_text())
+    assert found, page.locator(cell).inner_text()
+    return int(found.group(1))
+
+
 def status_of(page, runtime, project_id: str) -> str:
     page.goto(f"{runtime.url}/console/projects/{project_id}")
     return page.locator("#project-status").get_attribute("data-status") or ""
@@ -89,6 +96,7 @@ def test_lists_search_paging_and_every_lifecycle_action(page, runtime, api, monk
         people[role] = signed_up(api, body)  # sign-up confirmed by its emailed link, as people do
     spare = payloads.volunteer("zephyr.spare@season.example.org", ["copywriting"], name="Zephyr Spare")
     people["Spare"] = signed_up(api, spare)
+    counted = main_store().counters.pipeline()  # the runtime is shared: figures move by this test's deltas
     request = payloads.campaign("Wyo Season", "WY", "12", ["website_refresh", "email_program", "social_content"])
     first, second, third = api.post("/campaigns", json=request).json()["project_ids"]
     other = api.post("/campaigns", json=payloads.campaign("Wyo Other", "WY", "13", ["paid_social"])).json()
@@ -99,6 +107,9 @@ def test_lists_search_paging_and_every_lifecycle_action(page, runtime, api, monk
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/console$"))
     axe_clean(page)
+    # The pipeline's figures come from counters kept with each write: two campaigns, four projects.
+    assert shown_count(page, "#campaigns") == counted.campaigns + 2
+    assert shown_count(page, 'td[data-status="pending_review"]') == counted.status("pending_review") + 4
 
     # Lists: the pipeline's count is a link to its list; campaigns filtered by state.
     page.locator('td[data-status="pending_review"] a').click()
@@ -143,6 +154,9 @@ def test_lists_search_paging_and_every_lifecycle_action(page, runtime, api, monk
     assert "Declined" in page.locator(".notice").inner_text()
     store = main_store()
     assert store.campaigns.get_project(declined).project.status == "declined"
+    page.goto(f"{runtime.url}/console")  # two approved and one declined: one of the four still waits
+    assert shown_count(page, 'td[data-status="pending_review"]') == counted.status("pending_review") + 1
+    assert shown_count(page, 'td[data-status="declined"]') == counted.status("declined") + 1
 
     # A volunteer staff chose is invited (matching applies its limits; the invitation shows).
     page.goto(f"{runtime.url}/console/projects/{first}")

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from shared.aws import client
 from shared.observability import get_logger
-from shared.resources import RESOURCES, physical_name
+from shared.publisher import queue_url
+from shared.resources import RESOURCES
 
 logger = get_logger("intake.console")
 
 
-def dlq_depths(stage: str) -> dict[str, int | None]:
-    """{DLQ name: approximate message count} for every queue in shared/resources.py; None where
-    SQS could not be read (the page says so rather than failing)."""
+def dlq_depths() -> dict[str, int | None]:
+    """{DLQ name: approximate message count} for every queue in shared/resources.py (this stage's);
+    None where SQS could not be read (the page says so rather than failing). One SQS call per
+    queue: the URLs are the publisher's process-wide cache (they never change for a stage)."""
     depths: dict[str, int | None] = {}
     for queue in RESOURCES.queues:
-        name = physical_name(stage, queue.dlq_name)
         try:
             sqs = client("sqs")
-            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            url = queue_url(queue.dlq_name)
             attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
             depths[queue.dlq_name] = int(attrs["Attributes"]["ApproximateNumberOfMessages"])
         except Exception:  # any failure reading one queue: show it as unknown, keep the page

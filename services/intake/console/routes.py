@@ -44,7 +44,6 @@ from shared.models import utcnow
 from shared.observability import correlation, new_correlation_id
 from shared.publisher import publish
 from shared.secrets import MissingSecret
-from shared.settings import get_settings
 from shared.storage import Conflict, main_store
 from shared.storage.sessions import console_sessions
 
@@ -105,15 +104,13 @@ def logout() -> Response:
 @staff_route
 def pipeline_page() -> Response:
     key, sid = staff_session(bp.current_request)
-    store = main_store()
     return render(
         200,
         "pipeline",
         key,
         sid,
         notice=notice(bp.current_request),
-        p=views.pipeline(store, queues.dlq_depths(get_settings().stage)),
-        attention=store.campaigns.projects_with_status("needs_attention"),
+        p=views.pipeline(main_store(), queues.dlq_depths()),
     )
 
 

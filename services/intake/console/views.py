@@ -8,17 +8,16 @@ districts (gsi1); exports read every volunteer through the skill pools. The seas
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
 from services.intake.console import lists
-from shared.catalog import catalog
+from services.intake.usecases.recount import every_volunteer_id
 from shared.districts import stored_district_key
 from shared.models import Campaign, Invitation, Project, ProjectStatus, Volunteer
 from shared.storage import Store
 from shared.storage.campaigns import ProjectRecord
+from shared.storage.pages import KeyRange
 
 STATUSES: tuple[str, ...] = get_args(ProjectStatus)
 # In the order staff read the pipeline; statuses added later (lifecycle) still show, after these.
@@ -30,11 +29,7 @@ def all_projects(store: Store) -> list[Project]:
 
 
 def all_volunteer_ids(store: Store) -> list[str]:
-    seen: dict[str, None] = {}
-    for skill in sorted(catalog().skill_ids):
-        for row in store.volunteers.pool(skill):
-            seen.setdefault(row["volunteer_id"], None)
-    return list(seen)
+    return every_volunteer_id(store)
 
 
 def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
@@ -45,6 +40,9 @@ def campaigns_of(store: Store, projects: list[Project]) -> list[Campaign]:
 # --- pipeline --------------------------------------------------------------------------------
 
 
+ATTENTION_SHOWN = 25  # the pipeline lists the oldest few; the rest are a link to the full list
+
+
 @dataclass
 class Pipeline:
     campaigns: int
@@ -53,20 +51,28 @@ class Pipeline:
     opt_ins: int
     median_hours_to_staffed: float | None
     dlq_depths: dict[str, int | None]
+    attention: list[Project] = field(default_factory=list)  # the first ATTENTION_SHOWN, oldest first
+
+    @property
+    def attention_total(self) -> int:
+        return dict(self.by_status).get("needs_attention", 0)
 
 
 def pipeline(store: Store, dlq_depths: dict[str, int | None]) -> Pipeline:
-    projects = all_projects(store)
-    counts: Counter[str] = Counter(p.status for p in projects)
+    """The figures from the counters (one BatchGetItem of their shards, summed: shared/storage/
+    counters.py, shared/pipeline_counts.py) and the first page of projects needing attention (one
+    Query): two DynamoDB calls whatever the season's size."""
+    counts = store.counters.pipeline()
     order = [s for s in PIPELINE_ORDER if s in STATUSES] + [s for s in STATUSES if s not in PIPELINE_ORDER]
-    waits = [(p.staffed_at - p.approved_at).total_seconds() / 3600 for p in projects if p.staffed_at and p.approved_at]
+    attention = store.campaigns.project_page("needs_attention", KeyRange(limit=ATTENTION_SHOWN))
     return Pipeline(
-        campaigns=len({p.campaign_id for p in projects}),
-        by_status=[(s, counts.get(s, 0)) for s in order],
-        invitations_out=store.invitations.count_pending(),
-        opt_ins=sum(p.filled for p in projects),
-        median_hours_to_staffed=round(statistics.median(waits), 1) if waits else None,
+        campaigns=counts.campaigns,
+        by_status=[(s, counts.status(s)) for s in order],
+        invitations_out=counts.invitations_out,
+        opt_ins=counts.opt_ins,
+        median_hours_to_staffed=counts.median_wait_hours(),
         dlq_depths=dlq_depths,
+        attention=[p for _, p in attention],
     )
 
 

@@ -10,6 +10,7 @@ adapters themselves are tested against moto (tests/aws/test_store.py and others)
 from __future__ import annotations
 
 from shared.storage.memory.campaigns import MemoryCampaigns
+from shared.storage.memory.counters import MemoryCounters
 from shared.storage.memory.invitations import MemoryInvitations, MemoryWaves
 from shared.storage.memory.lifecycle import MemoryLifecycle, MemoryThreads
 from shared.storage.memory.pending import MemoryPending
@@ -34,4 +35,5 @@ def memory_store(state: MemoryState | None = None) -> Store:
         threads=MemoryThreads(state),
         scores=MemoryScores(state),
         pending=MemoryPending(state),
+        counters=MemoryCounters(state),
     )

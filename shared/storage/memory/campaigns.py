@@ -24,7 +24,7 @@ class MemoryCampaigns:
         fingerprint: str | None = None,
         fingerprint_ttl: int = 0,
     ) -> None:
-        if 1 + bool(fingerprint) + sum(1 + len(slots) for _, slots in projects) > MAX_TRANSACTION_ITEMS:
+        if 2 + bool(fingerprint) + sum(1 + len(slots) for _, slots in projects) > MAX_TRANSACTION_ITEMS:  # + counters
             raise ValueError("a campaign request may create at most 100 items")
         with self.s.lock:
             if fingerprint and fingerprint in self.s.fingerprints:
@@ -83,6 +83,9 @@ class MemoryCampaigns:
                 current, status=to_status, status_reason=reason, version=current.version + 1, **fields
             )
             return True
+
+    def backfill_list_keys(self, campaign_ids: Iterable[str]) -> int:
+        return 0  # the memory lists are derived from the campaigns at every read: never behind
 
     def record_wave(self, project_id: str) -> None:
         with self.s.lock:

@@ -158,6 +158,9 @@ class MemoryVolunteers:
             rows.reverse()
         return rows[: page.limit]
 
+    def backfill_directory(self, volunteers: Iterable[Volunteer]) -> int:
+        return 0  # the memory directory is derived from the volunteers at every read: never behind
+
     def erase(self, volunteer: Volunteer) -> int:
         with self.s.lock:
             self.s.volunteers.pop(volunteer.volunteer_id, None)
