@@ -253,6 +253,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        for ticker in self.tickers.values():
+            ticker.wake()  # out of its period's wait now, not at its end
         _install_backoff_clock(None)
         if self.fault_injector is not None:
             faults.uninstall()
