@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,16 @@ import numpy as np
 
 from bench.chaos import check_invariants
 from tfc.demo import synthetic
-from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
+from tfc.demo.run import (
+    CLIENT_THREADS,
+    COUNT_EVERY,
+    POLL_BUSY,
+    POLL_IDLE,
+    DemoOptions,
+    DemoResult,
+    _Volunteers,
+    seed_volunteers,
+)
 from tfc.local import standin
 from tfc.local.faults import exempt_this_thread
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
@@ -143,27 +153,32 @@ def run(
                 body = _post(client, "/campaigns", json=request).raise_for_status().json()
                 ids[body["campaign_id"]] = body["project_ids"]
             intake_seconds = time.monotonic() - intake_started
-            approved_at: dict[str, datetime] = {}
-            for project_ids in ids.values():
-                for project_id in project_ids:
-                    _post(client, f"/projects/{project_id}/approve", headers=ops).raise_for_status()
-                    approved_at[project_id] = datetime.now().astimezone()
-            players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
             all_projects = [p for project_ids in ids.values() for p in project_ids]
+            approved_at: dict[str, datetime] = {}
+
+            def approve(project_id: str) -> None:
+                _post(client, f"/projects/{project_id}/approve", headers=ops).raise_for_status()
+                approved_at[project_id] = datetime.now().astimezone()
+
+            with ThreadPoolExecutor(CLIENT_THREADS, thread_name_prefix="bench-client") as pool:
+                list(pool.map(approve, all_projects))  # as several staff would; each approval timed on its own
+            players = _Volunteers(client, DemoOptions(seed=seed), DemoResult(), threads=CLIENT_THREADS)
             total, last, last_change = len(approved_at), -1, time.monotonic()
             stall = settle if simulated_time else max(4.0 * invitation_ttl, settle)  # before the first staffed
             clock = SimulatedTime(runtime, client) if simulated_time else None
+            counted_at = 0.0
             while time.monotonic() - started < timeout:
-                players.answer_new_invitations()
-                if clock is not None:
-                    clock.step()
-                staffed = _staffed(all_projects)
-                if staffed != last:
-                    last, last_change = staffed, time.monotonic()
-                quiet = time.monotonic() - last_change
-                if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
-                    break
-                time.sleep(2.0)
+                arrived = players.answer_new_invitations()
+                jumped = clock.step() if clock is not None else 0.0
+                if jumped or time.monotonic() - counted_at >= COUNT_EVERY:
+                    counted_at = time.monotonic()
+                    staffed = _staffed(all_projects)
+                    if staffed != last:
+                        last, last_change = staffed, time.monotonic()
+                    quiet = time.monotonic() - last_change
+                    if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
+                        break
+                time.sleep(POLL_BUSY if arrived or jumped else POLL_IDLE)
             seconds = time.monotonic() - started
             pipeline_seconds = time.monotonic() - intake_started
             outbox = client.get("/_local/outbox").json()
