@@ -169,7 +169,7 @@ def run(
             counted_at = 0.0
             while time.monotonic() - started < timeout:
                 arrived = players.answer_new_invitations()
-                jumped = clock.step() if clock is not None else 0.0
+                jumped = clock.step(answers_pending=arrived > 0) if clock is not None else 0.0
                 if jumped or time.monotonic() - counted_at >= COUNT_EVERY:
                     counted_at = time.monotonic()
                     staffed = _staffed(all_projects)

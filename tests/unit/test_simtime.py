@@ -90,4 +90,12 @@ def test_the_clock_waits_for_a_tick_woken_after_the_queues_went_quiet(monkeypatc
     ticker.fired = ticker.finished = 2
     assert clock.step() == 0.0 and invitations.asked == 1  # quiet after a full tick: look for the next due moment
     assert clock.nothing_due  # nothing pending: no jump
-    caches.reset()  # the settings made for stage "test" go with the environment monkeypatch restores
+    monkeypatch.undo()
+    caches.reset()  # the settings made for stage "test" go with the environment just restored
+
+
+def test_a_handler_at_work_is_not_quiet_without_asking_sqs() -> None:
+    runtime = _Runtime()
+    runtime.queue_urls = {"notify": "http://127.0.0.1:9/unreachable"}  # asking SQS here would fail
+    runtime.pollers = {"notify-send": [type("P", (), {"delivering": False})(), type("P", (), {"delivering": True})()]}  # type: ignore[attr-defined]
+    assert SimulatedTime(runtime, client=None)._drained() is False  # type: ignore[arg-type]

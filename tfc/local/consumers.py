@@ -77,6 +77,7 @@ class SqsPoller(threading.Thread):
         self.visibility_timeout = 30
         self.time_scale = time_scale
         self.trace = trace
+        self.delivering = False  # a batch is in the handler (simulated time reads it before asking SQS)
 
     def _read_visibility_timeout(self) -> None:
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
@@ -120,7 +121,11 @@ class SqsPoller(threading.Thread):
                 continue
             messages = response.get("Messages", [])
             if messages:
-                self._deliver(messages)
+                self.delivering = True
+                try:
+                    self._deliver(messages)
+                finally:
+                    self.delivering = False
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         injector = faults.active()

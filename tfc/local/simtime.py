@@ -77,6 +77,9 @@ class SimulatedTime:
         self._sqs = boto3.session.Session(region_name=REGION).client("sqs")
 
     def _drained(self) -> bool:
+        pollers = getattr(self.runtime, "pollers", {})
+        if any(p.delivering for workers in pollers.values() for p in workers):
+            return False  # a handler is at work: known without asking SQS
         names = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")
         for name, url in self.runtime.queue_urls.items():
             if "dlq" in name.lower():
