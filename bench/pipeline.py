@@ -3,7 +3,7 @@
 Seeds the volunteer pool, sends every campaign through POST /campaigns (a 429 from the local
 API Gateway throttle is retried after a second, as a client would), approves every project,
 then plays the volunteers (the demo's seeded yes/no/never) until every project is staffed or
-nothing moves for `settle` seconds. Reports:
+nothing moves (no project newly staffed, no new message, no clock jump) for `settle` seconds. Reports:
 - intake throughput (campaign requests per second accepted) and end-to-end throughput
   (projects staffed per minute over the whole run);
 - p50/p95 seconds from a project's approval to its first invitation email;
@@ -170,6 +170,11 @@ def run(
             while time.monotonic() - started < timeout:
                 arrived = players.answer_new_invitations()
                 jumped = clock.step(answers_pending=arrived > 0) if clock is not None else 0.0
+                if arrived or jumped:
+                    # Still moving (waves writing, replies flowing, the clock jumping): a big first wave
+                    # takes minutes before anyone can be staffed, and settling on staffing alone stopped
+                    # the 100-campaign run half way through its first round.
+                    last_change = time.monotonic()
                 if jumped or time.monotonic() - counted_at >= COUNT_EVERY:
                     counted_at = time.monotonic()
                     staffed = _staffed(all_projects)
