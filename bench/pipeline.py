@@ -49,6 +49,12 @@ from tfc.local.simtime import SIMULATED_ENV, SimulatedTime
 SENDS = frozenset({"ses.SendEmail", "ses.SendRawEmail", "sesv2.SendEmail", "sns.Publish"})
 
 
+# The wave's write budget, compressed with the tick: AWS ticks every 300 s with a 60 s budget, the
+# local runtime every 5 s; 60 s here held every project approved during the first wave for a minute
+# or more (approval to first invitation is one budget plus one tick, usecases/wave.py).
+WAVE_WRITE_SECONDS = 10.0
+
+
 def function_of(thread_name: str) -> str:
     """The function a runtime thread runs ("sqs-<fn>-<n>" pollers, "schedule-<fn>" timers, and their
     pools' "<name>_<n>" threads, e.g. a wave's writers); HTTP request threads count as "api"."""
@@ -134,7 +140,8 @@ def run(
             schedule_seconds={"matching-tick": 5.0},
             visibility_timeout=10,
             state_file=None,
-            env={"POWERTOOLS_LOG_LEVEL": "ERROR"} | (SIMULATED_ENV if simulated_time else {}),
+            env={"POWERTOOLS_LOG_LEVEL": "ERROR", "TFC_MATCHING_WAVE_WRITE_SECONDS": str(WAVE_WRITE_SECONDS)}
+            | (SIMULATED_ENV if simulated_time else {}),
         )
     )
     # Hooked before anything makes a client: clients (the store's among them) copy the session's
@@ -211,6 +218,7 @@ def run(
         "lost_or_broken": {k: len(v) for k, v in violations.items()},
         "zero_lost": not any(violations.values()),
         "invitation_ttl_seconds": invitation_ttl,
+        "wave_write_seconds": WAVE_WRITE_SECONDS,
         "simulated_time": clock.figures() if clock is not None else None,
     }
 
