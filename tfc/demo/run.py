@@ -60,8 +60,10 @@ POLL_BUSY = 0.2  # wall seconds between looks at the outbox while messages arriv
 POLL_IDLE = 0.5  # and while the system works on what it has
 # A project is staffed only when someone joins, and each join sends a confirmation: the demo counts
 # staffed projects (a read of every open campaign) after a new one appears in the outbox, or after a
-# clock jump, and otherwise only every COUNT_EVERY wall seconds, in case a confirmation lags its seat.
+# clock jump, and otherwise only every COUNT_EVERY wall seconds, in case a confirmation lags its seat;
+# never more often than every COUNT_MIN s (joins arrive all through the run).
 COUNT_EVERY = 10.0
+COUNT_MIN = 2.0
 DRAIN_SECONDS = 10.0  # at most this long at the end for the last messages to go out
 
 ANSWER_OUTCOMES = ("joined", "declined", "team_full", "expired", "at_limit")
@@ -261,7 +263,8 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                 jumped = clock.step(answers_pending=arrived > 0) if clock is not None else 0.0
                 if jumped:
                     report("clock", clock.jumps if clock is not None else 0, clock.jumps if clock is not None else 0)
-                if jumped or players.joined != joined_at_count or time.monotonic() - counted_at >= COUNT_EVERY:
+                since = time.monotonic() - counted_at
+                if jumped or (players.joined != joined_at_count and since >= COUNT_MIN) or since >= COUNT_EVERY:
                     joined_at_count = players.joined
                     counted_at = time.monotonic()
                     staffed = tracker.staffed()
