@@ -50,8 +50,9 @@ class DemoOptions:
     simulated_time: bool = True
 
 
-# Simulated time: the demo stops short of 100% once this many clock jumps in a row brought nobody new
-# (a reminder, an expiry and the next round's reminder: the rest wait on people who never answer).
+# Simulated time: the demo stops short of 100% once this many clock jumps in a row, spanning at least
+# one invitation's life, brought nobody new (reminders, the expiry, and the next round's reminders:
+# the rest wait on people who never answer).
 SETTLE_JUMPS = 3
 
 # The demo's client side: requests in flight at once (campaigns, approvals, replies, status reads).
@@ -252,7 +253,7 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
 
             players = _Volunteers(client, options, result, threads=CLIENT_THREADS)
             tracker = _StaffingTracker(client, campaign_ids, ops, threads=CLIENT_THREADS)
-            last_change, last_staffed, jumps_at_change = time.monotonic(), -1, 0
+            last_change, last_staffed, jumps_at_change, advanced_at_change = time.monotonic(), -1, 0, 0.0
             stall = 180 if options.simulated_time else max(4 * options.invitation_ttl_seconds, 30)
             settle = 30 if options.simulated_time else max(options.invitation_ttl_seconds // 2, 20)
             clock = SimulatedTime(runtime, client) if options.simulated_time else None
@@ -272,15 +273,19 @@ def run_demo(options: DemoOptions, progress: Progress | None = None) -> DemoResu
                     if staffed != last_staffed:
                         last_staffed, last_change = staffed, time.monotonic()
                         jumps_at_change = clock.jumps if clock is not None else 0
+                        advanced_at_change = clock.advanced_seconds if clock is not None else 0.0
                     if staffed >= result.projects_approved:
                         break
                     quiet = time.monotonic() - last_change
                     if clock is None:
                         settled = quiet > settle
                     else:  # wall seconds say little here: wait for the clock's rounds (reminder, expiry, next wave)
-                        settled = clock.jumps - jumps_at_change >= SETTLE_JUMPS or (
-                            clock.nothing_due and quiet > settle
-                        )
+                        # ...and for a whole invitation's life: until the invitations out at the last
+                        # change have expired and the next wave has had its answers, nobody is known
+                        # to be waiting on people who never answer (3 jumps alone stopped at 48 h).
+                        rounds = clock.jumps - jumps_at_change >= SETTLE_JUMPS
+                        lived = clock.advanced_seconds - advanced_at_change >= ttl
+                        settled = (rounds and lived) or (clock.nothing_due and quiet > settle)
                     if staffed >= options.min_staffed_fraction * result.projects_approved and settled:
                         break  # the rest wait on invitations nobody will answer; say so and stop
                     if quiet > stall:
