@@ -3,7 +3,7 @@
 Seeds the volunteer pool, sends every campaign through POST /campaigns (a 429 from the local
 API Gateway throttle is retried after a second, as a client would), approves every project,
 then plays the volunteers (the demo's seeded yes/no/never) until every project is staffed or
-nothing moves for `settle` seconds. Reports:
+nothing moves (no project newly staffed, no new message, no clock jump) for `settle` seconds. Reports:
 - intake throughput (campaign requests per second accepted) and end-to-end throughput
   (projects staffed per minute over the whole run);
 - p50/p95 seconds from a project's approval to its first invitation email;
@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,16 @@ import numpy as np
 
 from bench.chaos import check_invariants
 from tfc.demo import synthetic
-from tfc.demo.run import DemoOptions, DemoResult, _Volunteers, seed_volunteers
+from tfc.demo.run import (
+    CLIENT_THREADS,
+    COUNT_EVERY,
+    POLL_BUSY,
+    POLL_IDLE,
+    DemoOptions,
+    DemoResult,
+    _Volunteers,
+    seed_volunteers,
+)
 from tfc.local import standin
 from tfc.local.faults import exempt_this_thread
 from tfc.local.runtime import LocalRuntime, RuntimeOptions
@@ -37,6 +47,12 @@ from tfc.local.simtime import SIMULATED_ENV, SimulatedTime
 # Message sends: the provider calls that deliver an email or a text. They scale with messages, not
 # with the platform's own work, so the call target (100 per staffed project) excludes them.
 SENDS = frozenset({"ses.SendEmail", "ses.SendRawEmail", "sesv2.SendEmail", "sns.Publish"})
+
+
+# The wave's write budget, compressed with the tick: AWS ticks every 300 s with a 60 s budget, the
+# local runtime every 5 s; 60 s here held every project approved during the first wave for a minute
+# or more (approval to first invitation is one budget plus one tick, usecases/wave.py).
+WAVE_WRITE_SECONDS = 10.0
 
 
 def function_of(thread_name: str) -> str:
@@ -124,7 +140,8 @@ def run(
             schedule_seconds={"matching-tick": 5.0},
             visibility_timeout=10,
             state_file=None,
-            env={"POWERTOOLS_LOG_LEVEL": "ERROR"} | (SIMULATED_ENV if simulated_time else {}),
+            env={"POWERTOOLS_LOG_LEVEL": "ERROR", "TFC_MATCHING_WAVE_WRITE_SECONDS": str(WAVE_WRITE_SECONDS)}
+            | (SIMULATED_ENV if simulated_time else {}),
         )
     )
     # Hooked before anything makes a client: clients (the store's among them) copy the session's
@@ -143,27 +160,37 @@ def run(
                 body = _post(client, "/campaigns", json=request).raise_for_status().json()
                 ids[body["campaign_id"]] = body["project_ids"]
             intake_seconds = time.monotonic() - intake_started
-            approved_at: dict[str, datetime] = {}
-            for project_ids in ids.values():
-                for project_id in project_ids:
-                    _post(client, f"/projects/{project_id}/approve", headers=ops).raise_for_status()
-                    approved_at[project_id] = datetime.now().astimezone()
-            players = _Volunteers(client, DemoOptions(seed=seed), DemoResult())
             all_projects = [p for project_ids in ids.values() for p in project_ids]
+            approved_at: dict[str, datetime] = {}
+
+            def approve(project_id: str) -> None:
+                _post(client, f"/projects/{project_id}/approve", headers=ops).raise_for_status()
+                approved_at[project_id] = datetime.now().astimezone()
+
+            with ThreadPoolExecutor(CLIENT_THREADS, thread_name_prefix="bench-client") as pool:
+                list(pool.map(approve, all_projects))  # as several staff would; each approval timed on its own
+            players = _Volunteers(client, DemoOptions(seed=seed), DemoResult(), threads=CLIENT_THREADS)
             total, last, last_change = len(approved_at), -1, time.monotonic()
             stall = settle if simulated_time else max(4.0 * invitation_ttl, settle)  # before the first staffed
             clock = SimulatedTime(runtime, client) if simulated_time else None
+            counted_at = 0.0
             while time.monotonic() - started < timeout:
-                players.answer_new_invitations()
-                if clock is not None:
-                    clock.step()
-                staffed = _staffed(all_projects)
-                if staffed != last:
-                    last, last_change = staffed, time.monotonic()
-                quiet = time.monotonic() - last_change
-                if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
-                    break
-                time.sleep(2.0)
+                arrived = players.answer_new_invitations()
+                jumped = clock.step(answers_pending=arrived > 0) if clock is not None else 0.0
+                if arrived or jumped:
+                    # Still moving (waves writing, replies flowing, the clock jumping): a big first wave
+                    # takes minutes before anyone can be staffed, and settling on staffing alone stopped
+                    # the 100-campaign run half way through its first round.
+                    last_change = time.monotonic()
+                if jumped or time.monotonic() - counted_at >= COUNT_EVERY:
+                    counted_at = time.monotonic()
+                    staffed = _staffed(all_projects)
+                    if staffed != last:
+                        last, last_change = staffed, time.monotonic()
+                    quiet = time.monotonic() - last_change
+                    if staffed >= total or (staffed > 0 and quiet > settle) or quiet > stall:
+                        break
+                time.sleep(POLL_BUSY if arrived or jumped else POLL_IDLE)
             seconds = time.monotonic() - started
             pipeline_seconds = time.monotonic() - intake_started
             outbox = client.get("/_local/outbox").json()
@@ -191,6 +218,7 @@ def run(
         "lost_or_broken": {k: len(v) for k, v in violations.items()},
         "zero_lost": not any(violations.values()),
         "invitation_ttl_seconds": invitation_ttl,
+        "wave_write_seconds": WAVE_WRITE_SECONDS,
         "simulated_time": clock.figures() if clock is not None else None,
     }
 

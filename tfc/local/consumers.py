@@ -77,6 +77,7 @@ class SqsPoller(threading.Thread):
         self.visibility_timeout = 30
         self.time_scale = time_scale
         self.trace = trace
+        self.delivering = False  # a batch is in the handler (simulated time reads it before asking SQS)
 
     def _read_visibility_timeout(self) -> None:
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
@@ -120,7 +121,11 @@ class SqsPoller(threading.Thread):
                 continue
             messages = response.get("Messages", [])
             if messages:
-                self._deliver(messages)
+                self.delivering = True
+                try:
+                    self._deliver(messages)
+                finally:
+                    self.delivering = False
 
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         injector = faults.active()
@@ -204,7 +209,8 @@ class Trace:
 
 
 class Ticker(threading.Thread):
-    """An EventBridge schedule: fires the function every `interval` seconds."""
+    """An EventBridge schedule: fires the function every `interval` seconds, or at once when woken
+    (simulated time asks for the tick as soon as the system is quiet instead of waiting a period)."""
 
     def __init__(
         self, function: Function, interval: float, region: str, stop: threading.Event, fire_at_start: bool = False
@@ -215,17 +221,30 @@ class Ticker(threading.Thread):
         self.region = region
         self.stop_event = stop
         self.fire_at_start = fire_at_start
-        self.fired = 0
+        self.fired = 0  # fires started (also those run on another thread through fire())
+        self.finished = 0  # the number (1-based, in `fired` order) of the latest fire started that has ended
         self.time_scale = 1.0
+        self._wake = threading.Event()
+        self._count_lock = threading.Lock()
+
+    def wake(self) -> None:
+        """Fire now instead of at the end of the current period (also how stop() is seen at once)."""
+        self._wake.set()
+
+    def _sleep(self) -> bool:
+        """Until the period ends or wake(); True when the runtime is stopping."""
+        self._wake.wait(self.interval)
+        self._wake.clear()
+        return self.stop_event.is_set()
 
     def run(self) -> None:
-        if not self.fire_at_start and self.stop_event.wait(self.interval):
+        if not self.fire_at_start and self._sleep():
             return
         while not self.stop_event.is_set():
             injector = faults.active()
             if injector is None or not injector.down(self.function.name):
                 self.fire()
-            if self.stop_event.wait(self.interval):
+            if self._sleep():
                 return
 
     def fire(self) -> Any:
@@ -241,9 +260,14 @@ class Ticker(threading.Thread):
             "resources": [f"arn:aws:events:{self.region}:{ACCOUNT_ID}:rule/{self.function.schedule.name}"],
             "detail": {},
         }
-        self.fired += 1
+        with self._count_lock:
+            self.fired += 1
+            number = self.fired
         try:
             return invoke(self.function, event, self.region, self.time_scale)
         except Exception:
             log.exception("scheduled %s failed", self.function.name)
             return None
+        finally:
+            with self._count_lock:
+                self.finished = max(self.finished, number)

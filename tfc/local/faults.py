@@ -70,6 +70,11 @@ def exempt_this_thread(exempt: bool = True) -> None:
     _exempt.active = exempt
 
 
+def this_thread_exempt() -> bool:
+    """Whether the current thread is outside the fault plan (a driver's helper threads inherit it)."""
+    return _exempt.active
+
+
 class FaultInjector:
     def __init__(self, plan: FaultPlan) -> None:
         self.plan = plan

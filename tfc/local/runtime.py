@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,15 @@ class LocalRuntime:
         # SNS, S3, SES, SSM, which talk to each other inside moto) in the other.
         self.emulator = EmulatorProcess("127.0.0.1", self.options.emulator_port, ACCOUNT_ID, REGION, origination)
         self.dynamodb_emulator = EmulatorProcess("127.0.0.1", 0, ACCOUNT_ID, REGION, origination, "dynamodb")
-        self.endpoint = self.emulator.start()
-        self.dynamodb_endpoint = self.dynamodb_emulator.start()
+        # Started side by side: each spends seconds importing moto before it listens.
+        with ThreadPoolExecutor(2, thread_name_prefix="emulator-start") as pool:
+            starting = [pool.submit(e.start) for e in (self.emulator, self.dynamodb_emulator)]
+        try:
+            self.endpoint, self.dynamodb_endpoint = (s.result() for s in starting)
+        except OSError:
+            for emulator in (self.emulator, self.dynamodb_emulator):
+                emulator.stop()  # the one that did start would otherwise outlive us until we exit
+            raise
         self._configure_environment()
         session = boto3.session.Session(region_name=REGION)
         settings = self._settings()
@@ -245,6 +253,8 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        for ticker in self.tickers.values():
+            ticker.wake()  # out of its period's wait now, not at its end
         _install_backoff_clock(None)
         if self.fault_injector is not None:
             faults.uninstall()
