@@ -20,9 +20,9 @@ from tfc.local import emulator
 STRING_KEYS = ["", "a", "ab", "abc", "b", "ba", "é", "z", "Z", "a b", "ü", "日本", "\U0001f600"]
 
 
-def _create(ddb: Any) -> None:
+def _create(ddb: Any, name: str = "t") -> None:
     ddb.create_table(
-        TableName="t",
+        TableName=name,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         AttributeDefinitions=[
             {"AttributeName": "pk", "AttributeType": "S"},
@@ -83,7 +83,7 @@ def _item(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.85:  # some items are not in every index
         item["gs"] = {"S": rng.choice(STRING_KEYS)}
     if rng.random() < 0.85:
-        item["gn"] = {"N": rng.choice(["-10", "-1.5", "0", "0.25", "1", "2", "10", "1e3", "99.9"])}
+        item["gn"] = {"N": rng.choice(["-10", "-1.5", "0", "0.25", "1", "2", "10", "1000", "99.9"])}
     if rng.random() < 0.85:
         item["gb"] = {"B": bytes(rng.choice([b"", b"\x00", b"\x00\x01", b"\x7f", b"\x80", b"\xff", b"\xff\x00"]))}
     return item
@@ -435,3 +435,120 @@ def test_writes_between_pages_are_seen(big: Any) -> None:
         big, ExclusiveStartKey=first["LastEvaluatedKey"], **{k: v for k, v in request.items() if k != "TableName"}
     )
     assert _keys(rest) == ["W9", "W5", "W3"]
+
+
+def test_each_kind_of_item_write_refreshes_the_written_tables_order_and_only_theirs(big: Any) -> None:
+    big.create_table(
+        TableName="u",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    request = {
+        "TableName": "t",
+        "IndexName": "by_s",
+        "KeyConditionExpression": "g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "K"}},
+    }
+
+    def seen() -> list[str]:
+        big.query(**request)  # twice: the second read groups the index, as between writes
+        return _keys(big.query(**request)["Items"])
+
+    def row(n: int) -> dict[str, Any]:
+        return {"pk": {"S": f"K{n}"}, "sk": {"S": "P"}, "g": {"S": "K"}, "gs": {"S": f"k{n}"}}
+
+    assert seen() == []
+    big.put_item(TableName="u", Item={"pk": {"S": "other"}})
+    big.put_item(TableName="t", Item=row(1))
+    assert seen() == ["K1"]
+    big.batch_write_item(
+        RequestItems={"u": [{"PutRequest": {"Item": {"pk": {"S": "x"}}}}], "t": [{"PutRequest": {"Item": row(2)}}]}
+    )
+    assert seen() == ["K1", "K2"]
+    big.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": "u", "Item": {"pk": {"S": "y"}}}},
+            {"Put": {"TableName": "t", "Item": row(0)}},
+        ]
+    )
+    assert seen() == ["K0", "K1", "K2"]
+    big.update_item(
+        TableName="t",
+        Key={"pk": {"S": "K0"}, "sk": {"S": "P"}},
+        UpdateExpression="SET gs = :s",
+        ExpressionAttributeValues={":s": {"S": "k9"}},
+    )
+    assert seen() == ["K1", "K2", "K0"]
+    big.delete_item(TableName="t", Key={"pk": {"S": "K1"}, "sk": {"S": "P"}})
+    assert seen() == ["K2", "K0"]
+    big.execute_statement(Statement="DELETE FROM t WHERE pk = 'K2' AND sk = 'P'")  # PartiQL: every table
+    assert seen() == ["K0"]
+    assert emulator._table_versions.get("u")  # item writes were attributed to their tables
+
+
+def _reads_and_size_limits() -> list[Any]:
+    """Answers to projections of every type and to items at either side of moto's size limit."""
+    from tests.aws.test_emulator_reads import ITEM
+
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    _create(ddb, "p")  # its own table: a module fixture may hold "t" meanwhile
+    key = {"pk": {"S": "P"}, "sk": {"S": "1"}}
+    ddb.put_item(TableName="p", Item={**key, **ITEM, "g": {"S": "G"}, "gn": {"N": "7"}, "gb": {"B": b"\x01"}})
+    answers: list[Any] = []
+    for projection in ["pk, s, n, b, ss, ns, bs, l, m, #null, absent", "m.nested, l[1], s", "sk"]:
+        answers.append(
+            _normal(
+                ddb.get_item(
+                    TableName="p",
+                    Key=key,
+                    ProjectionExpression=projection,
+                    **({"ExpressionAttributeNames": {"#null": "null"}} if "#" in projection else {}),
+                )["Item"]
+            )
+        )
+    for index in ("by_n", "by_b"):  # KEYS_ONLY, INCLUDE
+        page = ddb.query(
+            TableName="p",
+            IndexName=index,
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "G"}},
+        )
+        answers.append(_normal(page["Items"]))
+    for filler in (404_900, 405_100):  # moto's limit: 405,000 bytes of names and values
+        try:
+            ddb.put_item(TableName="p", Item={"pk": {"S": "big"}, "sk": {"S": "1"}, "x": {"S": "y" * filler}})
+            answers.append("stored")
+        except ClientError as error:
+            answers.append(error.response["Error"]["Message"])
+    return answers
+
+
+def test_projections_and_the_item_size_limit_answer_as_plain_moto(plain: Callable[[], Any]) -> None:
+    mp = plain()
+    try:
+        with mock_aws():
+            expected = _reads_and_size_limits()
+    finally:
+        mp.undo()
+    with mock_aws():
+        got = _reads_and_size_limits()
+    assert expected[-2:] == ["stored", expected[-1]] and "size" in expected[-1].lower()
+    assert got == expected
+
+
+def test_a_projected_number_keeps_its_stored_text_as_its_last_evaluated_key_does(big: Any) -> None:
+    """moto's own projection turns "1e3" into "1E+3" in the item while its LastEvaluatedKey keeps
+    "1e3" (DynamoDB would answer "1000" in both): the emulator answers the stored text in both."""
+    big.put_item(TableName="t", Item={"pk": {"S": "E"}, "sk": {"S": "1"}, "g": {"S": "E"}, "gn": {"N": "1e3"}})
+    big.put_item(TableName="t", Item={"pk": {"S": "E"}, "sk": {"S": "2"}, "g": {"S": "E"}, "gn": {"N": "99.9"}})
+    page = big.query(
+        TableName="t",
+        IndexName="by_n",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "E"}},
+        ScanIndexForward=False,
+        Limit=1,
+    )
+    assert page["Items"] == [{"pk": {"S": "E"}, "sk": {"S": "1"}, "g": {"S": "E"}, "gn": {"N": "1e3"}}]
+    assert page["LastEvaluatedKey"]["gn"] == {"N": "1e3"}

@@ -25,14 +25,18 @@ from typing import Any, cast
 
 _lock = threading.RLock()
 _applied = False
-# Bumped by every DynamoDB action that may write: an index's partitions, grouped once, stay
-# good until the next write (consoles and benches read many index partitions between writes).
+# A table's partitions, grouped and sorted once, stay good until the next write to that table
+# (consoles and benches read many partitions between writes): PutItem, UpdateItem, DeleteItem,
+# BatchWriteItem and TransactWriteItems bump the versions of the tables they name; any other
+# write (CreateTable, PartiQL, ...) bumps _generation, which stands for every table. So the
+# idempotency table's writes (two per handler call) leave the main table's orders standing.
 _generation = 0
+_table_versions: dict[str, int] = {}
 _READ_ONLY = frozenset(
     {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "DescribeTable", "ListTables"}
     | {"DescribeTimeToLive", "DescribeContinuousBackups", "ListTagsOfResource"}
 )
-_index_groups: dict[tuple[int, str], tuple[int, dict[Any, Any] | None]] = {}
+_index_groups: dict[tuple[int, str], tuple[tuple[int, int], dict[Any, Any] | None]] = {}
 # moto's own methods that harden_moto replaced, by (class, attribute): tests compare against them.
 ORIGINALS: dict[tuple[type, str], Any] = {}
 
@@ -42,6 +46,7 @@ def harden_moto() -> None:
     if _applied:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
     from moto.sqs.models import SQSBackend
@@ -52,6 +57,8 @@ def harden_moto() -> None:
         (DynamoHandler, "serialized"),
         (DynamoDBBackend, "transact_write_items"),
         (Table, "query"),
+        (Item, "__init__"),
+        (Item, "project"),
         (SQSBackend, "is_message_valid_based_on_retention_period"),
     ]:
         ORIGINALS[(cls, name)] = getattr(cls, name)
@@ -59,16 +66,44 @@ def harden_moto() -> None:
     def call_action(self: Any) -> Any:
         global _generation
         with _lock:
-            if self._get_action() not in _READ_ONLY:
-                _generation += 1
+            action = self._get_action()
+            if action not in _READ_ONLY:
+                names = _written_tables(action, getattr(self, "params", None))
+                if names is None:
+                    _generation += 1
+                for name in names or ():
+                    _table_versions[name] = _table_versions.get(name, 0) + 1
             return original_call(self)
 
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]  # patching moto's classes is the point
     DynamoHandler.serialized = _plain_json_reads(DynamoHandler.serialized)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _partition_query(Table.query)  # type: ignore[method-assign]
+    Item.__init__ = _item_init  # type: ignore[method-assign]
+    Item.project = _top_level_project(Item.project)  # type: ignore[method-assign]
     SQSBackend.is_message_valid_based_on_retention_period = _retention_ok  # type: ignore[method-assign]
     _applied = True
+
+
+def _written_tables(action: str, params: Any) -> list[str] | None:
+    """The tables an item write names, or None when unknown (then every table counts as written)."""
+    try:
+        if action in ("PutItem", "UpdateItem", "DeleteItem"):
+            names = [params["TableName"]]
+        elif action == "BatchWriteItem":
+            names = list(params["RequestItems"])
+        elif action == "TransactWriteItems":
+            names = [next(iter(entry.values()))["TableName"] for entry in params["TransactItems"]]
+        else:
+            return None
+    except (KeyError, TypeError, AttributeError, StopIteration):
+        return None
+    return None if any(not isinstance(n, str) or ":" in n for n in names) else names  # an ARN: play safe
+
+
+def _version(table: Any) -> tuple[int, int]:
+    """Changes whenever the table may have been written."""
+    return _generation, _table_versions.get(table.name, 0)
 
 
 # Reads whose result is already DynamoDB JSON ({"S": ...} values): moto's generic serializer walks
@@ -94,6 +129,45 @@ def _plain_json_reads(original: Any) -> Any:
         return 200, {"Content-Type": "application/x-amz-json-1.0", **self.response_headers}, body
 
     return serialized
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """moto's Item, sized once: its LimitedSizeDict re-sums the whole item for every attribute set
+    (quadratic, 4 ms a volunteer's put). Sizes are never negative, so a running total passes the
+    405,000-byte check at every step exactly when the final total does: the same ItemSizeTooLarge."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict, bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    values = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict()  # later single-attribute sets (updates) still go through its check
+    dict.update(self.attrs, values)
+
+
+def _top_level_project(original: Any) -> Any:
+    """Item.project for plain top-level names (an index's KEYS_ONLY/INCLUDE, most projection
+    expressions) copies those attributes as stored; moto converts the whole item to Python values
+    and back for every path (about 1 s for a page of 1,000). Nested paths and list elements keep
+    moto's. Unlike moto's round trip, numbers keep their stored text, as in unprojected reads."""
+
+    def project(self: Any, projection_expressions: list[list[str]]) -> Any:
+        if not all(len(path) == 1 and "[" not in path[0] for path in projection_expressions):
+            return original(self, projection_expressions)
+        from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
+
+        projected: Any = Item.__new__(Item)  # no __init__: the copied values are already sized
+        projected.hash_key = self.hash_key
+        projected.range_key = self.range_key
+        projected.attrs = LimitedSizeDict()
+        for (name,) in projection_expressions:
+            if name in self.attrs:
+                dict.__setitem__(projected.attrs, name, copy.deepcopy(self.attrs[name]))
+        return projected
+
+    return project
 
 
 def _retention_ok(self: Any, queue_name: str, message: Any) -> bool:
@@ -142,24 +216,25 @@ def _partition_query(original: Any) -> Any:
 
 def _index_rows(table: Any, index_name: str, hash_key: Any) -> list[Any]:
     """The table's items in one partition of an index (those holding the index's hash key). When a
-    second index Query comes before the next write (_generation), the whole index is grouped by
+    second index Query comes before the next write to the table, the whole index is grouped by
     partition in one pass and kept until that write; under steady writes (a demo) each Query
     walks the table once for its own partition."""
     attribute = next(k["AttributeName"] for k in table.get_index(index_name).schema if k["KeyType"] == "HASH")
     where = (id(table), index_name)
     cached = _index_groups.get(where)
-    if cached is not None and cached[0] == _generation and cached[1] is not None:
+    version = _version(table)
+    if cached is not None and cached[0] == version and cached[1] is not None:
         return list(cached[1].get(_group_key(hash_key), ()))
-    if cached is not None and cached[0] == _generation:  # the second read since the last write: group
+    if cached is not None and cached[0] == version:  # the second read since the last write: group
         groups: dict[Any, list[Any]] = defaultdict(list)
         for bucket in table.items.values():
             for row in bucket.values() if table.range_key_attr else [bucket]:
                 value = row.attrs.get(attribute)
                 if value is not None:
                     groups[_group_key(value)].append(row)
-        _index_groups[where] = (_generation, groups)
+        _index_groups[where] = (version, groups)
         return list(groups.get(_group_key(hash_key), ()))
-    _index_groups[where] = (_generation, None)
+    _index_groups[where] = (version, None)
     return [
         row
         for bucket in table.items.values()
@@ -179,7 +254,7 @@ class _Partition:
     (Decimal for N, str for S, whose code-point order is UTF-8 byte order, bytes for B) moto sorts
     `rows[i]` by: partition key, sort key, then the table's keys (an index's tie-break)."""
 
-    __slots__ = ("attrs", "keys", "rows", "sort_values")
+    __slots__ = ("attrs", "keys", "rows", "sizes", "sort_values")
 
     def __init__(self, attrs: list[str], rows: list[Any]) -> None:
         decorated = sorted(((tuple(r.attrs[a].cast_value for a in attrs), r) for r in rows), key=lambda p: p[0])
@@ -187,27 +262,33 @@ class _Partition:
         self.keys = [k for k, _ in decorated]
         self.rows = [r for _, r in decorated]
         self.sort_values = [k[1] for k in self.keys] if len(attrs) > 1 else []
+        self.sizes: list[int] = [-1] * len(self.rows)  # each row's size in bytes, once walked
+
+    def size(self, position: int) -> int:
+        """Bytes of the row at `position` (moto's Item.size, which walks every attribute)."""
+        known = self.sizes[position]
+        if known < 0:
+            known = self.sizes[position] = self.rows[position].size()
+        return known
 
 
-_partitions: dict[tuple[int, str, str, Any], _Partition] = {}
-_partitions_generation = -1
+_partitions: dict[tuple[int, str, str, Any], tuple[tuple[int, int], _Partition]] = {}
 _RANGE_OPS = frozenset({"=", "EQ", "<", "LT", "<=", "LE", ">", "GT", ">=", "GE", "BETWEEN", "BEGINS_WITH"})
 _MAX_ITEM_BYTES = 400 * 1024
 
 
 def _ordered_partition(table: Any, index_name: str | None, hash_key: Any) -> _Partition | None:
-    """The partition in Query order, sorted once per write generation; None for a shape the fast path
+    """The partition in Query order, sorted once per version of the table; None for a shape the fast path
     leaves to moto (an index with several key attributes of a kind, or a missing index)."""
     from moto.dynamodb.models.table import GlobalSecondaryIndex
 
-    global _partitions_generation
-    if _partitions_generation != _generation:
-        _partitions.clear()
-        _partitions_generation = _generation
     where = (id(table), index_name or "", *_group_key(hash_key))
-    found = _partitions.get(where)
-    if found is not None:
-        return found
+    version = _version(table)
+    cached = _partitions.get(where)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    if len(_partitions) > 4096:  # stale orders of written tables: forget them all now and then
+        _partitions.clear()
     if index_name:
         index = next((i for i in table.all_indexes() if i.name == index_name), None)
         if index is None:
@@ -234,7 +315,7 @@ def _ordered_partition(table: Any, index_name: str | None, hash_key: Any) -> _Pa
         found = _Partition(attrs, rows)
     except TypeError:  # sort keys of mixed types: moto's own Query answers as it does
         return None
-    _partitions[where] = found
+    _partitions[where] = (version, found)
     return found
 
 
@@ -323,7 +404,7 @@ def _ordered_query(
     position = first
     while (position < last) if scan_index_forward else (position > last):
         row = part.rows[position]
-        row_size = row.size()
+        row_size = part.size(position)
         if len(results) == limit or size + row_size > RESULT_SIZE_LIMIT:
             last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
             break
@@ -335,7 +416,7 @@ def _ordered_query(
         beyond = range(position, stop, step)
         full = len(results) == limit and len(beyond) > 0
         near = size > RESULT_SIZE_LIMIT - _MAX_ITEM_BYTES  # only then can a further row overflow the page
-        if results and (full or (near and any(size + part.rows[i].size() > RESULT_SIZE_LIMIT for i in beyond))):
+        if results and (full or (near and any(size + part.size(i) > RESULT_SIZE_LIMIT for i in beyond))):
             last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
     scanned = len(results)
     results = copy.deepcopy(results)
