@@ -538,6 +538,39 @@ def _with_outbox(app: Any) -> Any:
     return middleware
 
 
+def _profiled(app: Any, path: str) -> Any:
+    """Profile every request (cProfile sees one thread only, and the server runs one per request) and
+    write the merged pstats to `path` every 200 requests and at exit: `python -m pstats path`."""
+    import atexit
+    import cProfile
+    import pstats
+
+    merged: list[pstats.Stats] = []
+    guard = threading.Lock()
+    count = [0]
+
+    def dump() -> None:
+        with guard:
+            if merged:
+                merged[0].dump_stats(path)
+
+    def middleware(environ: dict[str, Any], start_response: Any) -> Any:
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            return list(app(environ, start_response))  # the body too: moto builds it lazily at times
+        finally:
+            profile.disable()
+            with guard:
+                merged.append(pstats.Stats(profile)) if not merged else merged[0].add(profile)
+                count[0] += 1
+            if count[0] % 200 == 0:
+                dump()
+
+    atexit.register(dump)
+    return middleware
+
+
 def _exit_with_parent(parent: int) -> None:
     import os
     import time
@@ -564,6 +597,8 @@ def serve(host: str, port: int, account_id: str, region: str, sms_origination: s
         app = _with_outbox(DomainDispatcherApplication(create_backend_app))
     else:  # one service: skip moto's per-request guess of which service a request is for
         app = create_backend_app(cast(Any, service))  # moto types it as a Literal of every service
+    if os.environ.get("TFC_EMULATOR_PROFILE"):  # a file prefix: one pstats file per emulator process
+        app = _profiled(app, f"{os.environ['TFC_EMULATOR_PROFILE']}.{service}.pstats")
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(f"READY {server.server_address[1]}", flush=True)
