@@ -552,3 +552,17 @@ def test_a_projected_number_keeps_its_stored_text_as_its_last_evaluated_key_does
     )
     assert page["Items"] == [{"pk": {"S": "E"}, "sk": {"S": "1"}, "g": {"S": "E"}, "gn": {"N": "1e3"}}]
     assert page["LastEvaluatedKey"]["gn"] == {"N": "1e3"}
+
+
+def test_the_server_still_finds_every_service_moto_ships() -> None:
+    import os
+
+    import moto
+    from moto import backends
+
+    emulator.harden_moto()
+    root = os.path.dirname(moto.__file__)
+    folders = sorted(n for n in os.listdir(root) if os.path.isdir(os.path.join(root, n)) and not n.startswith("__"))
+    for _ in range(2):  # listed once, answered every time (a cached generator would run dry)
+        assert list(backends.list_of_moto_modules()) == folders
+    assert {"dynamodb", "sqs", "ses", "sns"} <= set(folders)
