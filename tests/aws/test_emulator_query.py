@@ -487,20 +487,20 @@ def test_each_kind_of_item_write_refreshes_the_written_tables_order_and_only_the
     assert emulator._table_versions.get("u")  # item writes were attributed to their tables
 
 
-def _reads_and_size_limits() -> list[Any]:
+def _reads_and_size_limits(table: str) -> list[Any]:
     """Answers to projections of every type and to items at either side of moto's size limit."""
     from tests.aws.test_emulator_reads import ITEM
 
     ddb = boto3.client("dynamodb", region_name="us-east-1")
-    _create(ddb, "p")  # its own table: a module fixture may hold "t" meanwhile
+    _create(ddb, table)  # its own table: the module's `big` mock may still be running, not reset
     key = {"pk": {"S": "P"}, "sk": {"S": "1"}}
-    ddb.put_item(TableName="p", Item={**key, **ITEM, "g": {"S": "G"}, "gn": {"N": "7"}, "gb": {"B": b"\x01"}})
+    ddb.put_item(TableName=table, Item={**key, **ITEM, "g": {"S": "G"}, "gn": {"N": "7"}, "gb": {"B": b"\x01"}})
     answers: list[Any] = []
     for projection in ["pk, s, n, b, ss, ns, bs, l, m, #null, absent", "m.nested, l[1], s", "sk"]:
         answers.append(
             _normal(
                 ddb.get_item(
-                    TableName="p",
+                    TableName=table,
                     Key=key,
                     ProjectionExpression=projection,
                     **({"ExpressionAttributeNames": {"#null": "null"}} if "#" in projection else {}),
@@ -509,7 +509,7 @@ def _reads_and_size_limits() -> list[Any]:
         )
     for index in ("by_n", "by_b"):  # KEYS_ONLY, INCLUDE
         page = ddb.query(
-            TableName="p",
+            TableName=table,
             IndexName=index,
             KeyConditionExpression="g = :g",
             ExpressionAttributeValues={":g": {"S": "G"}},
@@ -517,7 +517,7 @@ def _reads_and_size_limits() -> list[Any]:
         answers.append(_normal(page["Items"]))
     for filler in (404_900, 405_100):  # moto's limit: 405,000 bytes of names and values
         try:
-            ddb.put_item(TableName="p", Item={"pk": {"S": "big"}, "sk": {"S": "1"}, "x": {"S": "y" * filler}})
+            ddb.put_item(TableName=table, Item={"pk": {"S": "big"}, "sk": {"S": "1"}, "x": {"S": "y" * filler}})
             answers.append("stored")
         except ClientError as error:
             answers.append(error.response["Error"]["Message"])
@@ -528,11 +528,11 @@ def test_projections_and_the_item_size_limit_answer_as_plain_moto(plain: Callabl
     mp = plain()
     try:
         with mock_aws():
-            expected = _reads_and_size_limits()
+            expected = _reads_and_size_limits("plain")
     finally:
         mp.undo()
     with mock_aws():
-        got = _reads_and_size_limits()
+        got = _reads_and_size_limits("hardened")
     assert expected[-2:] == ["stored", expected[-1]] and "size" in expected[-1].lower()
     assert got == expected
 
