@@ -15,7 +15,7 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.models import Volunteer, email_hash
+from shared.models import Project, Volunteer, email_hash
 from shared.storage import keys
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
@@ -37,6 +37,9 @@ class Contacts(Protocol):
     def suppress(self, email_key: str, reason: SuppressionReason, now: datetime, volunteer_id: str | None) -> bool: ...
     def suppression(self, email_key: str) -> str | None: ...
     def suppressed(self, email_keys: list[str]) -> set[str]: ...
+    def message_reads(
+        self, project_ids: Iterable[str], volunteer_ids: Iterable[str], email_keys: Iterable[str]
+    ) -> tuple[dict[str, Project], dict[str, Volunteer], set[str]]: ...
     def opt_outs(self, people: Iterable[Volunteer]) -> dict[str, dict[str, Any]]: ...
     def sms_state(self, phone: str) -> dict[str, Any]: ...
     def sms_opt_out(self, phone: str, now: datetime) -> bool: ...
@@ -93,6 +96,30 @@ class ContactState:
         """Which of these addresses are suppressed (one BatchGetItem per 100)."""
         found = self.table.batch_get([suppression_key(k) for k in sorted(set(email_keys))])
         return {keys.suppressed_email_key(str(i["pk"])) for i in found}
+
+    def message_reads(
+        self, project_ids: Iterable[str], volunteer_ids: Iterable[str], email_keys: Iterable[str]
+    ) -> tuple[dict[str, Project], dict[str, Volunteer], set[str]]:
+        """What notes to volunteers need, in one BatchGetItem per 100 keys (strongly consistent):
+        ({project id: its item}, {volunteer id: volunteer}, the suppressed ones of `email_keys`).
+        Absent projects and volunteers are left out."""
+        wanted = (
+            [keys.project(p) for p in dict.fromkeys(project_ids)]
+            + [keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)]
+            + [suppression_key(k) for k in dict.fromkeys(email_keys)]
+        )
+        projects: dict[str, Project] = {}
+        volunteers: dict[str, Volunteer] = {}
+        suppressed: set[str] = set()
+        for found in self.table.batch_get(wanted) if wanted else []:
+            pk = str(found["pk"])
+            if pk.startswith("PROJECT#"):
+                projects[found["project_id"]] = Project.model_validate(found)
+            elif pk.startswith("VOLUNTEER#"):
+                volunteers[found["volunteer_id"]] = Volunteer.model_validate(found)
+            else:
+                suppressed.add(keys.suppressed_email_key(pk))
+        return projects, volunteers, suppressed
 
     # --- what a person has stopped, for staff and for the person ------------------------------
 

@@ -60,9 +60,10 @@ class Outbound:
         self._suppressed: set[str] = set()  # of the email hashes checked ahead (`_checked`)
         self._checked: set[str] = set()
         self._teams: dict[tuple[str, ...], list[tuple[Slot, Volunteer]]] = {}
+        self._projects: dict[str, Project] = {}  # project items read for notes (read_for_notes)
 
     def read_ahead(self, invitations: list[tuple[str, str]]) -> None:
-        """Read once for the whole batch what its invitation messages need: each project's
+        """Read once for the whole batch what its invitations and reminders need: each project's
         partition (one Query each), their volunteers (one BatchGetItem per 100) and whether their
         addresses are suppressed (one BatchGetItem per 100), instead of a GetItem and a
         BatchGetItem per message. `invitations`: (project id, invitation id) pairs. Missing
@@ -83,7 +84,44 @@ class Outbound:
         self._suppressed |= self.contacts.suppressed(hashes)
         self._checked |= set(hashes)
 
+    def read_for_notes(self, notes: list[tuple[str, str, str | None]]) -> None:
+        """Read once for the batch what its notes to volunteers (outcomes, withdrawals,
+        acknowledgements) need: each project's item, each volunteer and, where the event gave the
+        volunteer's email key, that address's suppression, all in one BatchGetItem. `notes`:
+        (project id, volunteer id, email key or None). A note whose volunteer's address changed
+        since its event checks the new address's suppression itself (`_mailable`)."""
+        projects = {p for p, _, _ in notes if p not in self._projects and p not in self._records}
+        volunteers = {v for _, v, _ in notes if v not in self._volunteers}
+        hashes = {k for _, _, k in notes if k and k not in self._checked}
+        if not (projects or volunteers or hashes):
+            return
+        found, people, suppressed = self.contacts.message_reads(projects, volunteers, hashes)
+        self._projects |= found
+        self._volunteers |= people
+        self._suppressed |= suppressed
+        self._checked |= hashes
+
     # --- reads ------------------------------------------------------------------------------
+
+    def project(self, project_id: str) -> Project:
+        """The project's item (this batch's copy when there is one); raises LookupError when absent."""
+        if project_id in self._records:
+            return self._records[project_id].project
+        if project_id not in self._projects:
+            found = self.store.campaigns.get_projects([project_id])
+            if not found:
+                raise LookupError(f"project {project_id} not found")
+            self._projects[project_id] = found[0]
+        return self._projects[project_id]
+
+    def volunteer(self, volunteer_id: str) -> Volunteer:
+        """A volunteer (this batch's copy when there is one); raises LookupError when absent."""
+        if volunteer_id not in self._volunteers:
+            found = self.store.volunteers.get_volunteer(volunteer_id)
+            if found is None:
+                raise LookupError(f"volunteer {volunteer_id} not found")
+            self._volunteers[volunteer_id] = found
+        return self._volunteers[volunteer_id]
 
     def record(self, project_id: str, fresh: bool = False) -> ProjectRecord:
         """The project with its seats and invitations (`fresh`: read again, not this batch's copy).
