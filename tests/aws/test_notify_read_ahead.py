@@ -5,10 +5,11 @@ message, while a suppressed address is still never emailed."""
 from __future__ import annotations
 
 import json
+from email import message_from_string, policy
 
 from services.matching import handlers as matching
 from services.notify import handlers
-from shared.events import InvitationIssuedV1, dump
+from shared.events import AnswerOutcomeV2, InvitationIssuedV1, dump
 from shared.models import email_hash, utcnow
 from shared.storage import main_store
 from shared.storage.contact import ContactState, contact_state
@@ -52,3 +53,51 @@ def test_a_batch_of_invitations_reads_volunteers_and_suppressions_once(aws, monk
     assert not any(quiet.email in m for m in mail)
     for invitation in invitations[1:]:
         assert sum(by_id[invitation.volunteer_id].email in m for m in mail) == 1
+
+
+def test_a_batch_of_v2_notes_reads_projects_volunteers_and_suppressions_in_one_call(aws, monkeypatch):
+    """Outcome notes name their volunteer and email key: the batch reads them with the projects
+    and the suppressions in one BatchGetItem; a duplicate in the batch is sent once, a suppressed
+    address never, and a note whose volunteer is gone fails alone (only its message id)."""
+    team = website_refresh_team()
+    project = approved_project()
+    matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
+    matching.on_tick({}, Context())
+    drain(aws, "notify")
+    invitations = main_store().campaigns.get_project(project.project_id).invitations
+    by_id = {v.volunteer_id: v for v in team}
+    quiet = by_id[invitations[0].volunteer_id]
+    assert contact_state().suppress(email_hash(quiet.email), "bounce", utcnow(), None)  # the flag not set
+
+    def note(i, volunteer_id=None):
+        volunteer_id = volunteer_id or i.volunteer_id
+        return dump(
+            AnswerOutcomeV2(
+                correlation_id="t",
+                invitation_id=i.invitation_id,
+                project_id=i.project_id,
+                volunteer_id=volunteer_id,
+                email_key=by_id[i.volunteer_id].email_key,
+                outcome="declined",
+            )
+        )
+
+    batch = [note(i) for i in invitations[:3]] + [note(invitations[1])] + [note(invitations[3], "v_gone")]
+    reads: list[str] = []
+    real = ContactState.message_reads
+
+    def message_reads(self, *args):
+        reads.append("message_reads")
+        return real(self, *args)
+
+    monkeypatch.setattr(ContactState, "message_reads", message_reads)
+    monkeypatch.setattr(DynamoVolunteers, "get_volunteer", lambda *_: reads.append("get_volunteer"))
+    monkeypatch.setattr(ContactState, "suppressed", lambda *_: reads.append("suppressed") or set())
+    event = sqs_event(batch, "notify")
+    result = handlers.on_send(event, Context())
+    assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][4]["messageId"]}]}
+    assert reads == ["message_reads"]  # the batch's one read, the gone volunteer's included
+    keys = [
+        str(message_from_string(m.raw_data, policy=policy.default)["X-TFC-Message-Key"]).strip() for m in sent_emails()
+    ]
+    assert sorted(keys) == sorted(f"invitation:{i.invitation_id}:declined" for i in invitations[1:3])

@@ -61,6 +61,7 @@ class Outbound:
         self._checked: set[str] = set()
         self._teams: dict[tuple[str, ...], list[tuple[Slot, Volunteer]]] = {}
         self._projects: dict[str, Project] = {}  # project items read for notes (read_for_notes)
+        self._absent: set[str] = set()  # project and volunteer ids read_for_notes asked for and did not find
 
     def read_ahead(self, invitations: list[tuple[str, str]]) -> None:
         """Read once for the whole batch what its invitations and reminders need: each project's
@@ -90,14 +91,16 @@ class Outbound:
         volunteer's email key, that address's suppression, all in one BatchGetItem. `notes`:
         (project id, volunteer id, email key or None). A note whose volunteer's address changed
         since its event checks the new address's suppression itself (`_mailable`)."""
-        projects = {p for p, _, _ in notes if p not in self._projects and p not in self._records}
-        volunteers = {v for _, v, _ in notes if v not in self._volunteers}
+        known = self._absent | set(self._projects) | set(self._records) | set(self._volunteers)
+        projects = {p for p, _, _ in notes if p not in known}
+        volunteers = {v for _, v, _ in notes if v not in known}
         hashes = {k for _, _, k in notes if k and k not in self._checked}
         if not (projects or volunteers or hashes):
             return
         found, people, suppressed = self.contacts.message_reads(projects, volunteers, hashes)
         self._projects |= found
         self._volunteers |= people
+        self._absent |= (projects - set(found)) | (volunteers - set(people))
         self._suppressed |= suppressed
         self._checked |= hashes
 
@@ -107,6 +110,8 @@ class Outbound:
         """The project's item (this batch's copy when there is one); raises LookupError when absent."""
         if project_id in self._records:
             return self._records[project_id].project
+        if project_id in self._absent:
+            raise LookupError(f"project {project_id} not found")
         if project_id not in self._projects:
             found = self.store.campaigns.get_projects([project_id])
             if not found:
@@ -116,6 +121,8 @@ class Outbound:
 
     def volunteer(self, volunteer_id: str) -> Volunteer:
         """A volunteer (this batch's copy when there is one); raises LookupError when absent."""
+        if volunteer_id in self._absent:
+            raise LookupError(f"volunteer {volunteer_id} not found")
         if volunteer_id not in self._volunteers:
             found = self.store.volunteers.get_volunteer(volunteer_id)
             if found is None:
