@@ -37,6 +37,9 @@ class Contacts(Protocol):
     def suppress(self, email_key: str, reason: SuppressionReason, now: datetime, volunteer_id: str | None) -> bool: ...
     def suppression(self, email_key: str) -> str | None: ...
     def suppressed(self, email_keys: list[str]) -> set[str]: ...
+    def contact_reads(
+        self, email_keys: Iterable[str], phones: Iterable[str]
+    ) -> tuple[set[str], dict[str, dict[str, Any]]]: ...
     def message_reads(
         self, project_ids: Iterable[str], volunteer_ids: Iterable[str], email_keys: Iterable[str]
     ) -> tuple[dict[str, Project], dict[str, Volunteer], set[str]]: ...
@@ -120,6 +123,18 @@ class ContactState:
             else:
                 suppressed.add(keys.suppressed_email_key(pk))
         return projects, volunteers, suppressed
+
+    def contact_reads(
+        self, email_keys: Iterable[str], phones: Iterable[str]
+    ) -> tuple[set[str], dict[str, dict[str, Any]]]:
+        """`suppressed` and `sms_state` for many in one BatchGetItem per 100 keys: (the suppressed
+        ones of `email_keys`, {phone: its SMS state, {} when none}) for every phone given."""
+        phones = list(dict.fromkeys(phones))
+        wanted = [suppression_key(k) for k in dict.fromkeys(email_keys)] + [sms_state_key(p) for p in phones]
+        found = self.table.batch_get(wanted) if wanted else []
+        suppressed = {keys.suppressed_email_key(str(i["pk"])) for i in found if str(i["pk"]).startswith("SUPPRESSED#")}
+        states = {str(i["pk"]): i for i in found if str(i["pk"]).startswith("SMS#")}
+        return suppressed, {p: states.get(sms_state_key(p)["pk"], {}) for p in phones}
 
     # --- what a person has stopped, for staff and for the person ------------------------------
 

@@ -366,6 +366,20 @@ def test_first_text_discloses_then_invites_once(texter, daytime):
     assert "Reply YES to join, NO to pass" in sent[1] and sms.short_code(inv.invitation_id) in sent[1]
 
 
+def test_a_batch_reads_its_numbers_state_ahead_and_still_honours_a_stop(texter, daytime, monkeypatch):
+    from shared.storage.contact import ContactState
+
+    person, inv = texter
+    assert contact_state().sms_opt_out(PHONE, utcnow())
+    asked: list[str] = []
+    real = ContactState.sms_state
+    monkeypatch.setattr(ContactState, "sms_state", lambda self, phone: asked.append(phone) or real(self, phone))
+    on_send([issue(inv)])
+    assert asked == []  # read with the batch's suppressions, not one GetItem per text
+    assert [t for to, t in texts() if to == PHONE] == []
+    assert emails_to(person.email)
+
+
 def test_no_text_without_consent(aws, daytime):
     person = signup(41, ["web_development"], lead=True, phone="804-555-0178", sms_consent=False)
     website_refresh_team()

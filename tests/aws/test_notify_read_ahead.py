@@ -30,25 +30,31 @@ def test_a_batch_of_invitations_reads_volunteers_and_suppressions_once(aws, monk
     quiet = by_id[invitations[0].volunteer_id]
     assert contact_state().suppress(email_hash(quiet.email), "bounce", utcnow(), quiet.volunteer_id)
 
-    calls = {"get_volunteer": 0, "suppressed": 0}
-    one, many = DynamoVolunteers.get_volunteer, ContactState.suppressed
+    calls = {"get_volunteer": 0, "contact_reads": 0, "sms_state": 0}
+    one, many, state = DynamoVolunteers.get_volunteer, ContactState.contact_reads, ContactState.sms_state
 
     def get_volunteer(self, volunteer_id):
         calls["get_volunteer"] += 1
         return one(self, volunteer_id)
 
-    def suppressed(self, keys):
-        calls["suppressed"] += 1
-        return many(self, keys)
+    def contact_reads(self, keys, phones):
+        calls["contact_reads"] += 1
+        return many(self, keys, phones)
+
+    def sms_state(self, phone):
+        calls["sms_state"] += 1
+        return state(self, phone)
 
     monkeypatch.setattr(DynamoVolunteers, "get_volunteer", get_volunteer)
-    monkeypatch.setattr(ContactState, "suppressed", suppressed)
+    monkeypatch.setattr(ContactState, "contact_reads", contact_reads)
+    monkeypatch.setattr(ContactState, "sms_state", sms_state)
     bodies = [
         dump(InvitationIssuedV1(correlation_id="t", invitation_id=i.invitation_id, project_id=project.project_id))
         for i in invitations
     ]
     assert handlers.on_send(sqs_event(bodies, "notify"), Context()) == {"batchItemFailures": []}
-    assert calls == {"get_volunteer": 0, "suppressed": 1}
+    # Suppressions and the texting numbers' SMS states in one read for the batch.
+    assert calls == {"get_volunteer": 0, "contact_reads": 1, "sms_state": 0}
     mail = [m.raw_data for m in sent_emails()]
     assert not any(quiet.email in m for m in mail)
     for invitation in invitations[1:]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -61,6 +62,7 @@ class Outbound:
         self._checked: set[str] = set()
         self._teams: dict[tuple[str, ...], list[tuple[Slot, Volunteer]]] = {}
         self._projects: dict[str, Project] = {}  # project items read for notes (read_for_notes)
+        self._sms_states: dict[str, dict[str, Any]] = {}  # by phone, read ahead (used once each)
         self._absent: set[str] = set()  # project and volunteer ids read_for_notes asked for and did not find
 
     def read_ahead(self, invitations: list[tuple[str, str]]) -> None:
@@ -81,9 +83,15 @@ class Outbound:
         if not wanted:
             return
         self._volunteers |= self.store.volunteers.get_volunteers(wanted)
-        hashes = [email_hash(self._volunteers[v].email) for v in wanted if v in self._volunteers]
-        self._suppressed |= self.contacts.suppressed(hashes)
+        people = [self._volunteers[v] for v in wanted if v in self._volunteers]
+        hashes = [email_hash(v.email) for v in people]
+        # The numbers this batch may text, read with the suppressions: the opt-out and disclosure
+        # a text needs come from here instead of one GetItem per text.
+        phones = [v.phone for v in people if v.phone and self._may_text(v, False)]
+        suppressed, states = self.contacts.contact_reads(hashes, phones)
+        self._suppressed |= suppressed
         self._checked |= set(hashes)
+        self._sms_states |= states
 
     def read_for_notes(self, notes: list[tuple[str, str, str | None]]) -> None:
         """Read once for the batch what its notes to volunteers (outcomes, withdrawals,
@@ -253,7 +261,11 @@ class Outbound:
         if not self._may_text(volunteer, confirming):
             return
         assert volunteer.phone is not None
-        state = self.contacts.sms_state(volunteer.phone)  # one read: the opt-out and the disclosure
+        # One read: the opt-out and the disclosure (read ahead with the batch's suppressions, and
+        # used once: a second text to the number in this batch reads it again, disclosed or not).
+        state = self._sms_states.pop(volunteer.phone, None)
+        if state is None:
+            state = self.contacts.sms_state(volunteer.phone)
         if state.get("opted_out", False):
             return
         now = self.now()
