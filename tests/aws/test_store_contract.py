@@ -206,3 +206,18 @@ def test_an_accept_with_the_team_count_seen_refuses_after_another_join(store):
     )
     assert again is AcceptOutcome.JOINED
     assert store.campaigns.get_project(project.project_id).project.filled == seen + 2
+
+
+def test_a_waves_district_scores_come_in_one_read_and_a_district_without_one_is_left_out(store):
+    from shared.models import DistrictScore
+
+    def score(district: str, rank: int) -> DistrictScore:
+        return DistrictScore(
+            state="VA", chamber="lower", district=district, run_id="r1", year=2025, dem_share=0.5,
+            p_dem_win=0.5, target_score=1.0 / rank, target_rank=rank, computed_at=utcnow(),
+        )  # fmt: skip
+
+    store.scores.put_scores("r1", {"run_id": "r1"}, [score("1", 1), score("2", 2)])
+    found = store.scores.latest_scores([("VA", "lower", "1"), ("VA", "lower", "2"), ("VA", "lower", "3")])
+    assert {k: v.target_rank for k, v in found.items()} == {("VA", "lower", "1"): 1, ("VA", "lower", "2"): 2}
+    assert store.scores.latest_scores([]) == {}
