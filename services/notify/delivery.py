@@ -10,7 +10,8 @@ reached it removes the marker, so the record's retry may send.
 Powertools idempotency used to wrap the send as well (an in-progress record put before it, the
 result written after it: two more writes per message). Nothing read the stored result, and the
 marker alone already decides who sends, so each message costs one write instead of three.
-Inbound replies still go through Powertools (`once`): applying a reply is not a send.
+Inbound replies that would repeat something go through Powertools (`once`: an SMS, an unclear
+reply kept for staff, a thread's reply); a plain email yes or no does not, matching applies it once.
 """
 
 from __future__ import annotations
