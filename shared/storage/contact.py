@@ -48,7 +48,8 @@ class Contacts(Protocol):
     def sms_opt_out(self, phone: str, now: datetime) -> bool: ...
     def sms_opt_in(self, phone: str, now: datetime) -> bool: ...
     def mark_confirmed(self, phone: str, changed_at: str) -> None: ...
-    def mark_disclosed(self, phone: str, now: datetime) -> None: ...
+    def claim_disclosure(self, phone: str, now: datetime) -> bool: ...
+    def release_disclosure(self, phone: str) -> None: ...
 
 
 class ContactState:
@@ -212,13 +213,30 @@ class ContactState:
                 values={":yes": True, ":at": changed_at},
             )
 
-    def mark_disclosed(self, phone: str, now: datetime) -> None:
-        """The first-text disclosure went out (idempotent)."""
+    def claim_disclosure(self, phone: str, now: datetime) -> bool:
+        """The first-text disclosure's at-most-once guard: True only for the one call that moves
+        the number from not disclosed to disclosed (a conditional UpdateItem), which then sends it.
+        Written before the send, as a sending marker would be, and it is the only write: the
+        disclosure needs no marker of its own."""
+        try:
+            self.table.update(
+                sms_state_key(phone),
+                "SET disclosed = :yes, disclosed_at = :now, #t = :type",
+                "attribute_not_exists(disclosed) OR disclosed = :no",
+                names={"#t": "type"},
+                values={":yes": True, ":no": False, ":now": now.isoformat(), ":type": "SmsState"},
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def release_disclosure(self, phone: str) -> None:
+        """The disclosure was refused or never reached the provider: the retry may send it."""
         self.table.update(
             sms_state_key(phone),
-            "SET disclosed = :yes, disclosed_at = if_not_exists(disclosed_at, :now), #t = :type",
-            names={"#t": "type"},
-            values={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
+            "SET disclosed = :no REMOVE disclosed_at",
+            "disclosed = :yes",
+            values={":yes": True, ":no": False},
         )
 
 

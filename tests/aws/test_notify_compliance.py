@@ -366,6 +366,42 @@ def test_first_text_discloses_then_invites_once(texter, daytime):
     assert "Reply YES to join, NO to pass" in sent[1] and sms.short_code(inv.invitation_id) in sent[1]
 
 
+def test_the_disclosure_is_guarded_by_its_claim_alone_and_a_refusal_lets_the_retry_send_it(
+    texter, daytime, monkeypatch
+):
+    from services.notify import delivery
+    from services.notify.adapters.sms import SnsSms
+
+    person, inv = texter
+    marked: list[str] = []
+    real_mark = delivery._mark_sending
+    monkeypatch.setattr(delivery, "_mark_sending", lambda key: marked.append(key) or real_mark(key))
+    real, calls = SnsSms(), {"n": 0}
+
+    class RefusesFirst:
+        def send(self, to, text, origination):
+            calls["n"] += 1
+            if calls["n"] == 1:  # the disclosure: refused, nothing sent
+                raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Publish")
+            return real.send(to, text, origination)
+
+    monkeypatch.setattr("services.notify.delivery.sms_sender", RefusesFirst)
+    with pytest.raises(Exception, match="All records failed"):
+        on_send([issue(inv)])  # the record comes back
+    assert [t for to, t in texts() if to == PHONE] == []
+    assert contact_state().sms_state(PHONE)["disclosed"] is False  # the claim was given back
+    on_send([issue(inv), issue(inv)])  # the retry, delivered twice
+    on_send([issue(inv)])
+    sent = [t for to, t in texts() if to == PHONE]
+    assert len(sent) == 2 and "Msg & data rates may apply" in sent[0] and "Reply YES" in sent[1]
+    assert len(emails_to(person.email)) == 1
+    # One sending marker per message (the email, the invitation's text); the disclosure has none.
+    assert not any("disclosure" in k for k in marked)
+    assert sorted(set(marked)) == sorted(
+        {f"invitation:{inv.invitation_id}:invite:email", f"invitation:{inv.invitation_id}:invite:sms"}
+    )
+
+
 def test_a_batch_reads_its_numbers_state_ahead_and_still_honours_a_stop(texter, daytime, monkeypatch):
     from shared.storage.contact import ContactState
 

@@ -277,9 +277,11 @@ class Outbound:
             self.defer(event, delay)
             self.log.info("text waits for the end of quiet hours", extra={"message_key": key, "delay": delay})
             return
-        if not state.get("disclosed"):
-            # The first text after consent says who we are, how often, rates, STOP and HELP.
-            delivery.deliver_sms(f"sms:{email_hash(volunteer.phone)}:disclosure", volunteer.phone, sms.disclosure())
-            self.contacts.mark_disclosed(volunteer.phone, now)
+        phone = volunteer.phone
+        if not state.get("disclosed") and self.contacts.claim_disclosure(phone, now):
+            # The first text after consent says who we are, how often, rates, STOP and HELP. The
+            # conditional claim on the number's state is its only guard (no sending marker): the
+            # one attempt that flips `disclosed` sends it, a refusal gives the claim back.
+            delivery.deliver_sms_claimed(phone, sms.disclosure(), lambda: self.contacts.release_disclosure(phone))
         delivery.deliver_sms(key, volunteer.phone, text)
         self.log.info("text sent", extra={"message_key": key})
