@@ -280,7 +280,9 @@ class Staffing:
                 # one (their guarded count, as read): saves a Query for almost every join.
                 at_limit = volunteer.active_projects + 1 >= volunteer.max_active_projects
                 if at_limit and volunteer.pending_invitations > 1:
-                    self._release_other_invitations(volunteer.volunteer_id, invitation.invitation_id, now, cid)
+                    self._release_other_invitations(
+                        volunteer.volunteer_id, invitation.invitation_id, now, cid, volunteer.email_key
+                    )
             # Each answer is counted once (past responsiveness) in the write that settles it: the
             # accept's transaction, or the close's.
             elif outcome is AcceptOutcome.TEAM_FULL:
@@ -320,11 +322,15 @@ class Staffing:
             ],
         )
 
-    def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
+    def _release_other_invitations(
+        self, volunteer_id: str, joined: str, now: datetime, cid: str, email_key: str | None = None
+    ) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open
         invitations now, so the next wave offers those seats to someone else."""
         others = [i for i in self.store.invitations.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
-        self.withdraw(others, "volunteer_busy", now, cid)
+        # They are all this volunteer's: the events carry the email key, so notify reads the
+        # address's suppression with the note's other reads instead of after them.
+        withdraw_invitations(self.store, self.publish, others, "volunteer_busy", now, cid, email_key)
 
     # --- finishing --------------------------------------------------------------------------
 
@@ -398,9 +404,16 @@ class Staffing:
 
 
 def withdraw_invitations(
-    store: Store, publish: Publish, invitations: list[Invitation], reason: str, now: datetime, cid: str
+    store: Store,
+    publish: Publish,
+    invitations: list[Invitation],
+    reason: str,
+    now: datetime,
+    cid: str,
+    email_key: str | None = None,
 ) -> list[Invitation]:
-    """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
+    """Close the still-pending ones as withdrawn and tell each volunteer why; returns them.
+    `email_key`: when all are one volunteer's, their address's key, carried by each event."""
     withdrawn = [
         i for i in invitations if i.status == "pending" and store.invitations.close_invitation(i, "withdrawn", now)
     ]
@@ -413,6 +426,7 @@ def withdraw_invitations(
                     invitation_id=i.invitation_id,
                     project_id=i.project_id,
                     volunteer_id=i.volunteer_id,
+                    email_key=email_key,
                     reason=reason,
                 )
                 for i in withdrawn
