@@ -9,7 +9,7 @@ from email import message_from_string, policy
 
 from services.matching import handlers as matching
 from services.notify import handlers
-from shared.events import AnswerOutcomeV2, InvitationIssuedV1, dump
+from shared.events import AnswerOutcomeV2, InvitationIssuedV1, InvitationWithdrawnV2, dump
 from shared.models import email_hash, utcnow
 from shared.storage import main_store
 from shared.storage.contact import ContactState, contact_state
@@ -18,13 +18,18 @@ from tests.aws.builders import approved_project, website_refresh_team
 from tests.aws.conftest import Context, drain, sent_emails, sqs_event
 
 
-def test_a_batch_of_invitations_reads_volunteers_and_suppressions_once(aws, monkeypatch):
+def invited_team(aws):
+    """A team's volunteers, its approved project and the first wave's invitations (not yet sent)."""
     team = website_refresh_team()
     project = approved_project()
     matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
     matching.on_tick({}, Context())
     drain(aws, "notify")
-    invitations = main_store().campaigns.get_project(project.project_id).invitations
+    return team, project, main_store().campaigns.get_project(project.project_id).invitations
+
+
+def test_a_batch_of_invitations_reads_volunteers_and_suppressions_once(aws, monkeypatch):
+    team, project, invitations = invited_team(aws)
     assert len(invitations) >= 3
     by_id = {v.volunteer_id: v for v in team}
     quiet = by_id[invitations[0].volunteer_id]
@@ -65,12 +70,7 @@ def test_a_batch_of_v2_notes_reads_projects_volunteers_and_suppressions_in_one_c
     """Outcome notes name their volunteer and email key: the batch reads them with the projects
     and the suppressions in one BatchGetItem; a duplicate in the batch is sent once, a suppressed
     address never, and a note whose volunteer is gone fails alone (only its message id)."""
-    team = website_refresh_team()
-    project = approved_project()
-    matching.on_event(sqs_event([json.dumps(e) for e in drain(aws, "matching")]), Context())
-    matching.on_tick({}, Context())
-    drain(aws, "notify")
-    invitations = main_store().campaigns.get_project(project.project_id).invitations
+    team, _project, invitations = invited_team(aws)
     by_id = {v.volunteer_id: v for v in team}
     quiet = by_id[invitations[0].volunteer_id]
     assert contact_state().suppress(email_hash(quiet.email), "bounce", utcnow(), None)  # the flag not set
@@ -107,3 +107,47 @@ def test_a_batch_of_v2_notes_reads_projects_volunteers_and_suppressions_in_one_c
         str(message_from_string(m.raw_data, policy=policy.default)["X-TFC-Message-Key"]).strip() for m in sent_emails()
     ]
     assert sorted(keys) == sorted(f"invitation:{i.invitation_id}:declined" for i in invitations[1:3])
+
+
+def test_a_teams_withdrawals_without_email_keys_read_their_suppressions_in_one_call(aws, monkeypatch):
+    """A team's withdrawals name their volunteers but not their email keys (matching does not read
+    those volunteers): the batch reads the volunteers, then all their addresses' suppressions in
+    one call, not one per note; a suppressed address is still never emailed, a duplicate sent once."""
+    team, _project, invitations = invited_team(aws)
+    assert len(invitations) >= 3
+    by_id = {v.volunteer_id: v for v in team}
+    quiet = by_id[invitations[0].volunteer_id]
+    assert contact_state().suppress(email_hash(quiet.email), "bounce", utcnow(), None)
+
+    def withdrawn(i):
+        return dump(
+            InvitationWithdrawnV2(
+                correlation_id="t",
+                invitation_id=i.invitation_id,
+                project_id=i.project_id,
+                volunteer_id=i.volunteer_id,
+                reason="team_filled",
+            )
+        )
+
+    batch = [withdrawn(i) for i in invitations[:3]] + [withdrawn(invitations[1])]
+    reads: list[tuple[str, int]] = []
+    real_reads, real_suppressed = ContactState.message_reads, ContactState.suppressed
+
+    def message_reads(self, projects, volunteers, hashes):
+        reads.append(("message_reads", len(hashes)))
+        return real_reads(self, projects, volunteers, hashes)
+
+    def suppressed(self, keys):
+        reads.append(("suppressed", len(keys)))
+        return real_suppressed(self, keys)
+
+    monkeypatch.setattr(ContactState, "message_reads", message_reads)
+    monkeypatch.setattr(ContactState, "suppressed", suppressed)
+    monkeypatch.setattr(DynamoVolunteers, "get_volunteer", lambda *_: reads.append(("get_volunteer", 1)))
+    assert handlers.on_send(sqs_event(batch, "notify"), Context()) == {"batchItemFailures": []}
+    assert reads == [("message_reads", 0), ("suppressed", 3)]  # two calls for the batch, not 1 + 1 per note
+    keys = [
+        str(message_from_string(m.raw_data, policy=policy.default)["X-TFC-Message-Key"]).strip() for m in sent_emails()
+    ]
+    assert sorted(keys) == sorted(f"invitation:{i.invitation_id}:withdrawn" for i in invitations[1:3])

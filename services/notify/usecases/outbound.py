@@ -98,19 +98,26 @@ class Outbound:
         acknowledgements) need: each project's item, each volunteer and, where the event gave the
         volunteer's email key, that address's suppression, all in one BatchGetItem. `notes`:
         (project id, volunteer id, email key or None). A note whose volunteer's address changed
-        since its event checks the new address's suppression itself (`_mailable`)."""
+        since its event checks the new address's suppression itself (`_mailable`). Notes without
+        an email key (a team's withdrawals: matching does not read those volunteers) have their
+        addresses' suppressions read together after their volunteers, one call for the batch
+        instead of one per note."""
         known = self._absent | set(self._projects) | set(self._records) | set(self._volunteers)
         projects = {p for p, _, _ in notes if p not in known}
         volunteers = {v for _, v, _ in notes if v not in known}
         hashes = {k for _, _, k in notes if k and k not in self._checked}
-        if not (projects or volunteers or hashes):
-            return
-        found, people, suppressed = self.contacts.message_reads(projects, volunteers, hashes)
-        self._projects |= found
-        self._volunteers |= people
-        self._absent |= (projects - set(found)) | (volunteers - set(people))
-        self._suppressed |= suppressed
-        self._checked |= hashes
+        if projects or volunteers or hashes:
+            found, people, suppressed = self.contacts.message_reads(projects, volunteers, hashes)
+            self._projects |= found
+            self._volunteers |= people
+            self._absent |= (projects - set(found)) | (volunteers - set(people))
+            self._suppressed |= suppressed
+            self._checked |= hashes
+        keyless = {v for _, v, k in notes if k is None and v in self._volunteers}
+        later = sorted({self._volunteers[v].email_key for v in keyless} - self._checked)
+        if later:
+            self._suppressed |= self.contacts.suppressed(later)
+            self._checked |= set(later)
 
     # --- reads ------------------------------------------------------------------------------
 
