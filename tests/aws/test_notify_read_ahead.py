@@ -9,7 +9,7 @@ from email import message_from_string, policy
 
 from services.matching import handlers as matching
 from services.notify import handlers
-from shared.events import AnswerOutcomeV2, InvitationIssuedV1, InvitationWithdrawnV2, dump
+from shared.events import AnswerOutcomeV2, InvitationIssuedV1, InvitationWithdrawnV2, ProjectStaffedV1, dump
 from shared.models import email_hash, utcnow
 from shared.storage import main_store
 from shared.storage.contact import ContactState, contact_state
@@ -151,3 +151,19 @@ def test_a_teams_withdrawals_without_email_keys_read_their_suppressions_in_one_c
         str(message_from_string(m.raw_data, policy=policy.default)["X-TFC-Message-Key"]).strip() for m in sent_emails()
     ]
     assert sorted(keys) == sorted(f"invitation:{i.invitation_id}:withdrawn" for i in invitations[1:3])
+
+
+def test_a_team_introduction_and_the_staffed_note_check_the_contacts_suppression_once(aws, monkeypatch):
+    """Both emails of a staffed project go to the campaign's contact: its suppression is read once
+    for the batch (with the team's), and a delivery twice still sends each email once."""
+    _team, project, _invitations = invited_team(aws)
+    asked: list[list[str]] = []
+    real = ContactState.suppressed
+    monkeypatch.setattr(ContactState, "suppressed", lambda self, keys: asked.append(keys) or real(self, keys))
+    body = dump(ProjectStaffedV1(correlation_id="t", project_id=project.project_id))
+    assert handlers.on_send(sqs_event([body, body], "notify"), Context()) == {"batchItemFailures": []}
+    assert len(asked) == 1
+    keys = [
+        str(message_from_string(m.raw_data, policy=policy.default)["X-TFC-Message-Key"]).strip() for m in sent_emails()
+    ]
+    assert sorted(keys) == [f"project:{project.project_id}:staffed", f"project:{project.project_id}:team_intro"]

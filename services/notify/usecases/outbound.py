@@ -219,8 +219,11 @@ class Outbound:
 
     def _mailable(self, people: list[Person]) -> list[Person]:
         hashes = [email_hash(address) for _, address in people]
-        unchecked = [h for h in hashes if h not in self._checked]
-        suppressed = (self.contacts.suppressed(unchecked) if unchecked else set()) | self._suppressed
+        unchecked = sorted({h for h in hashes if h not in self._checked})
+        if unchecked:  # kept for the batch: a team's introduction and the staffed note share the contact's
+            self._suppressed |= self.contacts.suppressed(unchecked)
+            self._checked |= set(unchecked)
+        suppressed = self._suppressed
         kept = [(name, address) for name, address in people if email_hash(address) not in suppressed]
         if len(kept) < len(people):
             self.log.info("suppressed recipients left out", extra={"count": len(people) - len(kept)})
