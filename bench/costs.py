@@ -219,6 +219,14 @@ def run(campaigns: int, volunteers: int, seed: int, port: int) -> dict[str, Any]
     for name, count in counters.invocations.items():
         if name != "matching-tick":
             per_project[f"invocations:{name}"] = count / approved
+    # Calls (not units or invocations) per approved project by the function making them, as the
+    # pipeline bench prints them: where a change of call counts shows up.
+    by_function = {
+        owner: sum(v for k, v in calls.items() if ":" in k and k.split(":")[0] not in ("ses", "sms")
+                   and not k.endswith(("WRU", "RRU")) and k != "sqs:EmptyReceive") / approved
+        for owner, calls in counters.calls.items()
+        if owner != "runtime"
+    }  # fmt: skip
     per_project["ses:sent"] = result.emails_sent / approved
     per_project["ses:received"] = (result.replies_yes + result.replies_no) / approved
     per_project["sms:sent"] = result.sms_sent / approved
@@ -228,6 +236,7 @@ def run(campaigns: int, volunteers: int, seed: int, port: int) -> dict[str, Any]
         "ticks_counted": len(counters.ticks),
         "per_project": {k: round(v, 2) for k, v in sorted(per_project.items())},
         "per_tick": {k: round(v, 3) for k, v in sorted(per_tick.items())},
+        "calls_per_project_by_function": {k: round(v, 1) for k, v in sorted(by_function.items(), key=lambda x: -x[1])},
         "season": [season_cost(per_project, per_tick, p, v) for p, v in SEASONS],
         "assumptions": {
             "prices": PRICES,

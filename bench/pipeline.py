@@ -16,6 +16,7 @@ nothing moves (no project newly staffed, no new message, no clock jump) for `set
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -28,6 +29,7 @@ import httpx
 import numpy as np
 
 from bench.chaos import check_invariants
+from shared.batch import HANDLING
 from tfc.demo import synthetic
 from tfc.demo.run import (
     CLIENT_THREADS,
@@ -66,27 +68,80 @@ def function_of(thread_name: str) -> str:
     return "api"
 
 
+def _key_kind(key: dict[str, Any]) -> str:
+    """A DynamoDB key (wire form) as its item type, e.g. "VOLUNTEER/META", "PROJECT/INVITATION",
+    or the idempotency table's "tfc-notify-sending"; no id, no personal data."""
+    pk = str((key.get("pk") or key.get("id") or {}).get("S", ""))
+    sk = str((key.get("sk") or {}).get("S", ""))
+    head = re.split(r"[#.]", pk, maxsplit=1)[0]
+    return f"{head}/{sk.split('#')[0]}" if sk else head
+
+
+def call_detail(service: str, operation: str, request: dict[str, Any]) -> str:
+    """What one call touched, by kind: the item types of a DynamoDB call's keys (and the index a
+    Query reads), the event types an SQS send carries. Bench instrumentation only."""
+    if service not in ("dynamodb", "sqs"):
+        return ""
+    try:
+        body = json.loads(request.get("body") or b"{}")
+    except ValueError:
+        return ""
+    if service == "sqs":
+        entries = body.get("Entries") or [body]
+        kinds = Counter(str(e.get("MessageAttributes", {}).get("type", {}).get("StringValue", "?")) for e in entries)
+        return ", ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(kinds.items()))
+    if operation in ("GetItem", "UpdateItem", "DeleteItem"):
+        return _key_kind(body.get("Key", {}))
+    if operation == "PutItem":
+        return _key_kind(body.get("Item", {}))
+    if operation == "Query":
+        values = [v.get("S", "") for v in (body.get("ExpressionAttributeValues") or {}).values() if "S" in v]
+        head = re.split(r"[#]", values[0], maxsplit=1)[0] if values else "?"
+        return f"{body.get('IndexName', 'table')} {head}"
+    if operation == "BatchGetItem":
+        kinds = Counter(_key_kind(k) for t in body.get("RequestItems", {}).values() for k in t.get("Keys", []))
+        return ", ".join(sorted(kinds))
+    if operation == "TransactWriteItems":
+        kinds = Counter(
+            f"{verb} {_key_kind(action.get('Key') or action.get('Item') or {})}"
+            for a in body.get("TransactItems", [])
+            for verb, action in a.items()
+        )
+        return " + ".join(f"{k} x{n}" if n > 1 else k for k, n in sorted(kinds.items()))
+    return ""
+
+
 class CallCounter:
-    """botocore before-call hook: counts every call a function makes, keyed (function, "service.Operation")."""
+    """botocore before-call hook: counts every call a function makes, keyed (function, "service.Operation"),
+    and in `detail` by (function, event handled, "service.Operation", what it touched)."""
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.detail: Counter[tuple[str, str, str, str]] = Counter()
         self._lock = threading.Lock()
         self.counting = False
 
-    def __call__(self, event_name: str, **_: Any) -> None:
+    def __call__(self, event_name: str, **kwargs: Any) -> None:
         thread = threading.current_thread()
         if not self.counting or thread is threading.main_thread() or standin.active():
             return  # the bench itself (seeding, watching, checking) is not the pipeline, nor SES receiving
         parts = [*event_name.split("."), "", ""]  # "before-call.<service>.<Operation>"
         service, operation = parts[1], parts[2]
+        params = kwargs.get("params")
+        what = call_detail(service, operation, params) if isinstance(params, dict) else ""
+        function = function_of(thread.name)
         with self._lock:
-            self.calls[(function_of(thread.name), f"{service}.{operation}")] += 1
+            self.calls[(function, f"{service}.{operation}")] += 1
+            self.detail[(function, HANDLING.get() or "-", f"{service}.{operation}", what)] += 1
 
 
-def per_project(calls: Counter[tuple[str, str]], staffed: int) -> dict[str, Any]:
+def per_project(
+    calls: Counter[tuple[str, str]], staffed: int, detail: Counter[tuple[str, str, str, str]] | None = None
+) -> dict[str, Any]:
     """Calls per staffed project: by service, by operation, by function (each {name: calls/staffed},
-    one decimal), and the total with and without message sends (`SENDS`)."""
+    one decimal), the total with and without message sends (`SENDS`), and with `detail` the
+    finest split ("function | event handled | service.Operation | what it touched": calls/staffed,
+    those of at least 0.1)."""
 
     def rate(n: int) -> float:
         return round(n / max(staffed, 1), 1)
@@ -109,7 +164,11 @@ def per_project(calls: Counter[tuple[str, str]], staffed: int) -> dict[str, Any]
         "by_operation": {k: rate(n) for k, n in by_operation.most_common()},
         "by_function": {k: rate(n) for k, n in by_function.most_common()},
         "by_function_operation": {k: rate(n) for k, n in by_function_operation.most_common() if rate(n) >= 0.1},
-    }
+    } | (
+        {"detail": {" | ".join(k): rate(n) for k, n in detail.most_common() if rate(n) >= 0.1}}
+        if detail is not None
+        else {}
+    )
 
 
 def _post(client: httpx.Client, path: str, **kwargs: Any) -> httpx.Response:
@@ -196,6 +255,7 @@ def run(
             outbox = client.get("/_local/outbox").json()
             staffed = _staffed(all_projects)
             calls = Counter(counter.calls)
+            detail = Counter(counter.detail)
             first = _first_invitation_latency(outbox, approved_at)
             violations = check_invariants(ids, [p.volunteer_id for p in people], players.answers, outbox)
     finally:
@@ -210,7 +270,7 @@ def run(
         "intake_requests_per_second": round(campaigns / intake_seconds, 1),
         "projects_staffed_per_minute": round(staffed / (pipeline_seconds / 60), 1),
         "approval_to_first_invitation_seconds": first,
-        "aws_calls_per_staffed_project": per_project(calls, staffed),
+        "aws_calls_per_staffed_project": per_project(calls, staffed, detail),
         "aws_calls_per_approved_project": round(sum(calls.values()) / max(total, 1), 1),
         "aws_calls_total": sum(calls.values()),
         "emails_sent": sum(1 for m in outbox if m["channel"] == "email"),

@@ -13,6 +13,7 @@ address): a record on its way to the dead-letter queue leaves a trail of why. An
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -29,6 +30,10 @@ from shared.observability import correlation
 # A consumer's dispatch table: {event class: its handler}. One lookup by the parsed class, so a V2
 # of an event is routed apart from its V1 and a forgotten event fails loudly instead of silently.
 Routes = Mapping[type[Event], Callable[[Any], None]]
+
+# The `<type>.v<version>` of the event this thread is handling (None between records): read by
+# the pipeline bench, which counts each AWS call by the event it served.
+HANDLING: ContextVar[str | None] = ContextVar("tfc_handling", default=None)
 
 
 class Unrouted(LookupError):
@@ -70,7 +75,11 @@ def consume(event: dict[str, Any], context: Any, *, queue: str, logger: Logger, 
                         "message_id": record.message_id,
                     },
                 )
-                route(routes, parsed)
+                token = HANDLING.set(tag_of(parsed))
+                try:
+                    route(routes, parsed)
+                finally:
+                    HANDLING.reset(token)
         except Exception as exc:
             _log_failure(logger, record, exc)
             raise

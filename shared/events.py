@@ -52,6 +52,21 @@ class InvitationAnsweredV1(Event):
     channel: Literal["email", "sms", "staff"]
 
 
+class InvitationAnsweredV2(Event):
+    """V1 plus what notify read to verify the answer: the invitation's project and volunteer, and
+    the volunteer's email key (the hash suppressions are kept by), so matching applies a no
+    without reading the invitation, and the outcome note is rendered with one read."""
+
+    type: Literal["invitation.answered"] = "invitation.answered"
+    version: Literal[2] = 2
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    email_key: str | None = None
+    answer: Literal["yes", "no"]
+    channel: Literal["email", "sms", "staff"]
+
+
 class ProjectCommandV1(Event):
     """Staff (ops API / `tfc projects ...`) or a volunteer's "leave" reply moves a project on."""
 
@@ -146,6 +161,19 @@ class AnswerOutcomeV1(Event):
     outcome: Literal["joined", "declined", "team_full", "expired", "at_limit"]
 
 
+class AnswerOutcomeV2(Event):
+    """V1 plus the volunteer (and their email key when known): notify reads the project, the
+    volunteer and the address's suppression in one call instead of reading the invitation first."""
+
+    type: Literal["answer.outcome"] = "answer.outcome"
+    version: Literal[2] = 2
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    email_key: str | None = None
+    outcome: Literal["joined", "declined", "team_full", "expired", "at_limit"]
+
+
 class ProjectStaffedV1(Event):
     """Every slot is filled: introduce the team to each other and to the campaign."""
 
@@ -173,6 +201,18 @@ class InvitationWithdrawnV1(Event):
     reason: Literal["team_filled", "project_closed", "volunteer_busy"]
 
 
+class InvitationWithdrawnV2(Event):
+    """V1 plus the volunteer (and their email key when known), as AnswerOutcomeV2."""
+
+    type: Literal["invitation.withdrawn"] = "invitation.withdrawn"
+    version: Literal[2] = 2
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    email_key: str | None = None
+    reason: Literal["team_filled", "project_closed", "volunteer_busy"]
+
+
 class ReplyAcknowledgedV1(Event):
     """A reply could not be understood: tell the sender a person will follow up."""
 
@@ -180,6 +220,18 @@ class ReplyAcknowledgedV1(Event):
     version: Literal[1] = 1
     invitation_id: str
     project_id: str
+    channel: Literal["email", "sms"]
+
+
+class ReplyAcknowledgedV2(Event):
+    """V1 plus the volunteer and their email key, as AnswerOutcomeV2."""
+
+    type: Literal["reply.unclear"] = "reply.unclear"
+    version: Literal[2] = 2
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
+    email_key: str | None = None
     channel: Literal["email", "sms"]
 
 
@@ -272,6 +324,7 @@ QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
     "matching": (
         ProjectApprovedV1,
         InvitationAnsweredV1,
+        InvitationAnsweredV2,
         ProjectCommandV1,
         CheckinAnsweredV1,
         ResultReportedV1,
@@ -284,9 +337,12 @@ QUEUE_SCHEMAS: dict[str, tuple[type[Event], ...]] = {
         InvitationIssuedV1,
         InvitationReminderV1,
         AnswerOutcomeV1,
+        AnswerOutcomeV2,
         ProjectStaffedV1,
         InvitationWithdrawnV1,
+        InvitationWithdrawnV2,
         ReplyAcknowledgedV1,
+        ReplyAcknowledgedV2,
         ProjectKickedOffV1,
         CheckinRequestedV1,
         ProjectClosedV1,

@@ -12,6 +12,7 @@ from shared.batch import Routes, consume
 from shared.events import (
     CheckinAnsweredV1,
     InvitationAnsweredV1,
+    InvitationAnsweredV2,
     ProjectApprovedV1,
     ProjectCommandV1,
     ResultReportedV1,
@@ -55,6 +56,9 @@ def routes(staffing: Staffing, lifecycle: Lifecycle) -> Routes:
     def answered(event: InvitationAnsweredV1) -> None:
         staffing.apply_answer(event, utcnow())
 
+    def answered_v2(event: InvitationAnsweredV2) -> None:
+        staffing.apply_answer(event, utcnow())
+
     def command(event: ProjectCommandV1) -> None:
         lifecycle.command(event, utcnow())
 
@@ -67,6 +71,7 @@ def routes(staffing: Staffing, lifecycle: Lifecycle) -> Routes:
     return {
         ProjectApprovedV1: approved,
         InvitationAnsweredV1: answered,
+        InvitationAnsweredV2: answered_v2,
         ProjectCommandV1: command,
         CheckinAnsweredV1: checkin_answered,
         ResultReportedV1: result_reported,

@@ -10,7 +10,8 @@ reached it removes the marker, so the record's retry may send.
 Powertools idempotency used to wrap the send as well (an in-progress record put before it, the
 result written after it: two more writes per message). Nothing read the stored result, and the
 marker alone already decides who sends, so each message costs one write instead of three.
-Inbound replies still go through Powertools (`once`): applying a reply is not a send.
+Inbound replies that would repeat something go through Powertools (`once`: an SMS, an unclear
+reply kept for staff, a thread's reply); a plain email yes or no does not, matching applies it once.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def _send(delivery: dict[str, Any]) -> dict[str, Any]:
             "already sent, or an earlier attempt may have: not sent again", extra={"message_key": delivery["key"]}
         )
         return {"message_id": None, "outcome": "unknown"}
+    return _provider(delivery, lambda: _unmark_sending(delivery["key"]))
+
+
+def _provider(delivery: dict[str, Any], release: Callable[[], None]) -> dict[str, Any]:
+    """The provider call of a message whose guard this attempt holds; `release` gives the guard
+    back when nothing was sent (a refusal, throttling, a connection that never reached it)."""
     try:
         if delivery["channel"] == "email":
             message = message_from_bytes(delivery["raw"].encode(), policy=policy.SMTP)
@@ -71,12 +78,12 @@ def _send(delivery: dict[str, Any]) -> dict[str, Any]:
         sender = sms_sender()
         return {"message_id": call_throttled(sender.send, delivery["to"], delivery["text"], delivery["origination"])}
     except (ClientError, Throttled, EndpointConnectionError, ConnectTimeoutError):
-        _unmark_sending(delivery["key"])  # refused or never reached the provider: nothing was sent
+        release()  # refused or never reached the provider: nothing was sent
         raise
     except Exception as exc:
         _log.warning(
             "send outcome unknown: recorded as sent, never repeated",
-            extra={"message_key": delivery["key"], "error": type(exc).__name__},
+            extra={"message_key": delivery.get("key"), "error": type(exc).__name__},
         )
         return {"message_id": None, "outcome": "unknown"}
 
@@ -132,6 +139,13 @@ def deliver_email(key: str, raw: bytes) -> dict[str, Any]:
 
 def deliver_sms(key: str, to: str, text: str) -> dict[str, Any]:
     return _send({"key": key, "channel": "sms", "to": to, "text": text, "origination": get_settings().sms_origination})
+
+
+def deliver_sms_claimed(to: str, text: str, release: Callable[[], None]) -> dict[str, Any]:
+    """Send a text whose at-most-once guard the caller already won with its own conditional write
+    (the first-text disclosure: the number's `disclosed` flag, claimed before the send), so no
+    sending marker is written; `release` undoes the claim when nothing was sent."""
+    return _provider({"channel": "sms", "to": to, "text": text, "origination": get_settings().sms_origination}, release)
 
 
 def once(key: str, work: Callable[[], None]) -> None:

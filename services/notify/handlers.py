@@ -17,6 +17,7 @@ from shared.aws import client
 from shared.batch import Routes, consume, consume_raw
 from shared.events import (
     AnswerOutcomeV1,
+    AnswerOutcomeV2,
     CampaignReceivedV1,
     CheckinRequestedV1,
     ConfirmationRequestedV1,
@@ -24,11 +25,13 @@ from shared.events import (
     InvitationIssuedV1,
     InvitationReminderV1,
     InvitationWithdrawnV1,
+    InvitationWithdrawnV2,
     ProjectClosedV1,
     ProjectDeclinedV1,
     ProjectKickedOffV1,
     ProjectStaffedV1,
     ReplyAcknowledgedV1,
+    ReplyAcknowledgedV2,
     TeamThankedV1,
     VolunteerLeftV1,
     VolunteerNoticeV1,
@@ -59,8 +62,11 @@ def send_routes(out: Outbound) -> Routes:
         InvitationIssuedV1: invitations.invitation,
         InvitationReminderV1: invitations.reminder,
         AnswerOutcomeV1: invitations.answer_outcome,
+        AnswerOutcomeV2: invitations.answer_outcome_v2,
         InvitationWithdrawnV1: invitations.withdrawn,
+        InvitationWithdrawnV2: invitations.withdrawn_v2,
         ReplyAcknowledgedV1: invitations.reply_unclear,
+        ReplyAcknowledgedV2: invitations.reply_unclear_v2,
         ProjectStaffedV1: invitations.team_intro,
         ProjectDeclinedV1: invitations.project_declined,
         ProjectKickedOffV1: lifecycle.kickoff,
@@ -73,31 +79,62 @@ def send_routes(out: Outbound) -> Routes:
     }
 
 
-def _issued(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(project id, invitation id) of the batch's invitation.issued events; a body that does not
-    parse is left to the batch's own handling (it fails there, alone)."""
+_NOTES = {f"{s.model_fields['type'].default}.v2" for s in (AnswerOutcomeV2, InvitationWithdrawnV2, ReplyAcknowledgedV2)}
+
+
+def _bodies(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch's bodies that parse as JSON objects; one that does not is left to the batch's own
+    handling (it fails there, alone)."""
     out = []
     for record in records:
         try:
             body = json.loads(record.get("body") or "")
         except ValueError:
             continue
-        if not isinstance(body, dict) or body.get("type") != InvitationIssuedV1.model_fields["type"].default:
+        if isinstance(body, dict):
+            out.append(body)
+    return out
+
+
+_INVITEES = {s.model_fields["type"].default for s in (InvitationIssuedV1, InvitationReminderV1)}
+
+
+def _issued(bodies: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(project id, invitation id) of the batch's invitations and reminders (a tick publishes a
+    round's reminders together, as a wave its invitations)."""
+    out = []
+    for body in bodies:
+        if body.get("type") not in _INVITEES:
             continue
         if isinstance(body.get("project_id"), str) and isinstance(body.get("invitation_id"), str):
             out.append((body["project_id"], body["invitation_id"]))
     return out
 
 
+def _notes(bodies: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """(project id, volunteer id, email key or None) of the batch's V2 notes to volunteers."""
+    out = []
+    for body in bodies:
+        if f"{body.get('type')}.v{body.get('version')}" not in _NOTES:
+            continue
+        project_id, volunteer_id, email_key = body.get("project_id"), body.get("volunteer_id"), body.get("email_key")
+        if isinstance(project_id, str) and isinstance(volunteer_id, str):
+            out.append((project_id, volunteer_id, email_key if isinstance(email_key, str) else None))
+    return out
+
+
 def on_send(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivery.register_context(context)
     out = Outbound(main_store(), get_settings(), logger, contact_state(), defer)  # one per batch: reads reused
-    issued = _issued(event.get("Records", []))
-    if issued:
-        try:
+    bodies = _bodies(event.get("Records", []))
+    issued, notes = _issued(bodies), _notes(bodies)
+    try:
+        if issued:
             out.read_ahead(issued)
-        except Exception:  # a read that failed here is made again by each message: it fails there, alone
-            logger.warning("read ahead failed; each message reads its own", exc_info=True)
+        if notes:
+            out.read_for_notes(notes)
+    except Exception:  # a read that failed here is made again by each message: it fails there, alone
+        logger.warning("read ahead failed; each message reads its own", exc_info=True)
     return consume(event, context, queue="notify", logger=logger, routes=send_routes(out))
 
 

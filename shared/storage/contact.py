@@ -15,7 +15,7 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.models import Volunteer, email_hash
+from shared.models import Project, Volunteer, email_hash
 from shared.storage import keys
 from shared.storage.errors import ConditionFailed, TransactionConflict
 from shared.storage.table import Table
@@ -37,12 +37,19 @@ class Contacts(Protocol):
     def suppress(self, email_key: str, reason: SuppressionReason, now: datetime, volunteer_id: str | None) -> bool: ...
     def suppression(self, email_key: str) -> str | None: ...
     def suppressed(self, email_keys: list[str]) -> set[str]: ...
+    def contact_reads(
+        self, email_keys: Iterable[str], phones: Iterable[str]
+    ) -> tuple[set[str], dict[str, dict[str, Any]]]: ...
+    def message_reads(
+        self, project_ids: Iterable[str], volunteer_ids: Iterable[str], email_keys: Iterable[str]
+    ) -> tuple[dict[str, Project], dict[str, Volunteer], set[str]]: ...
     def opt_outs(self, people: Iterable[Volunteer]) -> dict[str, dict[str, Any]]: ...
     def sms_state(self, phone: str) -> dict[str, Any]: ...
     def sms_opt_out(self, phone: str, now: datetime) -> bool: ...
     def sms_opt_in(self, phone: str, now: datetime) -> bool: ...
     def mark_confirmed(self, phone: str, changed_at: str) -> None: ...
-    def mark_disclosed(self, phone: str, now: datetime) -> None: ...
+    def claim_disclosure(self, phone: str, now: datetime) -> bool: ...
+    def release_disclosure(self, phone: str) -> None: ...
 
 
 class ContactState:
@@ -93,6 +100,42 @@ class ContactState:
         """Which of these addresses are suppressed (one BatchGetItem per 100)."""
         found = self.table.batch_get([suppression_key(k) for k in sorted(set(email_keys))])
         return {keys.suppressed_email_key(str(i["pk"])) for i in found}
+
+    def message_reads(
+        self, project_ids: Iterable[str], volunteer_ids: Iterable[str], email_keys: Iterable[str]
+    ) -> tuple[dict[str, Project], dict[str, Volunteer], set[str]]:
+        """What notes to volunteers need, in one BatchGetItem per 100 keys (strongly consistent):
+        ({project id: its item}, {volunteer id: volunteer}, the suppressed ones of `email_keys`).
+        Absent projects and volunteers are left out."""
+        wanted = (
+            [keys.project(p) for p in dict.fromkeys(project_ids)]
+            + [keys.volunteer(v) for v in dict.fromkeys(volunteer_ids)]
+            + [suppression_key(k) for k in dict.fromkeys(email_keys)]
+        )
+        projects: dict[str, Project] = {}
+        volunteers: dict[str, Volunteer] = {}
+        suppressed: set[str] = set()
+        for found in self.table.batch_get(wanted) if wanted else []:
+            pk = str(found["pk"])
+            if pk.startswith("PROJECT#"):
+                projects[found["project_id"]] = Project.model_validate(found)
+            elif pk.startswith("VOLUNTEER#"):
+                volunteers[found["volunteer_id"]] = Volunteer.model_validate(found)
+            else:
+                suppressed.add(keys.suppressed_email_key(pk))
+        return projects, volunteers, suppressed
+
+    def contact_reads(
+        self, email_keys: Iterable[str], phones: Iterable[str]
+    ) -> tuple[set[str], dict[str, dict[str, Any]]]:
+        """`suppressed` and `sms_state` for many in one BatchGetItem per 100 keys: (the suppressed
+        ones of `email_keys`, {phone: its SMS state, {} when none}) for every phone given."""
+        phones = list(dict.fromkeys(phones))
+        wanted = [suppression_key(k) for k in dict.fromkeys(email_keys)] + [sms_state_key(p) for p in phones]
+        found = self.table.batch_get(wanted) if wanted else []
+        suppressed = {keys.suppressed_email_key(str(i["pk"])) for i in found if str(i["pk"]).startswith("SUPPRESSED#")}
+        states = {str(i["pk"]): i for i in found if str(i["pk"]).startswith("SMS#")}
+        return suppressed, {p: states.get(sms_state_key(p)["pk"], {}) for p in phones}
 
     # --- what a person has stopped, for staff and for the person ------------------------------
 
@@ -170,13 +213,30 @@ class ContactState:
                 values={":yes": True, ":at": changed_at},
             )
 
-    def mark_disclosed(self, phone: str, now: datetime) -> None:
-        """The first-text disclosure went out (idempotent)."""
+    def claim_disclosure(self, phone: str, now: datetime) -> bool:
+        """The first-text disclosure's at-most-once guard: True only for the one call that moves
+        the number from not disclosed to disclosed (a conditional UpdateItem), which then sends it.
+        Written before the send, as a sending marker would be, and it is the only write: the
+        disclosure needs no marker of its own."""
+        try:
+            self.table.update(
+                sms_state_key(phone),
+                "SET disclosed = :yes, disclosed_at = :now, #t = :type",
+                "attribute_not_exists(disclosed) OR disclosed = :no",
+                names={"#t": "type"},
+                values={":yes": True, ":no": False, ":now": now.isoformat(), ":type": "SmsState"},
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def release_disclosure(self, phone: str) -> None:
+        """The disclosure was refused or never reached the provider: the retry may send it."""
         self.table.update(
             sms_state_key(phone),
-            "SET disclosed = :yes, disclosed_at = if_not_exists(disclosed_at, :now), #t = :type",
-            names={"#t": "type"},
-            values={":yes": True, ":now": now.isoformat(), ":type": "SmsState"},
+            "SET disclosed = :no REMOVE disclosed_at",
+            "disclosed = :yes",
+            values={":yes": True, ":no": False},
         )
 
 

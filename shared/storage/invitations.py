@@ -8,11 +8,12 @@ resolved). Creating invitations is the wave's transaction (`waves.py`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from shared.models import Invitation, Project, UnclearReply
+from shared.models import Invitation, Project, UnclearReply, Volunteer
 from shared.pipeline_counts import INVITATIONS_OUT, OPT_INS
 from shared.storage import keys
 from shared.storage.counters import counter_update, transact_counted
@@ -22,6 +23,25 @@ from shared.storage.table import Table
 REPLY_TEXT_LIMIT = 4000  # characters of an unclear reply kept for staff
 PUBLISHED_GROUP = 100  # updates per TransactWriteItems (DynamoDB's limit)
 SENDER_LIMIT = 320  # an address's longest legal length (RFC 3696 errata 1690)
+
+
+class InvitationKey(Protocol):
+    """What names an invitation's items and its volunteer's counters: an Invitation, or an
+    InvitationRef when an event carried the three ids and nothing else needs reading."""
+
+    @property
+    def invitation_id(self) -> str: ...
+    @property
+    def project_id(self) -> str: ...
+    @property
+    def volunteer_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class InvitationRef:
+    invitation_id: str
+    project_id: str
+    volunteer_id: str
 
 
 class AcceptOutcome(Enum):
@@ -70,16 +90,29 @@ class Invitations(Protocol):
     """
 
     def get_invitation(self, invitation_id: str) -> Invitation | None: ...
+    def get_invitation_and_volunteer(self, invitation_id: str) -> tuple[Invitation | None, Volunteer | None]: ...
     def invitations_of_volunteer(self, volunteer_id: str) -> list[Invitation]: ...
     def pending_invitations_expiring_before(self, moment: datetime) -> list[Invitation]: ...
     def count_pending(self) -> int: ...
     def mark_invitation_published(self, invitation: Invitation) -> None: ...
     def mark_invitations_published(self, invitations: list[Invitation]) -> None: ...
     def accept_invitation(
-        self, invitation: Invitation, project: Project, slot_index: int, now: datetime
+        self,
+        invitation: Invitation,
+        project: Project,
+        slot_index: int,
+        now: datetime,
+        *,
+        seen_filled: int | None = None,
     ) -> AcceptOutcome: ...
     def close_invitation(
-        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+        self,
+        invitation: InvitationKey,
+        status: str,
+        now: datetime,
+        channel: str | None = None,
+        *,
+        answered: bool = False,
     ) -> bool: ...
     def save_unclear_reply(
         self,
@@ -107,6 +140,28 @@ class DynamoInvitations:
             return None
         found = self.table.get(keys.invitation(pointer["project_id"], invitation_id))
         return Invitation.model_validate(found) if found else None
+
+    def get_invitation_and_volunteer(self, invitation_id: str) -> tuple[Invitation | None, Volunteer | None]:
+        """By reply token, the invitation and its volunteer: the pointer (which names both since
+        the pointer carries the volunteer), then both items in one BatchGetItem; three reads for a
+        pointer written before. (None, None) when there is no such invitation."""
+        pointer = self.table.get(keys.invitation_pointer(invitation_id))
+        if pointer is None:
+            return None, None
+        volunteer_id = pointer.get("volunteer_id")
+        if not volunteer_id:
+            invitation = self.get_invitation(invitation_id)
+            found = self.table.get(keys.volunteer(invitation.volunteer_id)) if invitation else None
+            return invitation, Volunteer.model_validate(found) if found else None
+        items = self.table.batch_get(
+            [keys.invitation(pointer["project_id"], invitation_id), keys.volunteer(volunteer_id)]
+        )
+        invitation_item = next((i for i in items if str(i["sk"]).startswith("INVITATION#")), None)
+        volunteer_item = next((i for i in items if str(i["pk"]).startswith("VOLUNTEER#")), None)
+        return (
+            Invitation.model_validate(invitation_item) if invitation_item else None,
+            Volunteer.model_validate(volunteer_item) if volunteer_item else None,
+        )
 
     def invitations_of_volunteer(self, volunteer_id: str) -> list[Invitation]:
         return [
@@ -170,10 +225,26 @@ class DynamoInvitations:
                     self.mark_invitation_published(invitation)
 
     def accept_invitation(
-        self, invitation: Invitation, project: Project, slot_index: int, now: datetime
+        self,
+        invitation: Invitation,
+        project: Project,
+        slot_index: int,
+        now: datetime,
+        *,
+        seen_filled: int | None = None,
     ) -> AcceptOutcome:
-        """Put the volunteer in the slot: invitation, slot, team count and volunteer load together."""
+        """Put the volunteer in the slot: invitation, slot, team count and volunteer load together.
+
+        `seen_filled`: the project's `filled` as the caller read it; the write then also requires
+        it unchanged, so JOINED means the team now has exactly seen_filled + 1 (the caller knows
+        whether it took the last seat without reading again), and a concurrent change of the team
+        comes out as SLOT_TAKEN (read again and retry)."""
         inv = invitation
+        team_guard = "filled < team_size AND #status = :matching"
+        team_values: dict[str, Any] = {":one": 1, ":matching": "matching"}
+        if seen_filled is not None:
+            team_guard += " AND filled = :seen"
+            team_values[":seen"] = seen_filled
         try:
             transact_counted(
                 self.table,
@@ -203,9 +274,9 @@ class DynamoInvitations:
                         "Update": {
                             "Key": keys.project(project.project_id),
                             "UpdateExpression": "ADD filled :one",
-                            "ConditionExpression": "filled < team_size AND #status = :matching",
+                            "ConditionExpression": team_guard,
                             "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": {":one": 1, ":matching": "matching"},
+                            "ExpressionAttributeValues": team_values,
                         }
                     },
                     {
@@ -229,16 +300,23 @@ class DynamoInvitations:
                 if current and current.status == "pending" and current.expires_at <= now:
                     return AcceptOutcome.EXPIRED
                 return AcceptOutcome.NOT_PENDING
-            outcome = {1: AcceptOutcome.SLOT_TAKEN, 2: AcceptOutcome.TEAM_FULL, 3: AcceptOutcome.AT_LIMIT}.get(
-                failed or -1
-            )
+            # With `seen_filled` the team's guard also fails when someone else joined since the
+            # caller's read: read again (the next read tells a full team from a changed one).
+            team = AcceptOutcome.SLOT_TAKEN if seen_filled is not None else AcceptOutcome.TEAM_FULL
+            outcome = {1: AcceptOutcome.SLOT_TAKEN, 2: team, 3: AcceptOutcome.AT_LIMIT}.get(failed or -1)
             if outcome is None:
                 raise
             return outcome
         return AcceptOutcome.JOINED
 
     def close_invitation(
-        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+        self,
+        invitation: InvitationKey,
+        status: str,
+        now: datetime,
+        channel: str | None = None,
+        *,
+        answered: bool = False,
     ) -> bool:
         """pending -> declined/expired/withdrawn/team_full, releasing the volunteer's pending count;
         `answered`: the volunteer answered it (a no, or a yes that found no seat), so their

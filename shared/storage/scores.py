@@ -7,6 +7,7 @@ Items (README.md beside this): `DISTRICT#<ST>#<chamber>#<district>` / `RUN#<run>
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ class Scores(Protocol):
 
     def put_scores(self, run_id: str, summary: dict[str, Any], scores: list[DistrictScore]) -> None: ...
     def latest_score(self, state: str, chamber: str, district: str) -> DistrictScore | None: ...
+    def latest_scores(self, districts: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], DistrictScore]: ...
     def run_scores(self, run_id: str) -> list[DistrictScore]: ...
     def latest_run(self) -> dict[str, Any] | None: ...
 
@@ -45,6 +47,13 @@ class ScoreStore:
     def latest_score(self, state: str, chamber: str, district: str) -> DistrictScore | None:
         found = self.table.get(keys.district_latest(state, chamber, district))
         return DistrictScore.model_validate(found) if found else None
+
+    def latest_scores(self, districts: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], DistrictScore]:
+        """The latest score of many (state, chamber, district), one BatchGetItem per 100 instead of
+        a GetItem each; districts without a score are left out."""
+        wanted = [keys.district_latest(*d) for d in dict.fromkeys(districts)]
+        found = [DistrictScore.model_validate(f) for f in self.table.batch_get(wanted)] if wanted else []
+        return {(f.state, f.chamber, f.district): f for f in found}
 
     def run_scores(self, run_id: str) -> list[DistrictScore]:
         """A scoring run's districts, best target first."""

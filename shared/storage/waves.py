@@ -41,6 +41,24 @@ GROUP = 25  # invitations per TransactWriteItems: 3 actions each, under DynamoDB
 ACTIONS = 3  # pointer, invitation, volunteer state: the order create_invitation writes them
 
 
+REMIND_GROUP = 100  # reminded flags per TransactWriteItems (DynamoDB's limit)
+_REMIND = "SET reminded = :t"
+_REMIND_IF = "#status = :pending AND (attribute_not_exists(reminded) OR reminded = :f)"
+_REMIND_VALUES = {":t": True, ":f": False, ":pending": "pending"}
+
+
+def _remind_action(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "Update": {
+            "Key": keys.invitation(invitation.project_id, invitation.invitation_id),
+            "UpdateExpression": _REMIND,
+            "ConditionExpression": _REMIND_IF,
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": _REMIND_VALUES,
+        }
+    }
+
+
 def recent_invites(state: dict[str, Any], now: datetime) -> list[str]:
     """The volunteer's invitation times within the 14 days before `now` (ISO strings)."""
     since = (now - RECENT_WINDOW).isoformat()
@@ -59,6 +77,7 @@ class Waves(Protocol):
         self, batch: Sequence[tuple[Invitation, dict[str, Any]]], *, max_pending: int, max_recent: int
     ) -> list[InviteOutcome]: ...
     def mark_reminded(self, invitation: Invitation) -> bool: ...
+    def mark_many_reminded(self, invitations: Sequence[Invitation]) -> list[bool]: ...
 
 
 def _outcome(reasons: Sequence[str]) -> InviteOutcome:
@@ -178,7 +197,7 @@ class WaveStore:
             {
                 "Put": {
                     "Item": keys.invitation_pointer(inv.invitation_id)
-                    | {"project_id": inv.project_id, "type": "InvitationPointer"},
+                    | {"project_id": inv.project_id, "volunteer_id": inv.volunteer_id, "type": "InvitationPointer"},
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -207,11 +226,34 @@ class WaveStore:
         try:
             self.table.update(
                 keys.invitation(invitation.project_id, invitation.invitation_id),
-                "SET reminded = :t",
-                "#status = :pending AND (attribute_not_exists(reminded) OR reminded = :f)",
+                _REMIND,
+                _REMIND_IF,
                 names={"#status": "status"},
-                values={":t": True, ":f": False, ":pending": "pending"},
+                values=_REMIND_VALUES,
             )
         except ConditionFailed:
             return False
         return True
+
+    def mark_many_reminded(self, invitations: Sequence[Invitation]) -> list[bool]:
+        """mark_reminded for many, REMIND_GROUP per TransactWriteItems instead of one UpdateItem
+        each; True for each this call marked (in `invitations`' order). A group is all or
+        nothing: the cancellation reasons name the invitations whose guard was lost (answered or
+        reminded since), and the rest are marked again together; a cancellation that names none
+        (a concurrent transaction) marks that group one at a time."""
+        done: dict[int, bool] = {}
+        todo = list(dict.fromkeys(range(len(invitations))))
+        while todo:
+            group, todo = todo[:REMIND_GROUP], todo[REMIND_GROUP:]
+            try:
+                self.table.transact([_remind_action(invitations[i]) for i in group])
+            except TransactionConflict as exc:
+                lost = [i for i, code in zip(group, exc.reasons, strict=False) if code == "ConditionalCheckFailed"]
+                if not lost:
+                    done |= {i: self.mark_reminded(invitations[i]) for i in group}
+                    continue
+                done |= dict.fromkeys(lost, False)
+                todo = [i for i in group if i not in lost] + todo
+                continue
+            done |= dict.fromkeys(group, True)
+        return [done[i] for i in range(len(invitations))]

@@ -19,12 +19,15 @@ from services.notify import handlers
 from services.notify.domain import sms
 from shared.events import (
     AnswerOutcomeV1,
+    AnswerOutcomeV2,
     CampaignReceivedV1,
     InvitationIssuedV1,
     InvitationReminderV1,
     InvitationWithdrawnV1,
+    InvitationWithdrawnV2,
     ProjectStaffedV1,
     ReplyAcknowledgedV1,
+    ReplyAcknowledgedV2,
     dump,
 )
 from shared.models import email_hash, utcnow
@@ -94,6 +97,30 @@ def test_every_notify_event_delivered_twice_sends_each_message_once(invited, aws
         ),
         CampaignReceivedV1(correlation_id="t", campaign_id=project.campaign_id),
         ProjectStaffedV1(correlation_id="t", project_id=inv.project_id),
+        # The V2 notes name the volunteer (and the email key), read with the project in one call.
+        AnswerOutcomeV2(
+            correlation_id="t",
+            invitation_id=inv.invitation_id,
+            project_id=inv.project_id,
+            volunteer_id=inv.volunteer_id,
+            email_key=_volunteer.email_key,
+            outcome="declined",
+        ),
+        InvitationWithdrawnV2(
+            correlation_id="t",
+            invitation_id=inv.invitation_id,
+            project_id=inv.project_id,
+            volunteer_id=inv.volunteer_id,
+            reason="volunteer_busy",
+        ),
+        ReplyAcknowledgedV2(
+            correlation_id="t",
+            invitation_id=inv.invitation_id,
+            project_id=inv.project_id,
+            volunteer_id=inv.volunteer_id,
+            email_key=_volunteer.email_key,
+            channel="email",
+        ),
     ]
     bodies = [dump(e) for e in events]
     assert on_send(bodies + bodies) == {"batchItemFailures": []}  # duplicates in one batch
@@ -106,11 +133,13 @@ def test_every_notify_event_delivered_twice_sends_each_message_once(invited, aws
         f"invitation:{i}:reminder:email",
         f"invitation:{i}:joined",
         f"invitation:{i}:withdrawn",
+        f"invitation:{i}:declined",
+        f"invitation:{i}:released",
         f"campaign:{project.campaign_id}:received",
         f"project:{inv.project_id}:team_intro",
         f"project:{inv.project_id}:staffed",
     }
-    assert any(k.startswith(f"invitation:{i}:unclear:") for k in sent)
+    assert len([k for k in sent if k.startswith(f"invitation:{i}:unclear:")]) == 2  # one per unclear reply
 
 
 def test_an_inbound_reply_delivered_twice_is_applied_once(invited, aws):
@@ -121,7 +150,30 @@ def test_an_inbound_reply_delivered_twice_is_applied_once(invited, aws):
     body = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"][0]["Body"]
     assert handlers.on_inbound(sqs_event([body, body], "inbound"), Context()) == {"batchItemFailures": []}
     handlers.on_inbound(sqs_event([body], "inbound"), Context())
-    assert [a["answer"] for a in drain(aws, "matching")] == ["yes"]
+    # A yes is not kept under a once-record: each delivery publishes it, and matching applies it
+    # once (its guarded accept), so the volunteer joins once and is told once.
+    answers = drain(aws, "matching")
+    assert {(a["answer"], a["version"], a["volunteer_id"]) for a in answers} == {("yes", 2, volunteer.volunteer_id)}
+    assert matching.on_event(sqs_event([json.dumps(a) for a in answers]), Context()) == {"batchItemFailures": []}
+    assert main_store().invitations.get_invitation(inv.invitation_id).status == "accepted"
+    assert main_store().volunteers.get_volunteer(volunteer.volunteer_id).active_projects == 1
+    outcomes = [e for e in drain(aws, "notify") if e["type"] == "answer.outcome"]
+    assert [e["outcome"] for e in outcomes] == ["joined"]
+    assert on_send([json.dumps(e) for e in outcomes + outcomes]) == {"batchItemFailures": []}
+    assert keys_sent().count(f"invitation:{inv.invitation_id}:joined") == 1
+
+
+def test_an_unclear_reply_delivered_twice_is_kept_and_acknowledged_once(invited, aws, daytime):
+    inv, volunteer = invited
+    inject_email(volunteer.email, address_for(inv), "Re: invite", "Who is this from? Call me about it")
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="tfc-test-inbound")["QueueUrl"]
+    body = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"][0]["Body"]
+    assert handlers.on_inbound(sqs_event([body, body], "inbound"), Context()) == {"batchItemFailures": []}
+    handlers.on_inbound(sqs_event([body], "inbound"), Context())
+    assert len(main_store().invitations.replies_to(inv.invitation_id)) == 1
+    assert [e["type"] for e in drain(aws, "notify")] == ["reply.unclear"]
+    assert drain(aws, "matching") == []
 
 
 def test_a_replayed_token_after_the_answer_changes_nothing(invited, aws):
@@ -312,6 +364,56 @@ def test_first_text_discloses_then_invites_once(texter, daytime):
     assert len(sent) == 2
     assert "Msg & data rates may apply" in sent[0] and "STOP" in sent[0] and "HELP" in sent[0]
     assert "Reply YES to join, NO to pass" in sent[1] and sms.short_code(inv.invitation_id) in sent[1]
+
+
+def test_the_disclosure_is_guarded_by_its_claim_alone_and_a_refusal_lets_the_retry_send_it(
+    texter, daytime, monkeypatch
+):
+    from services.notify import delivery
+    from services.notify.adapters.sms import SnsSms
+
+    person, inv = texter
+    marked: list[str] = []
+    real_mark = delivery._mark_sending
+    monkeypatch.setattr(delivery, "_mark_sending", lambda key: marked.append(key) or real_mark(key))
+    real, calls = SnsSms(), {"n": 0}
+
+    class RefusesFirst:
+        def send(self, to, text, origination):
+            calls["n"] += 1
+            if calls["n"] == 1:  # the disclosure: refused, nothing sent
+                raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Publish")
+            return real.send(to, text, origination)
+
+    monkeypatch.setattr("services.notify.delivery.sms_sender", RefusesFirst)
+    with pytest.raises(Exception, match="All records failed"):
+        on_send([issue(inv)])  # the record comes back
+    assert [t for to, t in texts() if to == PHONE] == []
+    assert contact_state().sms_state(PHONE)["disclosed"] is False  # the claim was given back
+    on_send([issue(inv), issue(inv)])  # the retry, delivered twice
+    on_send([issue(inv)])
+    sent = [t for to, t in texts() if to == PHONE]
+    assert len(sent) == 2 and "Msg & data rates may apply" in sent[0] and "Reply YES" in sent[1]
+    assert len(emails_to(person.email)) == 1
+    # One sending marker per message (the email, the invitation's text); the disclosure has none.
+    assert not any("disclosure" in k for k in marked)
+    assert sorted(set(marked)) == sorted(
+        {f"invitation:{inv.invitation_id}:invite:email", f"invitation:{inv.invitation_id}:invite:sms"}
+    )
+
+
+def test_a_batch_reads_its_numbers_state_ahead_and_still_honours_a_stop(texter, daytime, monkeypatch):
+    from shared.storage.contact import ContactState
+
+    person, inv = texter
+    assert contact_state().sms_opt_out(PHONE, utcnow())
+    asked: list[str] = []
+    real = ContactState.sms_state
+    monkeypatch.setattr(ContactState, "sms_state", lambda self, phone: asked.append(phone) or real(self, phone))
+    on_send([issue(inv)])
+    assert asked == []  # read with the batch's suppressions, not one GetItem per text
+    assert [t for to, t in texts() if to == PHONE] == []
+    assert emails_to(person.email)
 
 
 def test_no_text_without_consent(aws, daytime):

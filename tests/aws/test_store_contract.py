@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shared.models import utcnow
-from shared.storage import Conflict, InviteOutcome
+from shared.storage import AcceptOutcome, Conflict, InviteOutcome
 from shared.storage.lifecycle import ServedSeat
 from tests.aws import builders
 from tests.aws.builders import an_invitation, campaign_request, signup
@@ -158,3 +158,66 @@ def test_an_answer_is_counted_once_in_the_write_that_settles_it(store):
     assert store.invitations.accept_invitation(yes, record.project, seat.index, utcnow()).value == "joined"
     counts = waves.volunteer_states(p.volunteer_id for p in people)
     assert [int(counts[i.volunteer_id].get("responded_total") or 0) for i in invitations] == [1, 0, 1]
+
+
+def test_reminders_marked_together_skip_only_the_ones_answered_or_reminded_since(store):
+    people = [signup(n, ["copywriting"], store=store) for n in range(1, 5)]
+    project = builders.approved_project(store=store, publish=builders.discard)
+    invites = [an_invitation(project.project_id, p.volunteer_id) for p in people]
+    states = store.waves.volunteer_states([p.volunteer_id for p in people])
+    created = store.waves.create_invitations(
+        [(i, states[i.volunteer_id]) for i in invites], max_pending=3, max_recent=5
+    )
+    assert created == [InviteOutcome.CREATED] * 4
+    assert store.waves.mark_reminded(invites[1])  # another tick reminded it first
+    assert store.invitations.close_invitation(invites[2], "declined", utcnow(), answered=True)  # answered since
+    assert store.waves.mark_many_reminded(invites) == [True, False, False, True]
+    assert store.waves.mark_many_reminded(invites) == [False] * 4  # once each
+
+
+def test_a_reply_reads_its_invitation_and_volunteer_by_the_pointer(store):
+    person = signup(1, ["copywriting"], store=store)
+    project = builders.approved_project(store=store, publish=builders.discard)
+    invite = an_invitation(project.project_id, person.volunteer_id)
+    state = store.waves.volunteer_states([person.volunteer_id])[person.volunteer_id]
+    assert store.waves.create_invitation(invite, state, max_pending=3, max_recent=2) is InviteOutcome.CREATED
+    invitation, volunteer = store.invitations.get_invitation_and_volunteer(invite.invitation_id)
+    assert invitation is not None and invitation.invitation_id == invite.invitation_id
+    assert volunteer is not None and volunteer.volunteer_id == person.volunteer_id
+    assert store.invitations.get_invitation_and_volunteer("i_nobody") == (None, None)
+
+
+def test_an_accept_with_the_team_count_seen_refuses_after_another_join(store):
+    people = [signup(n, ["copywriting"], store=store) for n in range(1, 3)]
+    project = builders.approved_project(store=store, publish=builders.discard)
+    record = store.campaigns.get_project(project.project_id)
+    free = [s for s in record.slots if s.volunteer_id is None]
+    invites = [an_invitation(project.project_id, p.volunteer_id) for p in people]
+    states = store.waves.volunteer_states([p.volunteer_id for p in people])
+    store.waves.create_invitations([(i, states[i.volunteer_id]) for i in invites], max_pending=3, max_recent=5)
+    seen = record.project.filled
+    first = store.invitations.accept_invitation(invites[0], record.project, free[0].index, utcnow(), seen_filled=seen)
+    assert first is AcceptOutcome.JOINED
+    # The second read the team before the first joined: another seat, but the count moved.
+    late = store.invitations.accept_invitation(invites[1], record.project, free[1].index, utcnow(), seen_filled=seen)
+    assert late is AcceptOutcome.SLOT_TAKEN
+    again = store.invitations.accept_invitation(
+        invites[1], record.project, free[1].index, utcnow(), seen_filled=seen + 1
+    )
+    assert again is AcceptOutcome.JOINED
+    assert store.campaigns.get_project(project.project_id).project.filled == seen + 2
+
+
+def test_a_waves_district_scores_come_in_one_read_and_a_district_without_one_is_left_out(store):
+    from shared.models import DistrictScore
+
+    def score(district: str, rank: int) -> DistrictScore:
+        return DistrictScore(
+            state="VA", chamber="lower", district=district, run_id="r1", year=2025, dem_share=0.5,
+            p_dem_win=0.5, target_score=1.0 / rank, target_rank=rank, computed_at=utcnow(),
+        )  # fmt: skip
+
+    store.scores.put_scores("r1", {"run_id": "r1"}, [score("1", 1), score("2", 2)])
+    found = store.scores.latest_scores([("VA", "lower", "1"), ("VA", "lower", "2"), ("VA", "lower", "3")])
+    assert {k: v.target_rank for k, v in found.items()} == {("VA", "lower", "1"): 1, ("VA", "lower", "2"): 2}
+    assert store.scores.latest_scores([]) == {}

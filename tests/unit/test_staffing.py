@@ -5,6 +5,7 @@ test_matching_waves.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from services.matching.usecases.staffing import PoolCache, Staffing
-from shared.events import Event, InvitationAnsweredV1
+from shared.events import Event, InvitationAnsweredV1, InvitationAnsweredV2
 from shared.models import Invitation, utcnow
 from shared.settings import Settings
 from shared.storage import Store
@@ -52,11 +53,104 @@ def staffing(store: Store, outbox: Outbox) -> Staffing:
     return Staffing(store, outbox, Settings(stage="test"), logging.getLogger("test"), pools=PoolCache())
 
 
+VERSION = {"answer": 2}
+
+
+@pytest.fixture(autouse=True, params=[1, 2], ids=["answer.v1", "answer.v2"])
+def answer_version(request: pytest.FixtureRequest) -> int:
+    """Every test here runs with both answer versions: notify publishes V2 (the invitation's
+    project and volunteer named), intake's console and self-service still publish V1."""
+    VERSION["answer"] = request.param
+    return int(request.param)
+
+
 def answer(staffing: Staffing, invitation: Invitation, yes: bool = True) -> None:
-    event = InvitationAnsweredV1(
-        correlation_id="t", invitation_id=invitation.invitation_id, answer="yes" if yes else "no", channel="email"
-    )
+    said: Any = "yes" if yes else "no"
+    event: InvitationAnsweredV1 | InvitationAnsweredV2
+    if VERSION["answer"] == 1:
+        event = InvitationAnsweredV1(
+            correlation_id="t", invitation_id=invitation.invitation_id, answer=said, channel="email"
+        )
+    else:
+        event = InvitationAnsweredV2(
+            correlation_id="t",
+            invitation_id=invitation.invitation_id,
+            project_id=invitation.project_id,
+            volunteer_id=invitation.volunteer_id,
+            answer=said,
+            channel="email",
+        )
     staffing.apply_answer(event, utcnow())
+
+
+class Counting:
+    """One aggregate of the store with its calls counted by method name."""
+
+    def __init__(self, inner: Any, calls: Counter[str]) -> None:
+        self._inner, self._calls = inner, calls
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._inner, name)
+        if not callable(found):
+            return found
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self._calls[name] += 1
+            return found(*args, **kwargs)
+
+        return counted
+
+
+def counted(staffing: Staffing) -> Counter[str]:
+    """Count the store calls `staffing` makes from now on."""
+    calls: Counter[str] = Counter()
+    store = staffing.store
+    wrapped = {a: Counting(getattr(store, a), calls) for a in ("campaigns", "invitations", "volunteers", "waves")}
+    staffing.store = dataclasses.replace(store, **wrapped)
+    staffing.waves = staffing.store.waves
+    return calls
+
+
+def test_a_v2_no_is_one_guarded_write_and_a_yes_reads_the_partition_and_the_volunteer_once(
+    store, staffing, outbox, answer_version
+):
+    _, invitations = fill_team(store, staffing, outbox)
+    calls = counted(staffing)
+    answer(staffing, invitations[0], yes=False)
+    pointer = {"get_invitation": 1} if answer_version == 1 else {}
+    assert calls == Counter({"close_invitation": 1} | pointer)  # the write's condition is the read
+    calls.clear()
+    answer(staffing, invitations[1])  # not the last seat, and nothing else pending for them
+    assert calls == Counter({"get_project": 1, "get_volunteer": 1, "accept_invitation": 1} | pointer)
+    assert [e["outcome"] for e in outbox.drain() if e["type"] == "answer.outcome"] == ["declined", "joined"]
+
+
+def test_a_join_that_read_the_team_before_another_joined_reads_again_and_still_staffs_it(
+    store, staffing, outbox, monkeypatch
+):
+    project_id, invitations = fill_team(store, staffing, outbox)
+    by_kind: dict = {}
+    for inv in invitations:
+        by_kind.setdefault((inv.role, inv.skill), []).append(inv)
+    first, late, racer = (group[0] for group in by_kind.values())
+    answer(staffing, first)
+    real = store.campaigns.get_project
+    raced: list[str] = []
+
+    def racing(pid: str) -> Any:
+        found = real(pid)
+        if not raced:  # the racer joins between this read and the accept's write
+            raced.append(pid)
+            answer(staffing, racer)
+        return found
+
+    monkeypatch.setattr(store.campaigns, "get_project", racing)
+    answer(staffing, late)
+    record = real(project_id)
+    assert record.project.status == "staffed" and record.project.filled == 3
+    events = outbox.drain()
+    assert Counter(e["type"] for e in events)["project.staffed"] == 1
+    assert Counter(e["outcome"] for e in events if e["type"] == "answer.outcome") == {"joined": 3}
 
 
 def fill_team(store: Store, staffing: Staffing, outbox: Outbox) -> tuple[str, list[Invitation]]:
@@ -130,7 +224,11 @@ def test_joining_a_team_releases_the_volunteers_other_invitations(store, staffin
     answer(staffing, mine[first.project_id])
     assert store.invitations.get_invitation(mine[second.project_id].invitation_id).status == "withdrawn"
     events = outbox.drain()
-    assert any(e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy" for e in events)
+    released = [e for e in events if e["type"] == "invitation.withdrawn" and e["reason"] == "volunteer_busy"]
+    # V2, naming the volunteer and their email key: notify reads the note's suppression with the rest.
+    assert [(e["version"], e["volunteer_id"], e["email_key"]) for e in released] == [
+        (2, busy.volunteer_id, busy.email_key)
+    ]
     assert store.volunteers.get_volunteer(busy.volunteer_id).pending_invitations == 0
     staffing.wave(utcnow(), "t")  # the released seat is offered to someone else
     assert any(e["type"] == "invitation.issued" and e["project_id"] == second.project_id for e in outbox.drain())

@@ -24,12 +24,13 @@ from services.matching.usecases.records import RECORDS, RecordCache
 from services.matching.usecases.wave import Wave, WaveResult
 from shared import caches
 from shared.events import (
-    AnswerOutcomeV1,
+    AnswerOutcomeV2,
     Event,
     InvitationAnsweredV1,
+    InvitationAnsweredV2,
     InvitationIssuedV1,
     InvitationReminderV1,
-    InvitationWithdrawnV1,
+    InvitationWithdrawnV2,
     ProjectStaffedV1,
 )
 from shared.ids import derived_id
@@ -37,6 +38,7 @@ from shared.models import Invitation
 from shared.settings import Settings
 from shared.storage import AcceptOutcome, InviteOutcome, Store
 from shared.storage.campaigns import ProjectRecord
+from shared.storage.invitations import InvitationKey, InvitationRef
 
 Publish = Callable[[str, Sequence[Event]], None]
 REPUBLISH_AFTER = timedelta(seconds=60)
@@ -206,85 +208,129 @@ class Staffing:
 
     # --- answers ----------------------------------------------------------------------------
 
-    def apply_answer(self, event: InvitationAnsweredV1, now: datetime) -> None:
-        invitation = self.store.invitations.get_invitation(event.invitation_id)
-        if invitation is None:
-            self.log.warning("answer for an unknown invitation", extra={"invitation_id": event.invitation_id})
-            return
+    def apply_answer(self, event: InvitationAnsweredV1 | InvitationAnsweredV2, now: datetime) -> None:
+        """Apply a volunteer's yes or no. A V2 event names the invitation's project and volunteer,
+        so a no is one guarded write (no read: the write's own condition says whether it was
+        still pending) and a yes reads only the project's partition and the volunteer; a V1 event
+        reads the invitation through its pointer first."""
         cid = event.correlation_id
+        ref: InvitationKey
+        email_key: str | None = None
+        if isinstance(event, InvitationAnsweredV2):
+            ref = InvitationRef(event.invitation_id, event.project_id, event.volunteer_id)
+            email_key = event.email_key
+        else:
+            found = self.store.invitations.get_invitation(event.invitation_id)
+            if found is None:
+                self.log.warning("answer for an unknown invitation", extra={"invitation_id": event.invitation_id})
+                return
+            ref = found
         if event.answer == "no":  # the seat is offered again in the next wave
-            if self.store.invitations.close_invitation(invitation, "declined", now, event.channel, answered=True):
-                self._tell(invitation, "declined", cid)
+            if self.store.invitations.close_invitation(ref, "declined", now, event.channel, answered=True):
+                self._tell(ref, "declined", cid, email_key)
             return
-        if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
-            self.finish_if_full(invitation.project_id, now, cid)
-            return
-        self._accept(invitation, now, cid)
+        self._accept(ref, now, cid, email_key)
 
-    def _accept(self, invitation: Invitation, now: datetime, cid: str) -> None:
-        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
-        if volunteer is None:
-            return
-        invited_as = SlotKind(invitation.role, invitation.skill)
+    def _accept(self, ref: InvitationKey, now: datetime, cid: str, email_key: str | None) -> None:
+        """A yes: the seat it was for (or another it fits), guarded by the accept's transaction.
+        Each round reads the partition once; the transaction also requires the team's `filled`
+        as read, so a join knows whether it took the last seat without reading again."""
+        volunteer = None
         for _ in range(6):  # a few rounds: another opt-in may take the seat we aimed for
-            found = self.store.campaigns.get_project(invitation.project_id)
+            found = self.store.campaigns.get_project(ref.project_id)
             if found is None:
                 return
-            project, slots = found.project, found.slots
-            seats = choose_slot(volunteer, invited_as, slots) if project.status == "matching" else []
-            if not seats:
-                self._close(invitation, "team_full", now, cid)
+            invitation = next((i for i in found.invitations if i.invitation_id == ref.invitation_id), None)
+            if invitation is None:
+                self.log.warning("answer for an unknown invitation", extra={"invitation_id": ref.invitation_id})
                 return
-            outcome = self.store.invitations.accept_invitation(invitation, project, seats[0].index, now)
+            if invitation.status == "accepted":  # a duplicate delivery: just make sure we finished
+                self._finish(found, now, cid)
+                return
+            if invitation.status != "pending":
+                return  # answered or closed already: nothing to do
+            if invitation.expires_at <= now:
+                self._close(invitation, "expired", now, cid, answered=True, email_key=email_key)
+                return
+            if volunteer is None:
+                volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id)
+                if volunteer is None:
+                    return
+                email_key = volunteer.email_key
+            project, slots = found.project, found.slots
+            seats = (
+                choose_slot(volunteer, SlotKind(invitation.role, invitation.skill), slots)
+                if project.status == "matching"
+                else []
+            )
+            if not seats:
+                self._close(invitation, "team_full", now, cid, email_key=email_key)
+                return
+            outcome = self.store.invitations.accept_invitation(
+                invitation, project, seats[0].index, now, seen_filled=project.filled
+            )
             if outcome is AcceptOutcome.SLOT_TAKEN:
                 continue
             if outcome is AcceptOutcome.JOINED:
                 self.log.info("volunteer joined team", extra={"project_id": project.project_id, "slot": seats[0].index})
-                self._tell(invitation, "joined", cid)
-                self.finish_if_full(project.project_id, now, cid)
-                if volunteer.active_projects + 1 >= volunteer.max_active_projects:
-                    self._release_other_invitations(volunteer.volunteer_id, invitation.invitation_id, now, cid)
+                self._tell(invitation, "joined", cid, email_key)
+                if project.filled + 1 >= project.team_size:  # this join took the last seat
+                    self.finish_if_full(project.project_id, now, cid)
+                # Other invitations to withdraw only if the volunteer had any pending besides this
+                # one (their guarded count, as read): saves a Query for almost every join.
+                at_limit = volunteer.active_projects + 1 >= volunteer.max_active_projects
+                if at_limit and volunteer.pending_invitations > 1:
+                    self._release_other_invitations(
+                        volunteer.volunteer_id, invitation.invitation_id, now, cid, volunteer.email_key
+                    )
             # Each answer is counted once (past responsiveness) in the write that settles it: the
             # accept's transaction, or the close's.
             elif outcome is AcceptOutcome.TEAM_FULL:
-                self._close(invitation, "team_full", now, cid, answered=True)
+                self._close(invitation, "team_full", now, cid, answered=True, email_key=email_key)
             elif outcome is AcceptOutcome.AT_LIMIT:
-                self._close(invitation, "declined", now, cid, tell="at_limit", answered=True)
+                self._close(invitation, "declined", now, cid, tell="at_limit", answered=True, email_key=email_key)
             elif outcome is AcceptOutcome.EXPIRED:
-                self._close(invitation, "expired", now, cid, answered=True)
+                self._close(invitation, "expired", now, cid, answered=True, email_key=email_key)
             return  # NOT_PENDING: already answered, nothing to do
-        self._close(invitation, "team_full", now, cid)
+        self._close(ref, "team_full", now, cid, email_key=email_key)
 
     def _close(
         self,
-        invitation: Invitation,
+        invitation: InvitationKey,
         status: str,
         now: datetime,
         cid: str,
         tell: str | None = None,
         answered: bool = False,
+        email_key: str | None = None,
     ) -> None:
         if self.store.invitations.close_invitation(invitation, status, now, answered=answered):
-            self._tell(invitation, tell or status, cid)
+            self._tell(invitation, tell or status, cid, email_key)
 
-    def _tell(self, invitation: Invitation, outcome: str, cid: str) -> None:
+    def _tell(self, invitation: InvitationKey, outcome: str, cid: str, email_key: str | None = None) -> None:
         self.publish(
             "notify",
             [
-                AnswerOutcomeV1(
+                AnswerOutcomeV2(
                     correlation_id=cid,
                     invitation_id=invitation.invitation_id,
                     project_id=invitation.project_id,
+                    volunteer_id=invitation.volunteer_id,
+                    email_key=email_key,
                     outcome=outcome,
                 )
             ],
         )
 
-    def _release_other_invitations(self, volunteer_id: str, joined: str, now: datetime, cid: str) -> None:
+    def _release_other_invitations(
+        self, volunteer_id: str, joined: str, now: datetime, cid: str, email_key: str | None = None
+    ) -> None:
         """A volunteer at their project limit cannot take another seat: withdraw their other open
         invitations now, so the next wave offers those seats to someone else."""
         others = [i for i in self.store.invitations.invitations_of_volunteer(volunteer_id) if i.invitation_id != joined]
-        self.withdraw(others, "volunteer_busy", now, cid)
+        # They are all this volunteer's: the events carry the email key, so notify reads the
+        # address's suppression with the note's other reads instead of after them.
+        withdraw_invitations(self.store, self.publish, others, "volunteer_busy", now, cid, email_key)
 
     # --- finishing --------------------------------------------------------------------------
 
@@ -343,7 +389,7 @@ class Staffing:
             pending = self.store.invitations.pending_invitations_expiring_before(cutoff)
         due = [i for i in pending if now < i.expires_at < cutoff and not i.reminded]
         # The conditional write first: a reminder is sent at most once, even if two ticks overlap.
-        won = [i for i in due if self.waves.mark_reminded(i)]
+        won = [i for i, marked in zip(due, self.waves.mark_many_reminded(due), strict=True) if marked]
         if won:
             self.publish(
                 "notify",
@@ -358,9 +404,16 @@ class Staffing:
 
 
 def withdraw_invitations(
-    store: Store, publish: Publish, invitations: list[Invitation], reason: str, now: datetime, cid: str
+    store: Store,
+    publish: Publish,
+    invitations: list[Invitation],
+    reason: str,
+    now: datetime,
+    cid: str,
+    email_key: str | None = None,
 ) -> list[Invitation]:
-    """Close the still-pending ones as withdrawn and tell each volunteer why; returns them."""
+    """Close the still-pending ones as withdrawn and tell each volunteer why; returns them.
+    `email_key`: when all are one volunteer's, their address's key, carried by each event."""
     withdrawn = [
         i for i in invitations if i.status == "pending" and store.invitations.close_invitation(i, "withdrawn", now)
     ]
@@ -368,10 +421,12 @@ def withdraw_invitations(
         publish(
             "notify",
             [
-                InvitationWithdrawnV1(
+                InvitationWithdrawnV2(
                     correlation_id=cid,
                     invitation_id=i.invitation_id,
                     project_id=i.project_id,
+                    volunteer_id=i.volunteer_id,
+                    email_key=email_key,
                     reason=reason,
                 )
                 for i in withdrawn

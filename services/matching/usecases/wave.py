@@ -1,7 +1,7 @@
 """One wave of invitations across every open project: read, allocate (pure domain), write.
 
 Reads per wave: the matching projects' partitions (the tick re-reads only those that changed:
-records.py), one GetItem per distinct district (its latest score), the skill pools (one
+records.py), the districts' latest scores (one BatchGetItem per 100 districts), the skill pools (one
 paginated Query per seat kind, cached by a warm container and re-read when the pool's change
 token moved: one GetItem each), and the live state of the pools' volunteers (BatchGetItem, 100 a
 call). No Scan. Writes: the invitations in transactions of up to 25 (each invitation guarded:
@@ -109,15 +109,16 @@ class Wave:
     # --- reads ------------------------------------------------------------------------------
 
     def _priorities(self, projects: list[Project], now: datetime) -> dict[str, tuple[float, dict[str, float]]]:
-        scores: dict[tuple[str, str, str], float | None] = {}
+        # Projects stored before districts had one identity may hold "11th District": look up "11".
+        districts = {
+            p.project_id: (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district)) for p in projects
+        }
+        found = self.store.scores.latest_scores(districts.values())  # every district of the wave in one read
         out = {}
         for p in projects:
-            # Projects stored before districts had one identity may hold "11th District": look up "11".
-            district = (p.state, p.chamber, stored_district_key(p.state, p.chamber, p.district))
-            if district not in scores:
-                found = self.store.scores.latest_score(*district)
-                scores[district] = found.target_score if found else None
-            priority = project_priority(scores[district], p.election_date, p.approved_at or p.created_at, now)
+            score = found.get(districts[p.project_id])
+            target = score.target_score if score else None
+            priority = project_priority(target, p.election_date, p.approved_at or p.created_at, now)
             out[p.project_id] = (priority.value, priority.components)
         return out
 

@@ -23,7 +23,7 @@ from services.notify.domain.addresses import same_mailbox
 from services.notify.domain.reading import Reading, read_message
 from services.notify.domain.tokens import BadToken, ExpiredToken, token_from_address, verify
 from shared.aws import client
-from shared.events import AnswerOutcomeV1, Event, InvitationAnsweredV1, ReplyAcknowledgedV1
+from shared.events import AnswerOutcomeV2, Event, InvitationAnsweredV2, ReplyAcknowledgedV2
 from shared.models import Invitation, Volunteer, email_hash
 from shared.secrets import get_secret
 from shared.settings import Settings
@@ -31,6 +31,13 @@ from shared.storage import Conflict, Store
 from shared.storage.contact import ContactState
 
 Publish = Callable[[str, Sequence[Event]], None]
+Once = Callable[[Callable[[], None]], None]  # runs work at most once per received message
+
+
+def _now_only(work: Callable[[], None]) -> None:
+    work()
+
+
 _VERDICTS = ("spamVerdict", "virusVerdict", "spfVerdict", "dkimVerdict", "dmarcVerdict")
 
 
@@ -49,8 +56,13 @@ class Inbox:
         message = json.loads(envelope["Message"]) if "Message" in envelope else envelope
         kind = message.get("notificationType") or message.get("eventType")
         if kind == "Received":
+            # Not the whole reply under Powertools' once-records (a PutItem and an UpdateItem per
+            # reply): a yes or no only publishes the answer, which matching applies once by its
+            # guarded writes, and a late yes's note is sent once by its message key. Only what
+            # would be repeated (an unclear reply kept for staff and its acknowledgement, a
+            # thread reply) runs once per received message.
             key = f"inbound:email:{message['mail']['messageId']}"
-            delivery.once(key, lambda: self.email(message, now, correlation_id))
+            self.email(message, now, correlation_id, lambda work: delivery.once(key, work))
         elif kind in ("Bounce", "Complaint"):
             self.mail_event(kind, message, now)  # idempotent by itself: the first suppression stays
         elif "originationNumber" in message:
@@ -80,7 +92,9 @@ class Inbox:
 
     # --- email ------------------------------------------------------------------------------
 
-    def email(self, notification: dict[str, Any], now: datetime, cid: str) -> None:
+    def email(self, notification: dict[str, Any], now: datetime, cid: str, once: Once = _now_only) -> None:
+        """Apply one received email (SES's notification); `once` runs the parts that must not be
+        repeated by a redelivery (default: run them, for a caller that already applies once)."""
         receipt = notification["receipt"]
         failed = [v for v in _VERDICTS if receipt.get(v, {}).get("status") == "FAIL"]
         if failed:
@@ -99,7 +113,7 @@ class Inbox:
         if not tokens:
             self.log.info("inbound mail dropped: no reply token in its recipients")
             return
-        self._apply_email(tokens[0], reading, now, cid)
+        self._apply_email(tokens[0], reading, now, cid, once)
 
     def _bounce(self, reading: Reading, now: datetime) -> None:
         """A delivery status notification sent to a reply address: the addresses it reports as
@@ -114,7 +128,7 @@ class Inbox:
             self.log.info("address suppressed", extra={"reason": "bounce", "source": "dsn", "new": added})
         self.log.info("inbound mail: delivery status notification, handled as a bounce")
 
-    def _apply_email(self, token: str, reading: Reading, now: datetime, cid: str) -> None:
+    def _apply_email(self, token: str, reading: Reading, now: datetime, cid: str, once: Once) -> None:
         key = get_secret("reply-token-key").encode()
         expired = False
         try:
@@ -124,21 +138,29 @@ class Inbox:
         except BadToken as exc:
             self.log.warning("reply refused: bad token", extra={"reason": str(exc)})
             return
-        invitation = self.store.invitations.get_invitation(invitation_id)
+        invitation, volunteer = self.store.invitations.get_invitation_and_volunteer(invitation_id)
         if invitation is None and not expired:
             from services.notify.usecases.lifecycle_replies import apply_thread_reply
 
-            if apply_thread_reply(self.store, self.publish, self.log, invitation_id, reading, cid):
+            thread: list[bool] = []
+            once(
+                lambda: thread.append(
+                    apply_thread_reply(self.store, self.publish, self.log, invitation_id, reading, cid)
+                )
+            )
+            if thread != [False]:  # a thread's reply, applied now or by an earlier delivery
                 return
-        volunteer = self.store.volunteers.get_volunteer(invitation.volunteer_id) if invitation else None
         if invitation is None or volunteer is None:
             self.log.warning("reply refused: invitation unknown", extra={"invitation_id": invitation_id})
             return
         if not same_mailbox(reading.sender, volunteer.email):
             # Never applied, never dropped: staff read it (a partner's phone, a work address...).
             self.log.warning("reply from another address: queued for staff", extra={"invitation_id": invitation_id})
-            self.store.invitations.save_unclear_reply(
-                invitation, "email", reading.reply_text, now, other_sender=reading.sender, read_as=reading.intent
+            kept = invitation
+            once(
+                lambda: self.store.invitations.save_unclear_reply(
+                    kept, "email", reading.reply_text, now, other_sender=reading.sender, read_as=reading.intent
+                )
             )
             return
         self.log.info(
@@ -147,39 +169,41 @@ class Inbox:
         )
         if expired:
             invitation = invitation.model_copy(update={"status": "expired"})
-        self._answer(invitation, reading.intent, reading.reply_text, "email", now, cid)
+        self._answer(invitation, volunteer, reading.intent, reading.reply_text, "email", now, cid, once)
 
-    def _answer(self, invitation: Invitation, intent: str, text: str, channel: str, now: datetime, cid: str) -> bool:
+    def _answer(
+        self,
+        invitation: Invitation,
+        volunteer: Volunteer,
+        intent: str,
+        text: str,
+        channel: str,
+        now: datetime,
+        cid: str,
+        once: Once = _now_only,
+    ) -> bool:
         """Apply a classified reply to one invitation. Returns False when only a polite note (or
-        nothing) followed, so the SMS path knows no answer went to matching."""
+        nothing) followed, so the SMS path knows no answer went to matching. `once` runs what a
+        redelivery must not repeat (keeping an unclear reply and acknowledging it)."""
         closed = {"expired": "expired", "team_full": "team_full", "withdrawn": "team_full"}.get(invitation.status)
         if closed is None and invitation.status == "pending" and invitation.expires_at <= now:
             closed = "expired"
         if closed:
             if intent == "yes":  # a yes too late: a polite answer, sent once per invitation and kind
-                self.publish("notify", [self._outcome(invitation, closed, cid)])
+                self.publish("notify", [self._outcome(invitation, volunteer, closed, cid)])
             return False
         if intent == "unclear":
-            self.store.invitations.save_unclear_reply(invitation, channel, text, now)
-            if channel == "email":
-                self.publish(
-                    "notify",
-                    [
-                        ReplyAcknowledgedV1(
-                            correlation_id=cid,
-                            invitation_id=invitation.invitation_id,
-                            project_id=invitation.project_id,
-                            channel="email",
-                        )
-                    ],
-                )
+            once(lambda: self._unclear(invitation, volunteer, channel, text, now, cid))
             return False
         self.publish(
             "matching",
             [
-                InvitationAnsweredV1(
+                InvitationAnsweredV2(
                     correlation_id=cid,
                     invitation_id=invitation.invitation_id,
+                    project_id=invitation.project_id,
+                    volunteer_id=invitation.volunteer_id,
+                    email_key=volunteer.email_key,
                     answer=intent,
                     channel=channel,
                 )
@@ -187,12 +211,34 @@ class Inbox:
         )
         return True
 
+    def _unclear(
+        self, invitation: Invitation, volunteer: Volunteer, channel: str, text: str, now: datetime, cid: str
+    ) -> None:
+        """Keep a reply nobody could read for staff and, by email, acknowledge it."""
+        self.store.invitations.save_unclear_reply(invitation, channel, text, now)
+        if channel == "email":
+            self.publish(
+                "notify",
+                [
+                    ReplyAcknowledgedV2(
+                        correlation_id=cid,
+                        invitation_id=invitation.invitation_id,
+                        project_id=invitation.project_id,
+                        volunteer_id=invitation.volunteer_id,
+                        email_key=volunteer.email_key,
+                        channel="email",
+                    )
+                ],
+            )
+
     @staticmethod
-    def _outcome(invitation: Invitation, outcome: str, cid: str) -> AnswerOutcomeV1:
-        return AnswerOutcomeV1(
+    def _outcome(invitation: Invitation, volunteer: Volunteer, outcome: str, cid: str) -> AnswerOutcomeV2:
+        return AnswerOutcomeV2(
             correlation_id=cid,
             invitation_id=invitation.invitation_id,
             project_id=invitation.project_id,
+            volunteer_id=invitation.volunteer_id,
+            email_key=volunteer.email_key,
             outcome=outcome,
         )
 
@@ -258,7 +304,7 @@ class Inbox:
             respond(sms.nothing_open())
             return
         self.log.info("sms reply classified", extra={"invitation_id": chosen[0].invitation_id, "intent": reply.keyword})
-        if not self._answer(chosen[0], reply.keyword, message.get("messageBody", ""), "sms", now, cid):
+        if not self._answer(chosen[0], owner, reply.keyword, message.get("messageBody", ""), "sms", now, cid):
             respond(sms.closed())  # it had closed: a short polite text (and the email's note for a yes)
 
     def _confirm_number(self, volunteer: Volunteer, now: datetime) -> None:

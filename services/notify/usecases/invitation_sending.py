@@ -15,16 +15,28 @@ from services.notify.domain.tokens import reply_address, sign
 from services.notify.usecases.outbound import Outbound
 from shared.events import (
     AnswerOutcomeV1,
+    AnswerOutcomeV2,
     CampaignReceivedV1,
     InvitationIssuedV1,
     InvitationReminderV1,
     InvitationWithdrawnV1,
+    InvitationWithdrawnV2,
     ProjectDeclinedV1,
     ProjectStaffedV1,
     ReplyAcknowledgedV1,
+    ReplyAcknowledgedV2,
 )
 from shared.models import Invitation
 from shared.secrets import get_secret
+
+Note = (
+    AnswerOutcomeV1
+    | AnswerOutcomeV2
+    | InvitationWithdrawnV1
+    | InvitationWithdrawnV2
+    | ReplyAcknowledgedV1
+    | ReplyAcknowledgedV2
+)
 
 
 class InvitationSender:
@@ -59,9 +71,10 @@ class InvitationSender:
 
     def reminder(self, event: InvitationReminderV1) -> None:
         out = self.out
-        # One fresh read of the partition (it may have been answered since the tick): reading the
-        # batch's copy first and then again fresh cost two Queries per reminder on the send path.
-        record = out.record(event.project_id, fresh=True)
+        # The batch's copy of the partition, read when the batch began (read_ahead), after the tick
+        # published the reminder: an invitation answered since the tick is seen, and a round's
+        # reminders to one project share one Query instead of one each.
+        record = out.record(event.project_id)
         invitation, volunteer = out.invitee(record, event.invitation_id)
         if invitation.status != "pending" or invitation.expires_at <= out.now():
             return  # answered, withdrawn or closed since the tick published it
@@ -103,27 +116,42 @@ class InvitationSender:
         )
 
     def answer_outcome(self, event: AnswerOutcomeV1) -> None:
-        self._volunteer_note(event.project_id, event.invitation_id, event.outcome)
+        self._volunteer_note(event, event.outcome)
+
+    def answer_outcome_v2(self, event: AnswerOutcomeV2) -> None:
+        self._volunteer_note(event, event.outcome)
 
     def withdrawn(self, event: InvitationWithdrawnV1) -> None:
-        kind = "released" if event.reason == "volunteer_busy" else "withdrawn"
-        self._volunteer_note(event.project_id, event.invitation_id, kind)
+        self._volunteer_note(event, "released" if event.reason == "volunteer_busy" else "withdrawn")
+
+    def withdrawn_v2(self, event: InvitationWithdrawnV2) -> None:
+        self._volunteer_note(event, "released" if event.reason == "volunteer_busy" else "withdrawn")
 
     def reply_unclear(self, event: ReplyAcknowledgedV1) -> None:
         # Keyed by the event too: each unclear reply gets its own acknowledgement.
-        self._volunteer_note(event.project_id, event.invitation_id, "unclear", suffix=event.event_id)
+        self._volunteer_note(event, "unclear", suffix=event.event_id)
 
-    def _volunteer_note(self, project_id: str, invitation_id: str, outcome: str, suffix: str = "") -> None:
+    def reply_unclear_v2(self, event: ReplyAcknowledgedV2) -> None:
+        self._volunteer_note(event, "unclear", suffix=event.event_id)
+
+    def _volunteer_note(self, event: Note, outcome: str, suffix: str = "") -> None:
+        """A short note to the invited volunteer. A V2 event names the volunteer: the project's
+        item and the volunteer are read in one call (read_for_notes, once for the batch); a V1
+        event reads the project's partition to find the invitation's volunteer."""
         out = self.out
-        record = out.record(project_id)
-        _, volunteer = out.invitee(record, invitation_id)
+        if isinstance(event, AnswerOutcomeV2 | InvitationWithdrawnV2 | ReplyAcknowledgedV2):
+            out.read_for_notes([(event.project_id, event.volunteer_id, event.email_key)])
+            project, volunteer = out.project(event.project_id), out.volunteer(event.volunteer_id)
+        else:
+            record = out.record(event.project_id)
+            project, (_, volunteer) = record.project, out.invitee(record, event.invitation_id)
         if volunteer.email_opt_out:
             return
-        key = f"invitation:{invitation_id}:{outcome}" + (f":{suffix}" if suffix else "")
+        key = f"invitation:{event.invitation_id}:{outcome}" + (f":{suffix}" if suffix else "")
         out.email(
             key,
             lambda addr: messages.outcome(
-                outcome, volunteer, record.project, out.footer(addr, volunteer_id=volunteer.volunteer_id)
+                outcome, volunteer, project, out.footer(addr, volunteer_id=volunteer.volunteer_id)
             ),
             [(volunteer.name, volunteer.email)],
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -60,9 +61,12 @@ class Outbound:
         self._suppressed: set[str] = set()  # of the email hashes checked ahead (`_checked`)
         self._checked: set[str] = set()
         self._teams: dict[tuple[str, ...], list[tuple[Slot, Volunteer]]] = {}
+        self._projects: dict[str, Project] = {}  # project items read for notes (read_for_notes)
+        self._sms_states: dict[str, dict[str, Any]] = {}  # by phone, read ahead (used once each)
+        self._absent: set[str] = set()  # project and volunteer ids read_for_notes asked for and did not find
 
     def read_ahead(self, invitations: list[tuple[str, str]]) -> None:
-        """Read once for the whole batch what its invitation messages need: each project's
+        """Read once for the whole batch what its invitations and reminders need: each project's
         partition (one Query each), their volunteers (one BatchGetItem per 100) and whether their
         addresses are suppressed (one BatchGetItem per 100), instead of a GetItem and a
         BatchGetItem per message. `invitations`: (project id, invitation id) pairs. Missing
@@ -79,11 +83,67 @@ class Outbound:
         if not wanted:
             return
         self._volunteers |= self.store.volunteers.get_volunteers(wanted)
-        hashes = [email_hash(self._volunteers[v].email) for v in wanted if v in self._volunteers]
-        self._suppressed |= self.contacts.suppressed(hashes)
+        people = [self._volunteers[v] for v in wanted if v in self._volunteers]
+        hashes = [email_hash(v.email) for v in people]
+        # The numbers this batch may text, read with the suppressions: the opt-out and disclosure
+        # a text needs come from here instead of one GetItem per text.
+        phones = [v.phone for v in people if v.phone and self._may_text(v, False)]
+        suppressed, states = self.contacts.contact_reads(hashes, phones)
+        self._suppressed |= suppressed
         self._checked |= set(hashes)
+        self._sms_states |= states
+
+    def read_for_notes(self, notes: list[tuple[str, str, str | None]]) -> None:
+        """Read once for the batch what its notes to volunteers (outcomes, withdrawals,
+        acknowledgements) need: each project's item, each volunteer and, where the event gave the
+        volunteer's email key, that address's suppression, all in one BatchGetItem. `notes`:
+        (project id, volunteer id, email key or None). A note whose volunteer's address changed
+        since its event checks the new address's suppression itself (`_mailable`). Notes without
+        an email key (a team's withdrawals: matching does not read those volunteers) have their
+        addresses' suppressions read together after their volunteers, one call for the batch
+        instead of one per note."""
+        known = self._absent | set(self._projects) | set(self._records) | set(self._volunteers)
+        projects = {p for p, _, _ in notes if p not in known}
+        volunteers = {v for _, v, _ in notes if v not in known}
+        hashes = {k for _, _, k in notes if k and k not in self._checked}
+        if projects or volunteers or hashes:
+            found, people, suppressed = self.contacts.message_reads(projects, volunteers, hashes)
+            self._projects |= found
+            self._volunteers |= people
+            self._absent |= (projects - set(found)) | (volunteers - set(people))
+            self._suppressed |= suppressed
+            self._checked |= hashes
+        keyless = {v for _, v, k in notes if k is None and v in self._volunteers}
+        later = sorted({self._volunteers[v].email_key for v in keyless} - self._checked)
+        if later:
+            self._suppressed |= self.contacts.suppressed(later)
+            self._checked |= set(later)
 
     # --- reads ------------------------------------------------------------------------------
+
+    def project(self, project_id: str) -> Project:
+        """The project's item (this batch's copy when there is one); raises LookupError when absent."""
+        if project_id in self._records:
+            return self._records[project_id].project
+        if project_id in self._absent:
+            raise LookupError(f"project {project_id} not found")
+        if project_id not in self._projects:
+            found = self.store.campaigns.get_projects([project_id])
+            if not found:
+                raise LookupError(f"project {project_id} not found")
+            self._projects[project_id] = found[0]
+        return self._projects[project_id]
+
+    def volunteer(self, volunteer_id: str) -> Volunteer:
+        """A volunteer (this batch's copy when there is one); raises LookupError when absent."""
+        if volunteer_id in self._absent:
+            raise LookupError(f"volunteer {volunteer_id} not found")
+        if volunteer_id not in self._volunteers:
+            found = self.store.volunteers.get_volunteer(volunteer_id)
+            if found is None:
+                raise LookupError(f"volunteer {volunteer_id} not found")
+            self._volunteers[volunteer_id] = found
+        return self._volunteers[volunteer_id]
 
     def record(self, project_id: str, fresh: bool = False) -> ProjectRecord:
         """The project with its seats and invitations (`fresh`: read again, not this batch's copy).
@@ -159,8 +219,11 @@ class Outbound:
 
     def _mailable(self, people: list[Person]) -> list[Person]:
         hashes = [email_hash(address) for _, address in people]
-        unchecked = [h for h in hashes if h not in self._checked]
-        suppressed = (self.contacts.suppressed(unchecked) if unchecked else set()) | self._suppressed
+        unchecked = sorted({h for h in hashes if h not in self._checked})
+        if unchecked:  # kept for the batch: a team's introduction and the staffed note share the contact's
+            self._suppressed |= self.contacts.suppressed(unchecked)
+            self._checked |= set(unchecked)
+        suppressed = self._suppressed
         kept = [(name, address) for name, address in people if email_hash(address) not in suppressed]
         if len(kept) < len(people):
             self.log.info("suppressed recipients left out", extra={"count": len(people) - len(kept)})
@@ -208,7 +271,11 @@ class Outbound:
         if not self._may_text(volunteer, confirming):
             return
         assert volunteer.phone is not None
-        state = self.contacts.sms_state(volunteer.phone)  # one read: the opt-out and the disclosure
+        # One read: the opt-out and the disclosure (read ahead with the batch's suppressions, and
+        # used once: a second text to the number in this batch reads it again, disclosed or not).
+        state = self._sms_states.pop(volunteer.phone, None)
+        if state is None:
+            state = self.contacts.sms_state(volunteer.phone)
         if state.get("opted_out", False):
             return
         now = self.now()
@@ -220,9 +287,11 @@ class Outbound:
             self.defer(event, delay)
             self.log.info("text waits for the end of quiet hours", extra={"message_key": key, "delay": delay})
             return
-        if not state.get("disclosed"):
-            # The first text after consent says who we are, how often, rates, STOP and HELP.
-            delivery.deliver_sms(f"sms:{email_hash(volunteer.phone)}:disclosure", volunteer.phone, sms.disclosure())
-            self.contacts.mark_disclosed(volunteer.phone, now)
+        phone = volunteer.phone
+        if not state.get("disclosed") and self.contacts.claim_disclosure(phone, now):
+            # The first text after consent says who we are, how often, rates, STOP and HELP. The
+            # conditional claim on the number's state is its only guard (no sending marker): the
+            # one attempt that flips `disclosed` sends it, a refusal gives the claim back.
+            delivery.deliver_sms_claimed(phone, sms.disclosure(), lambda: self.contacts.release_disclosure(phone))
         delivery.deliver_sms(key, volunteer.phone, text)
         self.log.info("text sent", extra={"message_key": key})

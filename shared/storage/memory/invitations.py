@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.models import Invitation, Project, UnclearReply
+from shared.models import Invitation, Project, UnclearReply, Volunteer
 from shared.storage.errors import ConditionFailed
-from shared.storage.invitations import AcceptOutcome, InviteOutcome, unclear_reply_item
+from shared.storage.invitations import AcceptOutcome, InvitationKey, InviteOutcome, unclear_reply_item
 from shared.storage.memory.state import MemoryState, updated
 from shared.storage.waves import STATE_FIELDS, recent_invites
 
@@ -20,6 +20,10 @@ class MemoryInvitations:
 
     def get_invitation(self, invitation_id: str) -> Invitation | None:
         return self.s.invitations.get(invitation_id)
+
+    def get_invitation_and_volunteer(self, invitation_id: str) -> tuple[Invitation | None, Volunteer | None]:
+        invitation = self.s.invitations.get(invitation_id)
+        return invitation, self.s.volunteers.get(invitation.volunteer_id) if invitation else None
 
     def invitations_of_volunteer(self, volunteer_id: str) -> list[Invitation]:
         found = [i for i in self.s.invitations.values() if i.volunteer_id == volunteer_id]
@@ -44,7 +48,13 @@ class MemoryInvitations:
             self.s.invitations[invitation.invitation_id] = updated(current, published=True)
 
     def accept_invitation(
-        self, invitation: Invitation, project: Project, slot_index: int, now: datetime
+        self,
+        invitation: Invitation,
+        project: Project,
+        slot_index: int,
+        now: datetime,
+        *,
+        seen_filled: int | None = None,
     ) -> AcceptOutcome:
         s = self.s
         with s.lock:
@@ -57,7 +67,9 @@ class MemoryInvitations:
                 return AcceptOutcome.SLOT_TAKEN
             current = s.projects[project.project_id]
             if current.filled >= current.team_size or current.status != "matching":
-                return AcceptOutcome.TEAM_FULL
+                return AcceptOutcome.TEAM_FULL if seen_filled is None else AcceptOutcome.SLOT_TAKEN
+            if seen_filled is not None and current.filled != seen_filled:
+                return AcceptOutcome.SLOT_TAKEN
             volunteer = s.volunteers[inv.volunteer_id]
             if volunteer.active_projects >= volunteer.max_active_projects:
                 return AcceptOutcome.AT_LIMIT
@@ -77,7 +89,13 @@ class MemoryInvitations:
         extra["responded_total"] = int(extra.get("responded_total") or 0) + 1
 
     def close_invitation(
-        self, invitation: Invitation, status: str, now: datetime, channel: str | None = None, *, answered: bool = False
+        self,
+        invitation: InvitationKey,
+        status: str,
+        now: datetime,
+        channel: str | None = None,
+        *,
+        answered: bool = False,
     ) -> bool:
         with self.s.lock:
             inv = self.s.invitations.get(invitation.invitation_id)
@@ -188,3 +206,6 @@ class MemoryWaves:
                 return False
             self.s.invitations[invitation.invitation_id] = updated(current, reminded=True)
             return True
+
+    def mark_many_reminded(self, invitations: Sequence[Invitation]) -> list[bool]:
+        return [self.mark_reminded(i) for i in invitations]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,9 @@ class MemoryScores:
 
     def latest_score(self, state: str, chamber: str, district: str) -> DistrictScore | None:
         return self.s.latest_scores.get((state, chamber, district))
+
+    def latest_scores(self, districts: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], DistrictScore]:
+        return {d: self.s.latest_scores[d] for d in districts if d in self.s.latest_scores}
 
     def run_scores(self, run_id: str) -> list[DistrictScore]:
         return list(self.s.runs.get(run_id, []))
