@@ -89,6 +89,10 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
                 # order). The limits themselves are tested in tests/unit and tests/aws.
                 "TFC_MAX_PENDING_INVITATIONS": "25",
                 "TFC_MATCHING_MAX_INVITES_14D": "100",
+                # Texts wait out 21:00-09:00 in the volunteer's time zone: with quiet hours on, every
+                # e2e test expecting a text failed when the suite ran in a US evening (a run at 04:00
+                # UTC held an Idaho text 900 s). Quiet hours are tested in tests/unit and tests/aws.
+                "TFC_SMS_QUIET_HOURS": "off",
             },
         )
     )
